@@ -1,0 +1,106 @@
+//! Small functions named after what they compute; FORMAT.md gives each one's exact inputs.
+//! Domain-separation strings all start with `gsl-vault/v1 ` so no two uses share an input.
+
+use chacha20poly1305::aead::AeadInOut;
+use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::secret::{PassKey, QuorumKey, VaultKey, WrapKey, fill_random};
+
+/// XChaCha20-Poly1305 nonce length.
+pub const NONCE_LEN: usize = 24;
+/// Poly1305 tag length.
+pub const TAG_LEN: usize = 16;
+
+/// Seals `plaintext` under `key` with a fresh random nonce. Returns (nonce, ciphertext||tag).
+pub fn seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<([u8; NONCE_LEN], Vec<u8>)> {
+    let mut nonce = [0u8; NONCE_LEN];
+    fill_random(&mut nonce)?;
+    let cipher = XChaCha20Poly1305::new(key.into());
+    let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
+    buf.extend_from_slice(plaintext);
+    cipher
+        .encrypt_in_place(&XNonce::from(nonce), aad, &mut buf)
+        .map_err(|_| Error::Other("encryption failed; nothing was written.".into()))?;
+    Ok((nonce, buf))
+}
+
+/// Opens a sealed box into a zeroizing buffer; `None` if the key or the data is wrong.
+pub fn open(
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    sealed: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let cipher = XChaCha20Poly1305::new(key.into());
+    let mut buf = Zeroizing::new(Vec::with_capacity(sealed.len()));
+    buf.extend_from_slice(sealed);
+    cipher
+        .decrypt_in_place(&XNonce::from(*nonce), aad, &mut *buf)
+        .ok()?;
+    Some(buf)
+}
+
+fn hkdf32(ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(None, ikm)
+        .expand(info, &mut out[..])
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    out
+}
+
+/// The vault's Ed25519 identity: HKDF-SHA256(VK, info = "gsl-vault/v1 identity").
+pub fn identity(vk: &VaultKey) -> SigningKey {
+    let seed = hkdf32(vk.expose(), b"gsl-vault/v1 identity");
+    SigningKey::from_bytes(&seed)
+}
+
+/// Wrapping key for policy `both`: HKDF-SHA256(QK || PK, info = "gsl-vault/v1 both").
+pub fn both_key(qk: &QuorumKey, pk: &PassKey) -> WrapKey {
+    let mut ikm = Zeroizing::new([0u8; 64]);
+    ikm[..32].copy_from_slice(qk.expose());
+    ikm[32..].copy_from_slice(pk.expose());
+    let mut k = *hkdf32(&ikm[..], b"gsl-vault/v1 both");
+    WrapKey::from_bytes(&mut k)
+}
+
+/// SHA-256 of `parts`, each length-prefixed (u32 BE) so no two part lists collide.
+pub fn hash_parts(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u32).to_be_bytes());
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+/// A share's commitment: H("gsl-vault/v1 share", identity, epoch, x, y).
+pub fn share_commitment(identity: &[u8; 32], epoch: u32, x: u8, y: &[u8; 32]) -> [u8; 32] {
+    hash_parts(&[b"gsl-vault/v1 share", identity, &epoch.to_be_bytes(), &[x], y])
+}
+
+/// The fingerprint hash: H("gsl-vault/v1 fingerprint", identity). Its first 40 bits, in base32,
+/// are the fingerprint shown to people and carried by every share.
+pub fn fingerprint_hash(identity: &[u8; 32]) -> [u8; 32] {
+    hash_parts(&[b"gsl-vault/v1 fingerprint", identity])
+}
+
+/// Signs `msg` under the domain `context`.
+pub fn sign(sk: &SigningKey, context: &[u8], msg: &[u8]) -> [u8; 64] {
+    sk.sign(&hash_parts(&[context, msg])).to_bytes()
+}
+
+/// Verifies a signature made by [`sign`] (strict: no malleable or small-order encodings).
+pub fn verify(pk: &VerifyingKey, context: &[u8], msg: &[u8], sig: &[u8; 64]) -> bool {
+    pk.verify_strict(&hash_parts(&[context, msg]), &Signature::from_bytes(sig))
+        .is_ok()
+}
+
+/// Compares two byte strings in constant time (for commitments and identities).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

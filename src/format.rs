@@ -1,0 +1,282 @@
+//! The vault file: data types, strict parser, canonical serializer. No crypto policy here beyond
+//! checking the file signature, which must pass before anything else reads the body.
+//!
+//! ```text
+//! gsl-vault vault v1\n
+//! { pretty-printed JSON body }\n
+//! signature <128 lowercase hex>\n
+//! ```
+//! The body is canonical: a file is accepted only if serializing what was parsed gives back the
+//! same bytes, so every file has exactly one spelling and any changed byte is caught either by the
+//! signature or by that comparison.
+
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::hex;
+use crate::kdf::KdfParams;
+
+/// First line of every vault file.
+pub const MAGIC: &str = "gsl-vault vault v1\n";
+/// Prefix every version of the format shares, to tell "newer version" from "not a vault".
+const MAGIC_FAMILY: &str = "gsl-vault vault v";
+/// Signature domain of the whole file.
+pub const FILE_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 vault file";
+/// Signature domain of a drill receipt.
+pub const RECEIPT_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 drill receipt";
+/// Largest vault file read. A fresh vault is a few KiB; a receipt adds well under 1 KiB, so this
+/// holds thousands of drills, and a 4 GiB file is refused without being read.
+pub const MAX_VAULT_FILE: u64 = 4 * 1024 * 1024;
+/// Longest label or custodian name, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Who may open the vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// The passphrase alone, or a quorum alone.
+    Either,
+    /// A quorum and the passphrase together.
+    Both,
+    /// A quorum only; there is no passphrase slot.
+    Quorum,
+}
+
+impl Policy {
+    /// The policy's name as written in the file and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Either => "either",
+            Policy::Both => "both",
+            Policy::Quorum => "quorum",
+        }
+    }
+}
+
+/// The whole signed body of a vault file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    /// The vault's Ed25519 public key (hex), derived from VK; the fingerprint is a hash of it.
+    pub identity: String,
+    /// A human label ("Kraken GSL").
+    pub label: String,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Who may open it.
+    pub policy: Policy,
+    /// Incremented by every reshare; every share carries it.
+    pub epoch: u32,
+    /// Shares needed.
+    pub threshold: u8,
+    /// One entry per share, index order.
+    pub custodians: Vec<Custodian>,
+    /// Argon2id costs and salt: present unless the policy is `quorum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<KdfRecord>,
+    /// Wrapped copies of VK.
+    pub slots: Vec<Slot>,
+    /// The master key, sealed under VK.
+    pub payload: Sealed,
+    /// Seconds between drills.
+    pub drill_every: u64,
+    /// Drill receipts, oldest first, hash-chained.
+    pub receipts: Vec<Receipt>,
+}
+
+/// A custodian and the commitment to their share.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Custodian {
+    /// Name, unique in the vault.
+    pub name: String,
+    /// Shamir x, 1..=n.
+    pub index: u8,
+    /// How the share was delivered: "file".
+    pub delivery: String,
+    /// share_commitment(identity, epoch, x, y), hex.
+    pub commitment: String,
+}
+
+/// Argon2id costs and salt of the passphrase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KdfRecord {
+    /// KiB.
+    pub memory_kib: u32,
+    /// t.
+    pub iterations: u32,
+    /// p.
+    pub parallelism: u32,
+    /// 32 bytes, hex.
+    pub salt: String,
+}
+
+impl KdfRecord {
+    /// The costs.
+    pub fn params(&self) -> KdfParams {
+        KdfParams {
+            memory_kib: self.memory_kib,
+            iterations: self.iterations,
+            parallelism: self.parallelism,
+        }
+    }
+}
+
+/// Which key wraps a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotKind {
+    /// PK = Argon2id(passphrase).
+    Passphrase,
+    /// QK, from a quorum of shares.
+    Quorum,
+    /// HKDF(QK || PK): policy `both`.
+    Both,
+}
+
+impl SlotKind {
+    /// Name as in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotKind::Passphrase => "passphrase",
+            SlotKind::Quorum => "quorum",
+            SlotKind::Both => "both",
+        }
+    }
+}
+
+/// A wrapped VK.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// Which key wraps it.
+    pub kind: SlotKind,
+    /// 24 bytes, hex.
+    pub nonce: String,
+    /// VK sealed (48 bytes), hex.
+    pub ciphertext: String,
+}
+
+/// An XChaCha20-Poly1305 box.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sealed {
+    /// 24 bytes, hex.
+    pub nonce: String,
+    /// Ciphertext and tag, hex.
+    pub ciphertext: String,
+}
+
+/// A signed drill receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// Unix seconds.
+    pub time: u64,
+    /// "quorum", "passphrase" or "both".
+    pub kind: String,
+    /// The epoch the drill ran at.
+    pub epoch: u32,
+    /// Custodians whose shares passed.
+    pub custodians: Vec<String>,
+    /// Shares refused during the drill, as "name: reason".
+    pub rejected: Vec<String>,
+    /// Hash of the previous receipt (hex), or 64 zeros for the first.
+    pub prev: String,
+    /// Ed25519 signature by the vault identity over the fields above (hex).
+    pub signature: String,
+}
+
+impl Receipt {
+    /// The bytes the receipt signature covers: every field but the signature.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let unsigned = Receipt {
+            signature: String::new(),
+            ..self.clone()
+        };
+        serde_json::to_vec(&unsigned).unwrap_or_default()
+    }
+    /// The hash the next receipt's `prev` holds.
+    pub fn chain_hash(&self) -> [u8; 32] {
+        let all = serde_json::to_vec(self).unwrap_or_default();
+        crypto::hash_parts(&[b"gsl-vault/v1 receipt chain", &all])
+    }
+}
+
+/// A parsed vault file whose signature holds.
+pub struct VaultFile {
+    /// The body.
+    pub body: Body,
+    /// The identity key from the body.
+    pub identity: VerifyingKey,
+}
+
+fn corrupt(path: &str, what: &str) -> Error {
+    Error::Corrupt(format!(
+        "vault {path} {what}; it may be damaged or tampered with: restore it from a backup copy."
+    ))
+}
+
+/// Serializes the body canonically.
+pub fn body_bytes(body: &Body) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(body).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
+
+/// The full file for `body`, signed by `sign` over MAGIC + body.
+pub fn serialize(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8192);
+    out.extend_from_slice(MAGIC.as_bytes());
+    out.extend_from_slice(&body_bytes(body));
+    let sig = sign(&out);
+    out.extend_from_slice(b"signature ");
+    out.extend_from_slice(hex::encode(&sig).as_bytes());
+    out.push(b'\n');
+    out
+}
+
+/// Parses and verifies a vault file. `path` names it in errors. Structural checks and the
+/// signature come first; semantic checks follow in `vault`.
+pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
+    if bytes.is_empty() {
+        return Err(corrupt(path, "is empty"));
+    }
+    if !bytes.starts_with(MAGIC.as_bytes()) {
+        if bytes.starts_with(MAGIC_FAMILY.as_bytes()) {
+            return Err(Error::Corrupt(format!(
+                "vault {path} is of a format version this gsl-vault does not know: use a newer gsl-vault."
+            )));
+        }
+        return Err(corrupt(path, "is not a gsl-vault vault file (its first line is wrong)"));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| corrupt(path, "is not UTF-8 text"))?;
+    let rest = &text[MAGIC.len()..];
+    let without_nl = rest
+        .strip_suffix('\n')
+        .ok_or_else(|| corrupt(path, "is truncated (it does not end with a newline)"))?;
+    let sig_at = without_nl
+        .rfind("\nsignature ")
+        .ok_or_else(|| corrupt(path, "is truncated (its signature line is missing)"))?;
+    let body_text = &rest[..sig_at + 1];
+    let sig_hex = &without_nl[sig_at + "\nsignature ".len()..];
+    let sig: [u8; 64] = hex::decode_array(sig_hex)
+        .ok_or_else(|| corrupt(path, "has a malformed signature line"))?;
+    let body: Body = serde_json::from_str(body_text)
+        .map_err(|e| corrupt(path, &format!("has a malformed body (line {})", e.line() + 1)))?;
+    if body_bytes(&body) != body_text.as_bytes() {
+        return Err(corrupt(path, "is not in canonical form"));
+    }
+    let id: [u8; 32] = hex::decode_array(&body.identity)
+        .ok_or_else(|| corrupt(path, "has a malformed identity"))?;
+    let identity =
+        VerifyingKey::from_bytes(&id).map_err(|_| corrupt(path, "has an invalid identity key"))?;
+    let signed = &bytes[..MAGIC.len() + body_text.len()];
+    if !crypto::verify(&identity, FILE_SIG_CONTEXT, signed, &sig) {
+        return Err(corrupt(path, "fails its signature check"));
+    }
+    Ok(VaultFile { body, identity })
+}

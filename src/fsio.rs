@@ -1,0 +1,176 @@
+//! Files: reading with a size cap, atomic 0600 writes that never clobber without being asked.
+//!
+//! Every write goes through [`write_atomic`]: a temporary file in the target's folder (created
+//! 0600, exclusive), written, fsynced, then moved into place (rename to replace, hard link to
+//! refuse an existing target atomically), then the folder is fsynced. A crash at any moment
+//! leaves the old file or the new one, never a mixture; a leftover temporary file is swept by
+//! [`sweep_temps`].
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::secret::SecretBytes;
+
+/// Marker in the names of temporary files.
+const TEMP_MARK: &str = ".gsl-vault-tmp-";
+
+/// Reads a whole file of at most `cap` bytes; a larger one is refused without being read.
+pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
+    let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    let len = f.metadata().map_err(|e| Error::io(path.display(), e))?.len();
+    if len > cap {
+        return Err(too_big(path, cap, what));
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    f.take(cap + 1).read_to_end(&mut buf).map_err(|e| Error::io(path.display(), e))?;
+    if buf.len() as u64 > cap {
+        return Err(too_big(path, cap, what));
+    }
+    Ok(buf)
+}
+
+fn too_big(path: &Path, cap: u64, what: &str) -> Error {
+    Error::Corrupt(format!(
+        "{} is larger than any {what} ({} KiB at most): check that it is the right file.",
+        path.display(),
+        cap / 1024
+    ))
+}
+
+/// Reads a secret from a reader into a buffer sized once (`max` + 2 bytes for a line ending),
+/// and strips one trailing "\n" or "\r\n". `source` names it in errors.
+pub fn read_secret(mut r: impl Read, max: usize, source: &str) -> Result<SecretBytes> {
+    let mut out = SecretBytes::with_capacity(max + 2);
+    let mut chunk = zeroize::Zeroizing::new([0u8; 256]);
+    loop {
+        let n = match r.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(source, e)),
+        };
+        out.extend(&chunk[..n]).map_err(|_| {
+            Error::Usage(format!("{source} holds more than {max} bytes: check that it is the right file."))
+        })?;
+    }
+    if out.expose().ends_with(b"\r\n") {
+        out.truncate_by(2);
+    } else if out.expose().ends_with(b"\n") {
+        out.truncate_by(1);
+    }
+    if out.len() > max {
+        return Err(Error::Usage(format!(
+            "{source} holds more than {max} bytes: check that it is the right file."
+        )));
+    }
+    Ok(out)
+}
+
+/// Reads a secret from a file path, or stdin for "-".
+pub fn read_secret_path(path: &Path, max: usize) -> Result<SecretBytes> {
+    if path == Path::new("-") {
+        read_secret(std::io::stdin().lock(), max, "standard input")
+    } else {
+        let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+        read_secret(f, max, &path.display().to_string())
+    }
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn temp_path(path: &Path) -> Result<PathBuf> {
+    let mut r = [0u8; 6];
+    crate::secret::fill_random(&mut r)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(parent_of(path).join(format!(".{name}{TEMP_MARK}{}", crate::hex::encode(&r))))
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600. With `replace` false an existing `path`
+/// is refused (atomically: no check-then-write race).
+pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let tmp = temp_path(path)?;
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::io(tmp.display(), e))?;
+        f.write_all(bytes).map_err(|e| Error::io(tmp.display(), e))?;
+        f.sync_all().map_err(|e| Error::io(tmp.display(), e))?;
+        drop(f);
+        if replace {
+            fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e))?;
+        } else {
+            fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::Exists(path.display().to_string())
+                } else {
+                    Error::io(path.display(), e)
+                }
+            })?;
+            fs::remove_file(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
+        }
+        sync_dir(&parent_of(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir.display(), e))
+}
+
+/// Removes temporary files a crash may have left beside `path`. Best effort.
+pub fn sweep_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}{TEMP_MARK}");
+    if let Ok(entries) = fs::read_dir(parent_of(path)) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn atomic_write_is_0600_and_refuses_to_clobber() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("v");
+        write_atomic(&p, b"one", false).unwrap();
+        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(matches!(write_atomic(&p, b"two", false), Err(Error::Exists(_))));
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        write_atomic(&p, b"two", true).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn secret_reader_strips_one_newline_and_caps() {
+        assert_eq!(read_secret(&b"key\n"[..], 10, "t").unwrap().expose(), b"key");
+        assert_eq!(read_secret(&b"key\r\n"[..], 10, "t").unwrap().expose(), b"key");
+        assert_eq!(read_secret(&b"key\n\n"[..], 10, "t").unwrap().expose(), b"key\n");
+        assert!(read_secret(&[b'a'; 11][..], 10, "t").is_err());
+    }
+}

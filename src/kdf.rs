@@ -1,0 +1,167 @@
+//! Argon2id: the passphrase-to-key function, with its cost bounds.
+
+use argon2::{Algorithm, Argon2, Block, Version};
+use zeroize::Zeroize;
+
+use crate::error::{Error, Result};
+use crate::secret::{PassKey, Passphrase};
+
+/// Argon2id costs as stored in the vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over memory (t).
+    pub iterations: u32,
+    /// Lanes (p).
+    pub parallelism: u32,
+}
+
+/// RFC 9106 §4, second recommended option: 64 MiB is the least memory we accept.
+pub const MIN_MEMORY_KIB: u32 = 64 * 1024;
+/// RFC 9106 §4, second recommended option (64 MiB, t=3): memory x iterations at least 192 MiB.
+pub const MIN_MEMORY_TIMES_ITERATIONS_KIB: u64 = 192 * 1024;
+/// Cap on read: a vault asking for more than 4 GiB is refused before any allocation, so a
+/// forged file cannot exhaust the machine.
+pub const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+/// Cap on read: more passes than this is a denial of service, not protection.
+pub const MAX_ITERATIONS: u32 = 64;
+/// Cap on read: more lanes than this gains nothing on the machines this runs on.
+pub const MAX_PARALLELISM: u32 = 16;
+/// Salt length, bytes (RFC 9106 recommends 16; 32 costs nothing).
+pub const SALT_LEN: usize = 32;
+
+impl KdfParams {
+    /// The default for `init`: RFC 9106's second recommendation scaled up four times in memory.
+    pub const DEFAULT: KdfParams = KdfParams {
+        memory_kib: 256 * 1024,
+        iterations: 3,
+        parallelism: 4,
+    };
+
+    /// Checks the bounds. Returns the sentence saying which bound fails, if any.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let m = self.memory_kib;
+        let t = self.iterations;
+        let p = self.parallelism;
+        if m > MAX_MEMORY_KIB || t > MAX_ITERATIONS || p > MAX_PARALLELISM {
+            return Err(format!(
+                "Argon2id costs {} are over the cap (at most {} MiB, t={MAX_ITERATIONS}, p={MAX_PARALLELISM})",
+                self.describe(),
+                MAX_MEMORY_KIB / 1024
+            ));
+        }
+        if m < MIN_MEMORY_KIB
+            || u64::from(m) * u64::from(t) < MIN_MEMORY_TIMES_ITERATIONS_KIB
+            || t == 0
+            || p == 0
+        {
+            return Err(format!(
+                "Argon2id costs {} are under RFC 9106's floor (at least 64 MiB, and memory x iterations at least 192 MiB, p >= 1)",
+                self.describe()
+            ));
+        }
+        if m < 8 * p {
+            return Err(format!(
+                "Argon2id costs {} give less than 8 KiB per lane",
+                self.describe()
+            ));
+        }
+        Ok(())
+    }
+
+    /// "256 MiB, t=3, p=4".
+    pub fn describe(&self) -> String {
+        let m = self.memory_kib;
+        let mem = if m % 1024 == 0 {
+            format!("{} MiB", m / 1024)
+        } else {
+            format!("{m} KiB")
+        };
+        format!("{mem}, t={}, p={}", self.iterations, self.parallelism)
+    }
+
+}
+
+/// Derives a 32-byte key from `pass` and `salt` with these costs.
+///
+/// The working memory is a buffer this function owns: it is wiped before it is freed (argon2's
+/// own `hash_password_into` frees it unwiped), and its allocation is fallible, so a cost the
+/// machine cannot afford is an error, not an abort.
+///
+/// # Errors
+/// `Error::Corrupt` for costs outside the bounds; `Error::Other` if memory cannot be had.
+pub fn derive(params: &KdfParams, pass: &Passphrase, salt: &[u8]) -> Result<PassKey> {
+    params
+        .check()
+        .map_err(|m| Error::Corrupt(format!("{m}; the vault file may be forged.")))?;
+    derive_raw(params, pass.expose(), salt, &[], &[])
+}
+
+/// The raw Argon2id computation, without the policy floor; `secret` (K) and `ad` (X) are empty
+/// in vaults and exist for RFC 9106's test vector.
+pub fn derive_raw(
+    params: &KdfParams,
+    pwd: &[u8],
+    salt: &[u8],
+    secret: &[u8],
+    ad: &[u8],
+) -> Result<PassKey> {
+    let bad = |e: argon2::Error| Error::Other(format!("Argon2id at {}: {e}.", params.describe()));
+    let mut builder = argon2::ParamsBuilder::new();
+    builder
+        .m_cost(params.memory_kib)
+        .t_cost(params.iterations)
+        .p_cost(params.parallelism)
+        .output_len(32)
+        .data(argon2::AssociatedData::new(ad).map_err(bad)?);
+    let argon_params = builder.build().map_err(bad)?;
+    let blocks = argon_params.block_count();
+    let argon = if secret.is_empty() {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
+    } else {
+        Argon2::new_with_secret(secret, Algorithm::Argon2id, Version::V0x13, argon_params)
+            .map_err(bad)?
+    };
+    let mut memory: Vec<Block> = Vec::new();
+    memory.try_reserve_exact(blocks).map_err(|_| {
+        Error::Other(format!(
+            "not enough memory for Argon2id at {}; close other programs or use a machine with more memory.",
+            params.describe()
+        ))
+    })?;
+    memory.resize(blocks, Block::default());
+    let mut out = [0u8; 32];
+    let r = argon.hash_password_into_with_memory(pwd, salt, &mut out, &mut memory[..]);
+    memory.iter_mut().for_each(Zeroize::zeroize);
+    drop(memory);
+    r.map_err(bad)?;
+    Ok(PassKey::from_bytes(&mut out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 9106 §5.3, the Argon2id test vector.
+    #[test]
+    fn rfc9106_argon2id_vector() {
+        let p = KdfParams { memory_kib: 32, iterations: 3, parallelism: 4 };
+        let k = derive_raw(&p, &[1u8; 32], &[2u8; 16], &[3u8; 8], &[4u8; 12]).unwrap();
+        let want = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
+        assert_eq!(crate::hex::encode(k.expose()), want);
+    }
+
+    #[test]
+    fn bounds_follow_rfc9106_and_the_cap() {
+        let ok = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 4 };
+        assert!(ok.check().is_ok());
+        assert!(KdfParams { iterations: 2, ..ok }.check().is_err());
+        assert!(KdfParams { memory_kib: 96 * 1024, iterations: 2, ..ok }.check().is_ok());
+        assert!(KdfParams { memory_kib: 32 * 1024, iterations: 8, ..ok }.check().is_err());
+        assert!(KdfParams { memory_kib: MAX_MEMORY_KIB + 1, ..ok }.check().is_err());
+        assert!(KdfParams { iterations: 65, ..ok }.check().is_err());
+        assert!(KdfParams { parallelism: 17, ..ok }.check().is_err());
+        assert!(KdfParams { parallelism: 0, ..ok }.check().is_err());
+    }
+}

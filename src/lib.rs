@@ -1,0 +1,20 @@
+//! gsl-vault: an offline vault for an exchange's Global Settings Lock (GSL) master key.
+//!
+//! The master key is sealed under a random vault key (VK). VK is wrapped by an Argon2id key
+//! derived from the owner's passphrase, and by a quorum key (QK) split into Shamir shares for
+//! custodians. A drill proves recovery without revealing the key. FORMAT.md is the normative
+//! description of the files; SECURITY.md the threat model.
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod crypto;
+pub mod error;
+pub mod hex;
+pub mod kdf;
+pub mod secret;
+pub mod shamir;
+pub mod share;
+pub mod words;
+pub mod format;
+pub mod fsio;
+pub mod vault;

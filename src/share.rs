@@ -1,0 +1,286 @@
+//! A share's bits, its word and compact forms, and the share text file.
+//!
+//! Layout (FORMAT.md, "Share"), 36 words = 360 bits:
+//! version (4) | fingerprint (40) | epoch (16) | x (8) | y (256) | zero padding (6) | RS1024 (30).
+//! The first 60 bits are the same for every share of one set, so the first six words match.
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::shamir::Point;
+use crate::words;
+
+/// Share format version carried in the first four bits.
+pub const SHARE_VERSION: u8 = 1;
+/// Bytes of the vault fingerprint carried by a share (40 bits, the 8 characters shown).
+pub const FINGERPRINT_BYTES: usize = 5;
+/// Words in a share.
+pub const SHARE_WORDS: usize = 36;
+/// Data words (before the checksum).
+const DATA_WORDS: usize = SHARE_WORDS - words::CHECKSUM_WORDS;
+/// Characters of the compact form.
+pub const COMPACT_LEN: usize = SHARE_WORDS * 2;
+/// Largest share file read, in bytes: a written share is under 2 KiB.
+pub const MAX_SHARE_FILE: u64 = 64 * 1024;
+
+/// A decoded share.
+pub struct ShareCode {
+    /// The first 40 bits of the vault's fingerprint hash.
+    pub fingerprint: [u8; FINGERPRINT_BYTES],
+    /// The vault epoch the share belongs to.
+    pub epoch: u16,
+    /// The Shamir point (x = the custodian's index).
+    pub point: Point,
+}
+
+struct Bits(Zeroizing<Vec<u8>>);
+
+impl Bits {
+    fn push(&mut self, value: u64, n: usize) {
+        for k in (0..n).rev() {
+            self.0.push(((value >> k) & 1) as u8);
+        }
+    }
+    fn take(&self, at: &mut usize, n: usize) -> u64 {
+        let v = self.0[*at..*at + n].iter().fold(0u64, |a, &b| (a << 1) | u64::from(b));
+        *at += n;
+        v
+    }
+}
+
+impl ShareCode {
+    /// The 36 word indices (data then checksum).
+    pub fn to_words(&self) -> Zeroizing<Vec<u16>> {
+        let mut bits = Bits(Zeroizing::new(Vec::with_capacity(DATA_WORDS * 10)));
+        bits.push(u64::from(SHARE_VERSION), 4);
+        for b in self.fingerprint {
+            bits.push(u64::from(b), 8);
+        }
+        bits.push(u64::from(self.epoch), 16);
+        bits.push(u64::from(self.point.x), 8);
+        for b in self.point.y.iter() {
+            bits.push(u64::from(*b), 8);
+        }
+        bits.push(0, 6);
+        let mut out = Zeroizing::new(Vec::with_capacity(SHARE_WORDS));
+        let mut at = 0;
+        for _ in 0..DATA_WORDS {
+            out.push(bits.take(&mut at, 10) as u16);
+        }
+        let check = words::checksum(words::CUSTOMIZATION, &out);
+        out.extend(check);
+        out
+    }
+
+    /// The words as text, space-separated.
+    pub fn to_mnemonic(&self) -> Zeroizing<String> {
+        let list = words::wordlist();
+        let w = self.to_words();
+        Zeroizing::new(w.iter().map(|&i| list[usize::from(i)]).collect::<Vec<_>>().join(" "))
+    }
+
+    /// The compact form (72 uppercase base32 characters).
+    pub fn to_compact(&self) -> Zeroizing<String> {
+        Zeroizing::new(words::words_to_base32(&self.to_words()))
+    }
+
+    /// Decodes 36 word indices. `name` names the share in errors.
+    pub fn from_words(w: &[u16], name: &str) -> Result<Self> {
+        if w.len() != SHARE_WORDS {
+            return Err(Error::Shares(format!(
+                "share {name} has {} words; a gsl-vault share has {SHARE_WORDS}: check that no line is missing.",
+                w.len()
+            )));
+        }
+        if !words::verify(words::CUSTOMIZATION, w) {
+            return Err(Error::Shares(
+                match words::suspect_position(words::CUSTOMIZATION, w) {
+                    Some(p) => format!(
+                        "share {name} fails its checksum: word {} is most likely wrong; compare it with the paper (nothing is corrected automatically).",
+                        p + 1
+                    ),
+                    None => format!(
+                        "share {name} fails its checksum: two or more words are wrong or swapped; compare every word with the paper."
+                    ),
+                },
+            ));
+        }
+        let mut bits = Bits(Zeroizing::new(Vec::with_capacity(DATA_WORDS * 10)));
+        for &x in &w[..DATA_WORDS] {
+            bits.push(u64::from(x), 10);
+        }
+        let mut at = 0;
+        let version = bits.take(&mut at, 4) as u8;
+        if version != SHARE_VERSION {
+            return Err(Error::Shares(format!(
+                "share {name} is of share format version {version}, which this gsl-vault does not know: use a newer gsl-vault."
+            )));
+        }
+        let mut fingerprint = [0u8; FINGERPRINT_BYTES];
+        for b in fingerprint.iter_mut() {
+            *b = bits.take(&mut at, 8) as u8;
+        }
+        let epoch = bits.take(&mut at, 16) as u16;
+        let x = bits.take(&mut at, 8) as u8;
+        let mut y = Zeroizing::new([0u8; 32]);
+        for b in y.iter_mut() {
+            *b = bits.take(&mut at, 8) as u8;
+        }
+        if bits.take(&mut at, 6) != 0 {
+            return Err(Error::Shares(format!(
+                "share {name} has non-zero padding bits: it was not written by gsl-vault."
+            )));
+        }
+        if x == 0 {
+            return Err(Error::Shares(format!(
+                "share {name} has index 0, which no custodian holds: it is not a valid share."
+            )));
+        }
+        Ok(ShareCode { fingerprint, epoch, point: Point { x, y } })
+    }
+}
+
+/// What a share text held: the words, the compact form, or both.
+pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
+    #[derive(PartialEq)]
+    enum Section {
+        Words,
+        Compact,
+    }
+    let mut section = Section::Words;
+    let mut word_idx: Zeroizing<Vec<u16>> = Zeroizing::new(Vec::with_capacity(SHARE_WORDS));
+    let mut compact = Zeroizing::new(String::with_capacity(COMPACT_LEN));
+    let mut explicit_compact = false;
+    let mut position = 0usize;
+    for line in text.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        for tok in line.split_whitespace() {
+            match tok.to_ascii_lowercase().as_str() {
+                "words:" => {
+                    section = Section::Words;
+                    continue;
+                }
+                "compact:" => {
+                    section = Section::Compact;
+                    explicit_compact = true;
+                    continue;
+                }
+                _ => {}
+            }
+            if section == Section::Compact {
+                if compact.len() + tok.len() > COMPACT_LEN {
+                    return Err(Error::Shares(format!(
+                        "share {name}: the compact form is longer than {COMPACT_LEN} characters; check it against the paper."
+                    )));
+                }
+                compact.push_str(tok);
+                continue;
+            }
+            position += 1;
+            if word_idx.len() == SHARE_WORDS {
+                return Err(Error::Shares(format!(
+                    "share {name} has more than {SHARE_WORDS} words; a gsl-vault share has {SHARE_WORDS}."
+                )));
+            }
+            match words::lookup(tok) {
+                Some(i) => word_idx.push(i),
+                None => {
+                    // A lone compact form with no "compact:" label.
+                    if position == 1 && tok.len() == COMPACT_LEN {
+                        compact.push_str(tok);
+                        section = Section::Compact;
+                        position = 0;
+                        continue;
+                    }
+                    return Err(Error::Shares(format!(
+                        "share {name}: word {position} is not in the word list; check its first four letters against the paper."
+                    )));
+                }
+            }
+        }
+    }
+    let from_compact = if compact.is_empty() {
+        if explicit_compact {
+            return Err(Error::Shares(format!("share {name}: the compact form is empty.")));
+        }
+        None
+    } else {
+        let w = words::base32_to_words(&compact)
+            .filter(|w| w.len() == SHARE_WORDS)
+            .ok_or_else(|| {
+                Error::Shares(format!(
+                    "share {name}: the compact form is not {COMPACT_LEN} base32 characters (A-Z, 2-7); check it against the paper."
+                ))
+            })?;
+        Some(Zeroizing::new(w))
+    };
+    match (word_idx.is_empty(), from_compact) {
+        (true, None) => Err(Error::Shares(format!(
+            "share {name} holds no share: expected {SHARE_WORDS} words or the compact form."
+        ))),
+        (true, Some(c)) => ShareCode::from_words(&c, name),
+        (false, None) => ShareCode::from_words(&word_idx, name),
+        (false, Some(c)) => {
+            let code = ShareCode::from_words(&word_idx, name)?;
+            if c[..] != word_idx[..] {
+                return Err(Error::Shares(format!(
+                    "share {name}: its words and its compact form disagree; one of them was copied wrongly, so check both against the paper."
+                )));
+            }
+            Ok(code)
+        }
+    }
+}
+
+/// What the header of a share file says about the share.
+pub struct ShareHeader<'a> {
+    /// The vault label.
+    pub label: &'a str,
+    /// The vault fingerprint, `XXXX-XXXX`.
+    pub fingerprint: &'a str,
+    /// Custodian name.
+    pub custodian: &'a str,
+    /// k of n, any t.
+    pub index: u8,
+    /// Number of shares.
+    pub count: usize,
+    /// Threshold.
+    pub threshold: usize,
+    /// Epoch.
+    pub epoch: u32,
+    /// Date written, `YYYY-MM-DD`.
+    pub date: &'a str,
+}
+
+/// The text of a share file: a comment header, the words six to a line, and the compact form.
+pub fn render_share_text(h: &ShareHeader<'_>, code: &ShareCode) -> Zeroizing<String> {
+    let mnemonic = code.to_mnemonic();
+    let words: Vec<&str> = mnemonic.split(' ').collect();
+    let mut s = Zeroizing::new(String::with_capacity(2048));
+    s.push_str("# gsl-vault share. Keep it private and safe; never type it into a website.\n");
+    s.push_str(&format!("# vault: {}\n", h.label));
+    s.push_str(&format!("# fingerprint: {}\n", h.fingerprint));
+    s.push_str(&format!("# custodian: {}\n", h.custodian));
+    s.push_str(&format!(
+        "# share {} of {}, any {} recover (epoch {})\n",
+        h.index, h.count, h.threshold, h.epoch
+    ));
+    s.push_str(&format!("# written: {}\n", h.date));
+    s.push_str("# The first four letters of each word are enough when typing it.\n");
+    s.push_str("words:\n");
+    for row in words.chunks(6) {
+        for (i, w) in row.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(w);
+        }
+        s.push('\n');
+    }
+    s.push_str("compact:\n");
+    s.push_str(&code.to_compact());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,596 @@
+//! The domain logic: creating a vault, checking shares against their commitments, unlocking by
+//! passphrase or quorum, drills and their signed receipts. Reads and writes bytes; files are
+//! `fsio`'s business, prompts the CLI's.
+
+use ed25519_dalek::SigningKey;
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::format::{self, Body, Custodian, KdfRecord, Policy, Receipt, Sealed, Slot, SlotKind};
+use crate::hex;
+use crate::kdf::{self, KdfParams};
+use crate::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, VaultKey, WrapKey};
+use crate::shamir::{self, Point};
+use crate::share::{FINGERPRINT_BYTES, ShareCode};
+
+/// Payload plaintext is padded to a multiple of this, so the file does not tell the key's length.
+pub const PAYLOAD_PAD: usize = 256;
+/// Shortest drill interval accepted: one day.
+pub const MIN_DRILL_EVERY: u64 = 86_400;
+/// Longest drill interval accepted: ten years.
+pub const MAX_DRILL_EVERY: u64 = 10 * 366 * 86_400;
+/// Default drill interval: 180 days.
+pub const DEFAULT_DRILL_EVERY: u64 = 180 * 86_400;
+/// Highest epoch: a share carries 16 bits of it.
+pub const MAX_EPOCH: u32 = u16::MAX as u32;
+
+/// What `init` needs to know.
+pub struct Spec {
+    /// Vault label.
+    pub label: String,
+    /// Shares needed.
+    pub threshold: usize,
+    /// Custodian names, in index order.
+    pub custodians: Vec<String>,
+    /// Who may open.
+    pub policy: Policy,
+    /// Argon2id costs (ignored for policy `quorum`).
+    pub kdf: KdfParams,
+    /// Seconds between drills.
+    pub drill_every: u64,
+    /// Creation time, Unix seconds.
+    pub now: u64,
+}
+
+/// A share issued at `init`, to be written for its custodian.
+pub struct Issued {
+    /// Custodian name.
+    pub name: String,
+    /// The share.
+    pub code: ShareCode,
+}
+
+/// A share offered for a drill or recovery, named by where it came from.
+pub struct Offered {
+    /// The file (or "stdin", "typed share 2") it came from.
+    pub source: String,
+    /// The decoded share.
+    pub code: ShareCode,
+}
+
+/// A refused share and why.
+pub struct Rejected {
+    /// Where it came from.
+    pub source: String,
+    /// One sentence.
+    pub reason: String,
+}
+
+/// What a quorum unlock found.
+pub struct QuorumOutcome {
+    /// The vault key, if a quorum of valid shares opened it.
+    pub vk: VaultKey,
+    /// Names of custodians whose shares were accepted.
+    pub accepted: Vec<String>,
+    /// Shares refused.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A vault read from a file whose signature and contents have been checked.
+pub struct Vault {
+    /// The checked body.
+    pub body: Body,
+    identity: [u8; 32],
+    /// Where it was read from, for messages.
+    pub path: String,
+}
+
+fn corrupt(path: &str, what: &str) -> Error {
+    Error::Corrupt(format!(
+        "vault {path} {what}; it may be damaged or tampered with: restore it from a backup copy."
+    ))
+}
+
+/// Checks a label or custodian name: 1..=64 characters, letters, digits, space and `.-_'@+`,
+/// not starting with `.` or `-` (it names a file) nor with a space. Control and bidirectional
+/// characters are refused: a name must look on paper like what it is.
+pub fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
+    let chars = name.chars().count();
+    let ok_char = |c: char| c.is_alphanumeric() || " .-_'@+".contains(c);
+    if chars == 0 || chars > format::MAX_NAME_CHARS {
+        return Err(format!(
+            "the {what} {name:?} must have 1 to {} characters",
+            format::MAX_NAME_CHARS
+        ));
+    }
+    if let Some(c) = name.chars().find(|&c| !ok_char(c)) {
+        return Err(format!(
+            "the {what} {:?} contains the character {:?}, which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
+            name.escape_default().to_string(),
+            c.escape_unicode().to_string()
+        ));
+    }
+    if name.starts_with(['.', '-', ' ']) || name.ends_with(' ') {
+        return Err(format!("the {what} {name:?} must not start with . - or a space, nor end with a space"));
+    }
+    Ok(())
+}
+
+/// The fingerprint people see: 8 base32 characters of the fingerprint hash, as `XXXX-XXXX`.
+pub fn fingerprint_of(identity: &[u8; 32]) -> String {
+    let fp = fingerprint_bytes(identity);
+    let s = crate::words::base32_bytes(&fp);
+    format!("{}-{}", &s[..4], &s[4..8])
+}
+
+fn fingerprint_bytes(identity: &[u8; 32]) -> [u8; FINGERPRINT_BYTES] {
+    let h = crypto::fingerprint_hash(identity);
+    let mut fp = [0u8; FINGERPRINT_BYTES];
+    fp.copy_from_slice(&h[..FINGERPRINT_BYTES]);
+    fp
+}
+
+fn slot_aad(identity: &[u8; 32], kind: SlotKind, epoch: u32, kdf: Option<&KdfRecord>) -> [u8; 32] {
+    // The quorum key changes with the epoch; the passphrase key with its salt and costs. Binding
+    // each slot to what it depends on keeps a slot from being replayed into another context.
+    let epoch_bytes = epoch.to_be_bytes();
+    let kdf_bytes = kdf
+        .map(|k| format!("{}:{}:{}:{}", k.memory_kib, k.iterations, k.parallelism, k.salt))
+        .unwrap_or_default();
+    let (e, k): (&[u8], &[u8]) = match kind {
+        SlotKind::Passphrase => (&[], kdf_bytes.as_bytes()),
+        SlotKind::Quorum => (&epoch_bytes, &[]),
+        SlotKind::Both => (&epoch_bytes, kdf_bytes.as_bytes()),
+    };
+    crypto::hash_parts(&[b"gsl-vault/v1 slot", identity, kind.as_str().as_bytes(), e, k])
+}
+
+fn payload_aad(identity: &[u8; 32]) -> [u8; 32] {
+    crypto::hash_parts(&[b"gsl-vault/v1 payload", identity])
+}
+
+fn seal_hex(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
+    let (nonce, ct) = crypto::seal(key, plaintext, aad)?;
+    Ok(Sealed {
+        nonce: hex::encode(&nonce),
+        ciphertext: hex::encode(&ct),
+    })
+}
+
+fn encode_payload(master: &MasterKey) -> SecretBytes {
+    let key = master.expose();
+    let len = (2 + key.len()).div_ceil(PAYLOAD_PAD) * PAYLOAD_PAD;
+    let mut p = SecretBytes::with_capacity(len);
+    // Capacity is exact: these cannot fail.
+    let _ = p.extend(&(key.len() as u16).to_be_bytes());
+    let _ = p.extend(key);
+    let _ = p.extend(&vec![0u8; len - 2 - key.len()]);
+    p
+}
+
+fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
+    let bad = || corrupt(path, "holds a payload that does not decode");
+    if plain.len() < 2 || plain.len() % PAYLOAD_PAD != 0 {
+        return Err(bad());
+    }
+    let n = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
+    if n == 0 || 2 + n > plain.len() || plain[2 + n..].iter().any(|&b| b != 0) {
+        return Err(bad());
+    }
+    let mut s = SecretBytes::with_capacity(n);
+    s.extend(&plain[2..2 + n])?;
+    MasterKey::new(s, path)
+}
+
+/// Creates a vault. Returns the file bytes and the shares to hand out.
+pub fn create(
+    spec: &Spec,
+    master: &MasterKey,
+    pass: Option<&Passphrase>,
+) -> Result<(Vec<u8>, Vec<Issued>)> {
+    let n = spec.custodians.len();
+    shamir::check_threshold(spec.threshold, n)?;
+    check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
+    for (i, name) in spec.custodians.iter().enumerate() {
+        check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
+        if spec.custodians[..i].iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+            return Err(Error::Usage(format!(
+                "the custodian name {name:?} is given twice: every custodian needs a distinct name."
+            )));
+        }
+    }
+    if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
+        return Err(Error::Usage(
+            "--drill-every must be between 1 day and 10 years (for example 90d, 180d, 1y).".into(),
+        ));
+    }
+    let needs_pass = spec.policy != Policy::Quorum;
+    if needs_pass {
+        spec.kdf
+            .check()
+            .map_err(|m| Error::Usage(format!("{m}: raise --kdf-memory or --kdf-iterations.")))?;
+    }
+
+    let vk = VaultKey::random()?;
+    let qk = QuorumKey::random()?;
+    let sk = crypto::identity(&vk);
+    let identity = sk.verifying_key().to_bytes();
+    let epoch = 1u32;
+
+    let points = shamir::split(&qk, spec.threshold, n)?;
+    let fp = fingerprint_bytes(&identity);
+    let custodians: Vec<Custodian> = points
+        .iter()
+        .zip(&spec.custodians)
+        .map(|(p, name)| Custodian {
+            name: name.clone(),
+            index: p.x,
+            delivery: "file".into(),
+            commitment: hex::encode(&crypto::share_commitment(&identity, epoch, p.x, &p.y)),
+        })
+        .collect();
+
+    let kdf_record = if needs_pass {
+        let mut salt = [0u8; kdf::SALT_LEN];
+        crate::secret::fill_random(&mut salt)?;
+        Some(KdfRecord {
+            memory_kib: spec.kdf.memory_kib,
+            iterations: spec.kdf.iterations,
+            parallelism: spec.kdf.parallelism,
+            salt: hex::encode(&salt),
+        })
+    } else {
+        None
+    };
+    let pk = match (&kdf_record, pass) {
+        (Some(rec), Some(pass)) => Some(derive_pk(rec, pass)?),
+        (Some(_), None) => {
+            return Err(Error::Usage(format!(
+                "policy {} needs a passphrase: give --passphrase-file or run on a terminal.",
+                spec.policy.as_str()
+            )));
+        }
+        _ => None,
+    };
+
+    let mut slots = Vec::new();
+    let wrap = |key: &[u8; 32], kind: SlotKind| -> Result<Slot> {
+        let aad = slot_aad(&identity, kind, epoch, kdf_record.as_ref());
+        let s = seal_hex(key, vk.expose(), &aad)?;
+        Ok(Slot { kind, nonce: s.nonce, ciphertext: s.ciphertext })
+    };
+    match (spec.policy, &pk) {
+        (Policy::Either, Some(pk)) => {
+            slots.push(wrap(pk.expose(), SlotKind::Passphrase)?);
+            slots.push(wrap(qk.expose(), SlotKind::Quorum)?);
+        }
+        (Policy::Both, Some(pk)) => {
+            let both = crypto::both_key(&qk, pk);
+            slots.push(wrap(both.expose(), SlotKind::Both)?);
+        }
+        _ => slots.push(wrap(qk.expose(), SlotKind::Quorum)?),
+    }
+
+    let payload = seal_hex(vk.expose(), encode_payload(master).expose(), &payload_aad(&identity))?;
+    let body = Body {
+        identity: hex::encode(&identity),
+        label: spec.label.clone(),
+        created: spec.now,
+        policy: spec.policy,
+        epoch,
+        threshold: spec.threshold as u8,
+        custodians,
+        kdf: kdf_record,
+        slots,
+        payload,
+        drill_every: spec.drill_every,
+        receipts: Vec::new(),
+    };
+    let bytes = serialize(&body, &sk);
+    let issued = points
+        .into_iter()
+        .zip(&spec.custodians)
+        .map(|(point, name)| Issued {
+            name: name.clone(),
+            code: ShareCode { fingerprint: fp, epoch: epoch as u16, point },
+        })
+        .collect();
+    Ok((bytes, issued))
+}
+
+fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
+    let salt: [u8; kdf::SALT_LEN] =
+        hex::decode_array(&rec.salt).ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
+    kdf::derive(&rec.params(), pass, &salt)
+}
+
+fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {
+    format::serialize(body, |m| crypto::sign(sk, format::FILE_SIG_CONTEXT, m))
+}
+
+impl Vault {
+    /// Parses, verifies the signature, then checks every field. Needs no secret.
+    pub fn parse(bytes: &[u8], path: &str) -> Result<Vault> {
+        let file = format::parse(bytes, path)?;
+        let identity = file.identity.to_bytes();
+        let v = Vault { body: file.body, identity, path: path.to_string() };
+        v.validate()?;
+        Ok(v)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        let n = b.custodians.len();
+        if shamir::check_threshold(usize::from(b.threshold), n).is_err() {
+            return Err(corrupt(p, &format!("asks for a threshold of {} with {n} custodians", b.threshold)));
+        }
+        check_name(&b.label, "label").map_err(|m| corrupt(p, &m))?;
+        if b.epoch == 0 || b.epoch > MAX_EPOCH {
+            return Err(corrupt(p, "has an epoch out of range"));
+        }
+        for (i, c) in b.custodians.iter().enumerate() {
+            check_name(&c.name, "custodian name").map_err(|m| corrupt(p, &m))?;
+            if usize::from(c.index) != i + 1 {
+                return Err(corrupt(p, "lists custodians out of index order"));
+            }
+            if b.custodians[..i].iter().any(|o| o.name.to_lowercase() == c.name.to_lowercase()) {
+                return Err(corrupt(p, &format!("names the custodian {:?} twice", c.name)));
+            }
+            if c.delivery != "file" {
+                return Err(corrupt(p, &format!("has an unknown delivery {:?}", c.delivery)));
+            }
+            if hex::decode_array::<32>(&c.commitment).is_none() {
+                return Err(corrupt(p, "has a malformed share commitment"));
+            }
+        }
+        let expect: &[SlotKind] = match b.policy {
+            Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
+            Policy::Both => &[SlotKind::Both],
+            Policy::Quorum => &[SlotKind::Quorum],
+        };
+        if b.slots.iter().map(|s| s.kind).ne(expect.iter().copied()) {
+            return Err(corrupt(p, "has slots that do not match its policy"));
+        }
+        for s in &b.slots {
+            if hex::decode_array::<24>(&s.nonce).is_none() || hex::decode_array::<48>(&s.ciphertext).is_none() {
+                return Err(corrupt(p, "has a malformed slot"));
+            }
+        }
+        match (&b.kdf, b.policy) {
+            (None, Policy::Quorum) => {}
+            (Some(k), Policy::Either | Policy::Both) => {
+                k.params().check().map_err(|m| {
+                    Error::Corrupt(format!("vault {p}: {m}; the file may be forged: refuse it and restore a backup copy."))
+                })?;
+                if hex::decode_array::<32>(&k.salt).is_none() {
+                    return Err(corrupt(p, "has a malformed KDF salt"));
+                }
+            }
+            _ => return Err(corrupt(p, "has KDF settings that do not match its policy")),
+        }
+        let ct_len = hex::decode(&b.payload.ciphertext).map(|c| c.len()).unwrap_or(0);
+        if hex::decode_array::<24>(&b.payload.nonce).is_none()
+            || ct_len < PAYLOAD_PAD + crypto::TAG_LEN
+            || (ct_len - crypto::TAG_LEN) % PAYLOAD_PAD != 0
+        {
+            return Err(corrupt(p, "has a malformed payload"));
+        }
+        if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&b.drill_every) {
+            return Err(corrupt(p, "has a drill interval out of range"));
+        }
+        let vk = ed25519_dalek::VerifyingKey::from_bytes(&self.identity)
+            .map_err(|_| corrupt(p, "has an invalid identity key"))?;
+        let mut prev = [0u8; 32];
+        for r in &b.receipts {
+            let sig: Option<[u8; 64]> = hex::decode_array(&r.signature);
+            let ok = hex::decode_array::<32>(&r.prev).is_some_and(|h| h == prev)
+                && sig.is_some_and(|s| crypto::verify(&vk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes(), &s))
+                && r.epoch <= b.epoch;
+            if !ok {
+                return Err(corrupt(p, "has a drill receipt that fails its signature or chain"));
+            }
+            prev = r.chain_hash();
+        }
+        Ok(())
+    }
+
+    /// `XXXX-XXXX`.
+    pub fn fingerprint(&self) -> String {
+        fingerprint_of(&self.identity)
+    }
+
+    /// Checks one share against this vault alone: same vault, same epoch, a known index, and its
+    /// commitment. Returns the custodian it belongs to.
+    pub fn check_share(&self, source: &str, code: &ShareCode) -> Result<&Custodian> {
+        let b = &self.body;
+        if code.fingerprint != fingerprint_bytes(&self.identity) {
+            let theirs = crate::words::base32_bytes(&code.fingerprint);
+            return Err(Error::Shares(format!(
+                "share {source} belongs to another vault ({}-{}), not to {} ({}): find the share made for this vault.",
+                &theirs[..4],
+                &theirs[4..8],
+                self.path,
+                self.fingerprint()
+            )));
+        }
+        if u32::from(code.epoch) != b.epoch {
+            let when = if u32::from(code.epoch) < b.epoch { "an older" } else { "a newer" };
+            return Err(Error::Shares(format!(
+                "share {source} is from {when} epoch ({}) than vault {} (epoch {}): it was retired by a reshare; use a share of the current set.",
+                code.epoch, self.path, b.epoch
+            )));
+        }
+        let c = b
+            .custodians
+            .iter()
+            .find(|c| c.index == code.point.x)
+            .ok_or_else(|| {
+                Error::Shares(format!(
+                    "share {source} has index {}, but vault {} has only {} custodians: it is not a share of this set.",
+                    code.point.x,
+                    self.path,
+                    b.custodians.len()
+                ))
+            })?;
+        let want: [u8; 32] = hex::decode_array(&c.commitment)
+            .ok_or_else(|| corrupt(&self.path, "has a malformed share commitment"))?;
+        let got = crypto::share_commitment(&self.identity, b.epoch, code.point.x, &code.point.y);
+        if !crypto::ct_eq(&want, &got) {
+            return Err(Error::Shares(format!(
+                "share {source} claims to be {}'s share ({} of {}) but does not match its commitment: it was altered or mistyped; compare it with the paper.",
+                c.name,
+                c.index,
+                b.custodians.len()
+            )));
+        }
+        Ok(c)
+    }
+
+    /// Checks every offered share; combines a quorum of the valid ones; opens the quorum slot
+    /// (with the passphrase too under policy `both`). Shares that fail are reported, never used.
+    pub fn unlock_quorum(&self, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+        let t = usize::from(self.body.threshold);
+        let mut accepted: Vec<String> = Vec::new();
+        let mut points: Vec<&Point> = Vec::new();
+        let mut rejected = Vec::new();
+        for o in offered {
+            match self.check_share(&o.source, &o.code) {
+                Ok(c) if points.iter().any(|p| p.x == o.code.point.x) => rejected.push(Rejected {
+                    source: o.source.clone(),
+                    reason: format!(
+                        "share {} is {}'s share again (index {}): a share given twice counts once.",
+                        o.source, c.name, c.index
+                    ),
+                }),
+                Ok(c) => {
+                    accepted.push(c.name.clone());
+                    points.push(&o.code.point);
+                }
+                Err(e) => rejected.push(Rejected { source: o.source.clone(), reason: e.to_string() }),
+            }
+        }
+        if points.len() < t {
+            let mut msg = format!(
+                "{} valid share(s) of {} needed to open vault {}",
+                points.len(),
+                t,
+                self.path
+            );
+            for r in &rejected {
+                msg.push_str("; ");
+                msg.push_str(r.reason.trim_end_matches('.'));
+            }
+            msg.push_str(": ask more custodians for their shares.");
+            return Err(Error::Shares(msg));
+        }
+        let qk = shamir::combine(&points, t)?;
+        let wrap: WrapKey = match self.body.policy {
+            Policy::Both => {
+                let pass = pass.ok_or_else(|| {
+                    Error::Usage(format!(
+                        "vault {} has policy both: the passphrase is needed with the shares; give --passphrase-file or run on a terminal.",
+                        self.path
+                    ))
+                })?;
+                let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+                let pk = derive_pk(rec, pass)?;
+                crypto::both_key(&qk, &pk)
+            }
+            _ => {
+                let mut k = *qk.expose();
+                WrapKey::from_bytes(&mut k)
+            }
+        };
+        let kind = if self.body.policy == Policy::Both { SlotKind::Both } else { SlotKind::Quorum };
+        let vk = self.open_slot(kind, &wrap).ok_or_else(|| match kind {
+            SlotKind::Both => Error::Unlock(format!(
+                "the shares are valid but the passphrase is wrong for vault {}: try again, minding keyboard layout and caps lock.",
+                self.path
+            )),
+            _ => corrupt(&self.path, "does not open with shares that match their commitments"),
+        })?;
+        Ok(QuorumOutcome { vk, accepted, rejected })
+    }
+
+    /// Opens the passphrase slot (policy `either`).
+    pub fn unlock_passphrase(&self, pass: &Passphrase) -> Result<VaultKey> {
+        if self.body.policy != Policy::Either {
+            return Err(Error::Usage(format!(
+                "vault {} has policy {}: the passphrase alone cannot open it; use shares (gsl-vault recover {} SHARE...).",
+                self.path,
+                self.body.policy.as_str(),
+                self.path
+            )));
+        }
+        let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+        let pk = derive_pk(rec, pass)?;
+        let mut k = *pk.expose();
+        self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k)).ok_or_else(|| {
+            Error::Unlock(format!(
+                "wrong passphrase for vault {}: try again, minding keyboard layout and caps lock, or recover with a quorum of shares.",
+                self.path
+            ))
+        })
+    }
+
+    fn open_slot(&self, kind: SlotKind, key: &WrapKey) -> Option<VaultKey> {
+        let slot = self.body.slots.iter().find(|s| s.kind == kind)?;
+        let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
+        let ct = hex::decode(&slot.ciphertext)?;
+        let aad = slot_aad(&self.identity, kind, self.body.epoch, self.body.kdf.as_ref());
+        let plain = crypto::open(key.expose(), &nonce, &ct, &aad)?;
+        let mut k: [u8; 32] = plain.as_slice().try_into().ok()?;
+        let vk = VaultKey::from_bytes(&mut k);
+        // Key confirmation: the identity derived from VK must be the one the file is signed by.
+        let derived = crypto::identity(&vk).verifying_key().to_bytes();
+        crypto::ct_eq(&derived, &self.identity).then_some(vk)
+    }
+
+    /// Decrypts the master key.
+    pub fn open_payload(&self, vk: &VaultKey) -> Result<MasterKey> {
+        let bad = || corrupt(&self.path, "has a payload that does not decrypt");
+        let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
+        let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
+        let plain = crypto::open(vk.expose(), &nonce, &ct, &payload_aad(&self.identity)).ok_or_else(bad)?;
+        decode_payload(&plain, &self.path)
+    }
+
+    /// Appends a signed, chained drill receipt and returns the new file bytes.
+    pub fn with_receipt(
+        &mut self,
+        vk: &VaultKey,
+        now: u64,
+        kind: &str,
+        custodians: Vec<String>,
+        rejected: Vec<String>,
+    ) -> Vec<u8> {
+        let sk = crypto::identity(vk);
+        let prev = self.body.receipts.last().map(|r| r.chain_hash()).unwrap_or([0u8; 32]);
+        let mut r = Receipt {
+            time: now,
+            kind: kind.to_string(),
+            epoch: self.body.epoch,
+            custodians,
+            rejected,
+            prev: hex::encode(&prev),
+            signature: String::new(),
+        };
+        r.signature = hex::encode(&crypto::sign(&sk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes()));
+        self.body.receipts.push(r);
+        serialize(&self.body, &sk)
+    }
+
+    /// The last passing drill, if any, at the current epoch.
+    pub fn last_drill(&self) -> Option<&Receipt> {
+        self.body.receipts.iter().rev().find(|r| r.epoch == self.body.epoch)
+    }
+
+    /// Whether no drill has passed within the interval before `now`.
+    pub fn drill_overdue(&self, now: u64) -> bool {
+        match self.last_drill() {
+            Some(r) => now.saturating_sub(r.time) > self.body.drill_every,
+            None => true,
+        }
+    }
+}
+

@@ -1,0 +1,217 @@
+//! The word form and the compact form of a share.
+//!
+//! Words come from the SLIP-0039 list (1024 words, unique 4-letter prefixes, no two words one
+//! typo apart; MIT notice in `src/wordlist.LICENSE`), each carrying 10 bits. The last three words
+//! are an RS1024 checksum (SLIP-0039 §"Checksum") computed under gsl-vault's own customization
+//! string, so a gsl-vault share never passes as a Trezor share, nor the reverse. The compact form
+//! is the same bits in RFC 4648 base32 (uppercase, no padding), which QR alphanumeric mode holds.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The customization string gsl-vault shares are checksummed under.
+pub const CUSTOMIZATION: &[u8] = b"gsl-vault";
+/// Number of checksum words.
+pub const CHECKSUM_WORDS: usize = 3;
+/// Bits per word.
+pub const BITS_PER_WORD: usize = 10;
+
+const WORDLIST_TEXT: &str = include_str!("wordlist.txt");
+
+/// The 1024 words, in index order.
+pub fn wordlist() -> &'static [&'static str] {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| WORDLIST_TEXT.lines().collect())
+}
+
+fn prefix_index() -> &'static HashMap<&'static str, u16> {
+    static MAP: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        wordlist()
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (&w[..4], i as u16))
+            .collect()
+    })
+}
+
+/// Looks a typed word up: the whole word, or its first four letters (or more, as long as they
+/// are the start of that word). Case-insensitive. `None` if it is not in the list.
+pub fn lookup(token: &str) -> Option<u16> {
+    let t = token.to_ascii_lowercase();
+    if t.len() < 4 || !t.is_ascii() {
+        return None;
+    }
+    let i = *prefix_index().get(&t[..4])?;
+    wordlist()[usize::from(i)].starts_with(&t).then_some(i)
+}
+
+const GEN: [u32; 10] = [
+    0xE0E040, 0x1C1C080, 0x3838100, 0x7070200, 0xE0E0009, 0x1C0C2412, 0x38086C24, 0x3010FC48,
+    0x6021FC90, 0xC043F920,
+];
+
+fn polymod(custom: &[u8], values: &[u16]) -> u32 {
+    let mut chk: u32 = 1;
+    let all = custom.iter().map(|&b| u32::from(b)).chain(values.iter().map(|&v| u32::from(v)));
+    for v in all {
+        let b = chk >> 20;
+        chk = ((chk & 0xFFFFF) << 10) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (b >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk
+}
+
+/// The three checksum words for `data` under `custom`.
+pub fn checksum(custom: &[u8], data: &[u16]) -> [u16; CHECKSUM_WORDS] {
+    let mut v = data.to_vec();
+    v.extend([0u16; CHECKSUM_WORDS]);
+    let p = polymod(custom, &v) ^ 1;
+    [((p >> 20) & 1023) as u16, ((p >> 10) & 1023) as u16, (p & 1023) as u16]
+}
+
+/// Whether `words` (data followed by checksum) verify under `custom`.
+pub fn verify(custom: &[u8], words: &[u16]) -> bool {
+    polymod(custom, words) == 1
+}
+
+/// For a word sequence whose checksum fails: the one position (0-based) where a single other
+/// word would make it verify, if there is exactly one such position. RS1024 has distance 4, so a
+/// single wrong word always has exactly one such position; two or more wrong words usually none.
+/// The tool only names the position: it never substitutes a word for the user.
+pub fn suspect_position(custom: &[u8], words: &[u16]) -> Option<usize> {
+    let mut found = None;
+    let mut trial = words.to_vec();
+    for pos in 0..words.len() {
+        let orig = trial[pos];
+        let hit = (0..1024u16).any(|w| {
+            trial[pos] = w;
+            w != orig && verify(custom, &trial)
+        });
+        trial[pos] = orig;
+        if hit {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(pos);
+        }
+    }
+    found
+}
+
+/// Packs bytes (MSB first) into 10-bit words; the last word is zero-padded.
+pub fn bytes_to_words(bytes: &[u8]) -> Vec<u16> {
+    let total = bytes.len() * 8;
+    (0..total.div_ceil(BITS_PER_WORD))
+        .map(|w| {
+            (0..BITS_PER_WORD).fold(0u16, |acc, k| {
+                let bit = w * BITS_PER_WORD + k;
+                let v = if bit < total { (bytes[bit / 8] >> (7 - bit % 8)) & 1 } else { 0 };
+                (acc << 1) | u16::from(v)
+            })
+        })
+        .collect()
+}
+
+/// Unpacks 10-bit words into `nbytes` bytes; `None` if any bit past them is set (a share with
+/// non-zero padding is not canonical).
+pub fn words_to_bytes(words: &[u16], nbytes: usize) -> Option<Vec<u8>> {
+    let total = words.len() * BITS_PER_WORD;
+    if total < nbytes * 8 || words.iter().any(|&w| w > 1023) {
+        return None;
+    }
+    let bit = |i: usize| (words[i / BITS_PER_WORD] >> (BITS_PER_WORD - 1 - i % BITS_PER_WORD)) & 1;
+    if (nbytes * 8..total).any(|i| bit(i) != 0) {
+        return None;
+    }
+    Some(
+        (0..nbytes)
+            .map(|b| (0..8).fold(0u8, |acc, k| (acc << 1) | bit(b * 8 + k) as u8))
+            .collect(),
+    )
+}
+
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 base32 of 10-bit words (two characters a word), uppercase, unpadded.
+pub fn words_to_base32(words: &[u16]) -> String {
+    words
+        .iter()
+        .flat_map(|&w| [B32[usize::from(w >> 5)], B32[usize::from(w & 31)]])
+        .map(char::from)
+        .collect()
+}
+
+/// Inverse of [`words_to_base32`]; lowercase accepted (a QR reader may lowercase); `None` on
+/// any other character or an odd length.
+pub fn base32_to_words(s: &str) -> Option<Vec<u16>> {
+    let val = |c: u8| B32.iter().position(|&b| b == c.to_ascii_uppercase()).map(|v| v as u16);
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    b.chunks(2).map(|p| Some((val(p[0])? << 5) | val(p[1])?)).collect()
+}
+
+/// RFC 4648 base32 of bytes, uppercase, unpadded (for fingerprints).
+pub fn base32_bytes(bytes: &[u8]) -> String {
+    let total = bytes.len() * 8;
+    (0..total.div_ceil(5))
+        .map(|c| {
+            let v = (0..5).fold(0usize, |acc, k| {
+                let bit = c * 5 + k;
+                let v = if bit < total { (bytes[bit / 8] >> (7 - bit % 8)) & 1 } else { 0 };
+                (acc << 1) | usize::from(v)
+            });
+            char::from(B32[v])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordlist_has_1024_words_with_unique_prefixes() {
+        assert_eq!(wordlist().len(), 1024);
+        assert_eq!(prefix_index().len(), 1024);
+    }
+
+    #[test]
+    fn lookup_takes_four_letters_and_refuses_strangers() {
+        assert_eq!(lookup("academic"), Some(0));
+        assert_eq!(lookup("ACAD"), Some(0));
+        assert_eq!(lookup("acade"), Some(0));
+        assert_eq!(lookup("acadx"), None);
+        assert_eq!(lookup("aca"), None);
+        assert_eq!(lookup("zzzz"), None);
+    }
+
+    #[test]
+    fn packing_round_trips_and_rejects_padding() {
+        let bytes: Vec<u8> = (0..41u8).map(|i| i.wrapping_mul(37)).collect();
+        let w = bytes_to_words(&bytes);
+        assert_eq!(words_to_bytes(&w, bytes.len()).unwrap(), bytes);
+        let mut bad = w.clone();
+        *bad.last_mut().unwrap() |= 1;
+        assert!(words_to_bytes(&bad, bytes.len()).is_none());
+        assert_eq!(base32_to_words(&words_to_base32(&w)).unwrap(), w);
+    }
+
+    #[test]
+    fn checksum_detects_and_locates_a_single_wrong_word() {
+        let data: Vec<u16> = (0..20).map(|i| (i * 97 + 5) % 1024).collect();
+        let mut all = data.clone();
+        all.extend(checksum(CUSTOMIZATION, &data));
+        assert!(verify(CUSTOMIZATION, &all));
+        assert!(!verify(b"shamir", &all), "another customization must not verify");
+        all[7] ^= 0x155;
+        assert!(!verify(CUSTOMIZATION, &all));
+        assert_eq!(suspect_position(CUSTOMIZATION, &all), Some(7));
+    }
+}
