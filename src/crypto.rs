@@ -80,7 +80,13 @@ pub fn hash_parts(parts: &[&[u8]]) -> [u8; 32] {
 
 /// A share's commitment: H("gsl-vault/v1 share", identity, epoch, x, y).
 pub fn share_commitment(identity: &[u8; 32], epoch: u32, x: u8, y: &[u8; 32]) -> [u8; 32] {
-    hash_parts(&[b"gsl-vault/v1 share", identity, &epoch.to_be_bytes(), &[x], y])
+    hash_parts(&[
+        b"gsl-vault/v1 share",
+        identity,
+        &epoch.to_be_bytes(),
+        &[x],
+        y,
+    ])
 }
 
 /// The fingerprint hash: H("gsl-vault/v1 fingerprint", identity). Its first 40 bits, in base32,

@@ -251,7 +251,10 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
                 "vault {path} is of a format version this gsl-vault does not know: use a newer gsl-vault."
             )));
         }
-        return Err(corrupt(path, "is not a gsl-vault vault file (its first line is wrong)"));
+        return Err(corrupt(
+            path,
+            "is not a gsl-vault vault file (its first line is wrong)",
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| corrupt(path, "is not UTF-8 text"))?;
     let rest = &text[MAGIC.len()..];
@@ -265,8 +268,12 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
     let sig_hex = &without_nl[sig_at + "\nsignature ".len()..];
     let sig: [u8; 64] = hex::decode_array(sig_hex)
         .ok_or_else(|| corrupt(path, "has a malformed signature line"))?;
-    let body: Body = serde_json::from_str(body_text)
-        .map_err(|e| corrupt(path, &format!("has a malformed body (line {})", e.line() + 1)))?;
+    let body: Body = serde_json::from_str(body_text).map_err(|e| {
+        corrupt(
+            path,
+            &format!("has a malformed body (line {})", e.line() + 1),
+        )
+    })?;
     if body_bytes(&body) != body_text.as_bytes() {
         return Err(corrupt(path, "is not in canonical form"));
     }

@@ -20,12 +20,17 @@ const TEMP_MARK: &str = ".gsl-vault-tmp-";
 /// Reads a whole file of at most `cap` bytes; a larger one is refused without being read.
 pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
     let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    let len = f.metadata().map_err(|e| Error::io(path.display(), e))?.len();
+    let len = f
+        .metadata()
+        .map_err(|e| Error::io(path.display(), e))?
+        .len();
     if len > cap {
         return Err(too_big(path, cap, what));
     }
     let mut buf = Vec::with_capacity(len as usize);
-    f.take(cap + 1).read_to_end(&mut buf).map_err(|e| Error::io(path.display(), e))?;
+    f.take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path.display(), e))?;
     if buf.len() as u64 > cap {
         return Err(too_big(path, cap, what));
     }
@@ -53,7 +58,9 @@ pub fn read_secret(mut r: impl Read, max: usize, source: &str) -> Result<SecretB
             Err(e) => return Err(Error::io(source, e)),
         };
         out.extend(&chunk[..n]).map_err(|_| {
-            Error::Usage(format!("{source} holds more than {max} bytes: check that it is the right file."))
+            Error::Usage(format!(
+                "{source} holds more than {max} bytes: check that it is the right file."
+            ))
         })?;
     }
     if out.expose().ends_with(b"\r\n") {
@@ -89,7 +96,10 @@ fn parent_of(path: &Path) -> PathBuf {
 fn temp_path(path: &Path) -> Result<PathBuf> {
     let mut r = [0u8; 6];
     crate::secret::fill_random(&mut r)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(parent_of(path).join(format!(".{name}{TEMP_MARK}{}", crate::hex::encode(&r))))
 }
 
@@ -104,7 +114,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io(tmp.display(), e))?;
-        f.write_all(bytes).map_err(|e| Error::io(tmp.display(), e))?;
+        f.write_all(bytes)
+            .map_err(|e| Error::io(tmp.display(), e))?;
         f.sync_all().map_err(|e| Error::io(tmp.display(), e))?;
         drop(f);
         if replace {
@@ -158,19 +169,38 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("v");
         write_atomic(&p, b"one", false).unwrap();
-        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
-        assert!(matches!(write_atomic(&p, b"two", false), Err(Error::Exists(_))));
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(matches!(
+            write_atomic(&p, b"two", false),
+            Err(Error::Exists(_))
+        ));
         assert_eq!(fs::read(&p).unwrap(), b"one");
         write_atomic(&p, b"two", true).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1, "no temp file left behind");
+        assert_eq!(
+            fs::read_dir(d.path()).unwrap().count(),
+            1,
+            "no temp file left behind"
+        );
     }
 
     #[test]
     fn secret_reader_strips_one_newline_and_caps() {
-        assert_eq!(read_secret(&b"key\n"[..], 10, "t").unwrap().expose(), b"key");
-        assert_eq!(read_secret(&b"key\r\n"[..], 10, "t").unwrap().expose(), b"key");
-        assert_eq!(read_secret(&b"key\n\n"[..], 10, "t").unwrap().expose(), b"key\n");
+        assert_eq!(
+            read_secret(&b"key\n"[..], 10, "t").unwrap().expose(),
+            b"key"
+        );
+        assert_eq!(
+            read_secret(&b"key\r\n"[..], 10, "t").unwrap().expose(),
+            b"key"
+        );
+        assert_eq!(
+            read_secret(&b"key\n\n"[..], 10, "t").unwrap().expose(),
+            b"key\n"
+        );
         assert!(read_secret(&[b'a'; 11][..], 10, "t").is_err());
     }
 }

@@ -80,7 +80,6 @@ impl KdfParams {
         };
         format!("{mem}, t={}, p={}", self.iterations, self.parallelism)
     }
-
 }
 
 /// Derives a 32-byte key from `pass` and `salt` with these costs.
@@ -146,7 +145,11 @@ mod tests {
     /// RFC 9106 §5.3, the Argon2id test vector.
     #[test]
     fn rfc9106_argon2id_vector() {
-        let p = KdfParams { memory_kib: 32, iterations: 3, parallelism: 4 };
+        let p = KdfParams {
+            memory_kib: 32,
+            iterations: 3,
+            parallelism: 4,
+        };
         let k = derive_raw(&p, &[1u8; 32], &[2u8; 16], &[3u8; 8], &[4u8; 12]).unwrap();
         let want = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
         assert_eq!(crate::hex::encode(k.expose()), want);
@@ -154,14 +157,69 @@ mod tests {
 
     #[test]
     fn bounds_follow_rfc9106_and_the_cap() {
-        let ok = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 4 };
+        let ok = KdfParams {
+            memory_kib: 64 * 1024,
+            iterations: 3,
+            parallelism: 4,
+        };
         assert!(ok.check().is_ok());
-        assert!(KdfParams { iterations: 2, ..ok }.check().is_err());
-        assert!(KdfParams { memory_kib: 96 * 1024, iterations: 2, ..ok }.check().is_ok());
-        assert!(KdfParams { memory_kib: 32 * 1024, iterations: 8, ..ok }.check().is_err());
-        assert!(KdfParams { memory_kib: MAX_MEMORY_KIB + 1, ..ok }.check().is_err());
-        assert!(KdfParams { iterations: 65, ..ok }.check().is_err());
-        assert!(KdfParams { parallelism: 17, ..ok }.check().is_err());
-        assert!(KdfParams { parallelism: 0, ..ok }.check().is_err());
+        assert!(
+            KdfParams {
+                iterations: 2,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            KdfParams {
+                memory_kib: 96 * 1024,
+                iterations: 2,
+                ..ok
+            }
+            .check()
+            .is_ok()
+        );
+        assert!(
+            KdfParams {
+                memory_kib: 32 * 1024,
+                iterations: 8,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            KdfParams {
+                memory_kib: MAX_MEMORY_KIB + 1,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            KdfParams {
+                iterations: 65,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            KdfParams {
+                parallelism: 17,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            KdfParams {
+                parallelism: 0,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
     }
 }

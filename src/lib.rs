@@ -9,12 +9,13 @@
 
 pub mod crypto;
 pub mod error;
+pub mod format;
+pub mod fsio;
 pub mod hex;
+pub mod hygiene;
 pub mod kdf;
 pub mod secret;
 pub mod shamir;
 pub mod share;
-pub mod words;
-pub mod format;
-pub mod fsio;
 pub mod vault;
+pub mod words;

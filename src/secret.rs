@@ -154,11 +154,12 @@ impl Passphrase {
         let mut out = SecretBytes::with_capacity(MAX_PASSPHRASE);
         let mut utf8 = [0u8; 4];
         for c in text.nfkd() {
-            out.extend(c.encode_utf8(&mut utf8).as_bytes()).map_err(|_| {
-                Error::Usage(format!(
-                    "the passphrase from {source} is longer than {MAX_PASSPHRASE} bytes."
-                ))
-            })?;
+            out.extend(c.encode_utf8(&mut utf8).as_bytes())
+                .map_err(|_| {
+                    Error::Usage(format!(
+                        "the passphrase from {source} is longer than {MAX_PASSPHRASE} bytes."
+                    ))
+                })?;
         }
         utf8.zeroize();
         Ok(Self(out))

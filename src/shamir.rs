@@ -46,8 +46,15 @@ pub fn split(qk: &QuorumKey, t: usize, n: usize) -> Result<Vec<Point>> {
         })
         .collect();
     // blahaj documents x = 1, 2, ...; a silent change there would break every index.
-    if points.len() != n || points.iter().enumerate().any(|(i, p)| usize::from(p.x) != i + 1) {
-        return Err(Error::Other("the Shamir dealer returned unexpected points; nothing was written.".into()));
+    if points.len() != n
+        || points
+            .iter()
+            .enumerate()
+            .any(|(i, p)| usize::from(p.x) != i + 1)
+    {
+        return Err(Error::Other(
+            "the Shamir dealer returned unexpected points; nothing was written.".into(),
+        ));
     }
     Ok(points)
 }
@@ -64,10 +71,15 @@ pub fn combine(points: &[&Point], t: usize) -> Result<QuorumKey> {
     let used = &points[..t];
     for (i, p) in used.iter().enumerate() {
         if p.x == 0 {
-            return Err(Error::Shares("a share with index 0 cannot be combined.".into()));
+            return Err(Error::Shares(
+                "a share with index 0 cannot be combined.".into(),
+            ));
         }
         if used[..i].iter().any(|q| q.x == p.x) {
-            return Err(Error::Shares(format!("share index {} was given twice.", p.x)));
+            return Err(Error::Shares(format!(
+                "share index {} was given twice.",
+                p.x
+            )));
         }
     }
     let mut shares: Vec<Share> = Vec::with_capacity(t);

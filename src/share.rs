@@ -42,7 +42,9 @@ impl Bits {
         }
     }
     fn take(&self, at: &mut usize, n: usize) -> u64 {
-        let v = self.0[*at..*at + n].iter().fold(0u64, |a, &b| (a << 1) | u64::from(b));
+        let v = self.0[*at..*at + n]
+            .iter()
+            .fold(0u64, |a, &b| (a << 1) | u64::from(b));
         *at += n;
         v
     }
@@ -76,7 +78,12 @@ impl ShareCode {
     pub fn to_mnemonic(&self) -> Zeroizing<String> {
         let list = words::wordlist();
         let w = self.to_words();
-        Zeroizing::new(w.iter().map(|&i| list[usize::from(i)]).collect::<Vec<_>>().join(" "))
+        Zeroizing::new(
+            w.iter()
+                .map(|&i| list[usize::from(i)])
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
     }
 
     /// The compact form (72 uppercase base32 characters).
@@ -136,7 +143,11 @@ impl ShareCode {
                 "share {name} has index 0, which no custodian holds: it is not a valid share."
             )));
         }
-        Ok(ShareCode { fingerprint, epoch, point: Point { x, y } })
+        Ok(ShareCode {
+            fingerprint,
+            epoch,
+            point: Point { x, y },
+        })
     }
 }
 
@@ -203,7 +214,9 @@ pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
     }
     let from_compact = if compact.is_empty() {
         if explicit_compact {
-            return Err(Error::Shares(format!("share {name}: the compact form is empty.")));
+            return Err(Error::Shares(format!(
+                "share {name}: the compact form is empty."
+            )));
         }
         None
     } else {

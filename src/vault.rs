@@ -2,7 +2,6 @@
 //! passphrase or quorum, drills and their signed receipts. Reads and writes bytes; files are
 //! `fsio`'s business, prompts the CLI's.
 
-use ed25519_dalek::SigningKey;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::format::{self, Body, Custodian, KdfRecord, Policy, Receipt, Sealed, Slot, SlotKind};
@@ -11,6 +10,7 @@ use crate::kdf::{self, KdfParams};
 use crate::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, VaultKey, WrapKey};
 use crate::shamir::{self, Point};
 use crate::share::{FINGERPRINT_BYTES, ShareCode};
+use ed25519_dalek::SigningKey;
 
 /// Payload plaintext is padded to a multiple of this, so the file does not tell the key's length.
 pub const PAYLOAD_PAD: usize = 256;
@@ -110,7 +110,9 @@ pub fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
         ));
     }
     if name.starts_with(['.', '-', ' ']) || name.ends_with(' ') {
-        return Err(format!("the {what} {name:?} must not start with . - or a space, nor end with a space"));
+        return Err(format!(
+            "the {what} {name:?} must not start with . - or a space, nor end with a space"
+        ));
     }
     Ok(())
 }
@@ -134,14 +136,25 @@ fn slot_aad(identity: &[u8; 32], kind: SlotKind, epoch: u32, kdf: Option<&KdfRec
     // each slot to what it depends on keeps a slot from being replayed into another context.
     let epoch_bytes = epoch.to_be_bytes();
     let kdf_bytes = kdf
-        .map(|k| format!("{}:{}:{}:{}", k.memory_kib, k.iterations, k.parallelism, k.salt))
+        .map(|k| {
+            format!(
+                "{}:{}:{}:{}",
+                k.memory_kib, k.iterations, k.parallelism, k.salt
+            )
+        })
         .unwrap_or_default();
     let (e, k): (&[u8], &[u8]) = match kind {
         SlotKind::Passphrase => (&[], kdf_bytes.as_bytes()),
         SlotKind::Quorum => (&epoch_bytes, &[]),
         SlotKind::Both => (&epoch_bytes, kdf_bytes.as_bytes()),
     };
-    crypto::hash_parts(&[b"gsl-vault/v1 slot", identity, kind.as_str().as_bytes(), e, k])
+    crypto::hash_parts(&[
+        b"gsl-vault/v1 slot",
+        identity,
+        kind.as_str().as_bytes(),
+        e,
+        k,
+    ])
 }
 
 fn payload_aad(identity: &[u8; 32]) -> [u8; 32] {
@@ -181,18 +194,17 @@ fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
     MasterKey::new(s, path)
 }
 
-/// Creates a vault. Returns the file bytes and the shares to hand out.
-pub fn create(
-    spec: &Spec,
-    master: &MasterKey,
-    pass: Option<&Passphrase>,
-) -> Result<(Vec<u8>, Vec<Issued>)> {
+/// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
+pub fn check_spec(spec: &Spec) -> Result<()> {
     let n = spec.custodians.len();
     shamir::check_threshold(spec.threshold, n)?;
     check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
     for (i, name) in spec.custodians.iter().enumerate() {
         check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
-        if spec.custodians[..i].iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+        if spec.custodians[..i]
+            .iter()
+            .any(|o| o.to_lowercase() == name.to_lowercase())
+        {
             return Err(Error::Usage(format!(
                 "the custodian name {name:?} is given twice: every custodian needs a distinct name."
             )));
@@ -203,13 +215,26 @@ pub fn create(
             "--drill-every must be between 1 day and 10 years (for example 90d, 180d, 1y).".into(),
         ));
     }
-    let needs_pass = spec.policy != Policy::Quorum;
-    if needs_pass {
-        spec.kdf
-            .check()
-            .map_err(|m| Error::Usage(format!("{m}: raise --kdf-memory or --kdf-iterations.")))?;
+    if spec.policy != Policy::Quorum {
+        spec.kdf.check().map_err(|m| {
+            Error::Usage(format!(
+                "{m}: choose other --kdf-memory, --kdf-iterations or --kdf-parallelism values."
+            ))
+        })?;
     }
 
+    Ok(())
+}
+
+/// Creates a vault. Returns the file bytes and the shares to hand out.
+pub fn create(
+    spec: &Spec,
+    master: &MasterKey,
+    pass: Option<&Passphrase>,
+) -> Result<(Vec<u8>, Vec<Issued>)> {
+    check_spec(spec)?;
+    let n = spec.custodians.len();
+    let needs_pass = spec.policy != Policy::Quorum;
     let vk = VaultKey::random()?;
     let qk = QuorumKey::random()?;
     let sk = crypto::identity(&vk);
@@ -256,7 +281,11 @@ pub fn create(
     let wrap = |key: &[u8; 32], kind: SlotKind| -> Result<Slot> {
         let aad = slot_aad(&identity, kind, epoch, kdf_record.as_ref());
         let s = seal_hex(key, vk.expose(), &aad)?;
-        Ok(Slot { kind, nonce: s.nonce, ciphertext: s.ciphertext })
+        Ok(Slot {
+            kind,
+            nonce: s.nonce,
+            ciphertext: s.ciphertext,
+        })
     };
     match (spec.policy, &pk) {
         (Policy::Either, Some(pk)) => {
@@ -270,7 +299,11 @@ pub fn create(
         _ => slots.push(wrap(qk.expose(), SlotKind::Quorum)?),
     }
 
-    let payload = seal_hex(vk.expose(), encode_payload(master).expose(), &payload_aad(&identity))?;
+    let payload = seal_hex(
+        vk.expose(),
+        encode_payload(master).expose(),
+        &payload_aad(&identity),
+    )?;
     let body = Body {
         identity: hex::encode(&identity),
         label: spec.label.clone(),
@@ -291,15 +324,19 @@ pub fn create(
         .zip(&spec.custodians)
         .map(|(point, name)| Issued {
             name: name.clone(),
-            code: ShareCode { fingerprint: fp, epoch: epoch as u16, point },
+            code: ShareCode {
+                fingerprint: fp,
+                epoch: epoch as u16,
+                point,
+            },
         })
         .collect();
     Ok((bytes, issued))
 }
 
 fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
-    let salt: [u8; kdf::SALT_LEN] =
-        hex::decode_array(&rec.salt).ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
+    let salt: [u8; kdf::SALT_LEN] = hex::decode_array(&rec.salt)
+        .ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
     kdf::derive(&rec.params(), pass, &salt)
 }
 
@@ -312,7 +349,11 @@ impl Vault {
     pub fn parse(bytes: &[u8], path: &str) -> Result<Vault> {
         let file = format::parse(bytes, path)?;
         let identity = file.identity.to_bytes();
-        let v = Vault { body: file.body, identity, path: path.to_string() };
+        let v = Vault {
+            body: file.body,
+            identity,
+            path: path.to_string(),
+        };
         v.validate()?;
         Ok(v)
     }
@@ -322,7 +363,13 @@ impl Vault {
         let p = self.path.as_str();
         let n = b.custodians.len();
         if shamir::check_threshold(usize::from(b.threshold), n).is_err() {
-            return Err(corrupt(p, &format!("asks for a threshold of {} with {n} custodians", b.threshold)));
+            return Err(corrupt(
+                p,
+                &format!(
+                    "asks for a threshold of {} with {n} custodians",
+                    b.threshold
+                ),
+            ));
         }
         check_name(&b.label, "label").map_err(|m| corrupt(p, &m))?;
         if b.epoch == 0 || b.epoch > MAX_EPOCH {
@@ -333,11 +380,20 @@ impl Vault {
             if usize::from(c.index) != i + 1 {
                 return Err(corrupt(p, "lists custodians out of index order"));
             }
-            if b.custodians[..i].iter().any(|o| o.name.to_lowercase() == c.name.to_lowercase()) {
-                return Err(corrupt(p, &format!("names the custodian {:?} twice", c.name)));
+            if b.custodians[..i]
+                .iter()
+                .any(|o| o.name.to_lowercase() == c.name.to_lowercase())
+            {
+                return Err(corrupt(
+                    p,
+                    &format!("names the custodian {:?} twice", c.name),
+                ));
             }
             if c.delivery != "file" {
-                return Err(corrupt(p, &format!("has an unknown delivery {:?}", c.delivery)));
+                return Err(corrupt(
+                    p,
+                    &format!("has an unknown delivery {:?}", c.delivery),
+                ));
             }
             if hex::decode_array::<32>(&c.commitment).is_none() {
                 return Err(corrupt(p, "has a malformed share commitment"));
@@ -352,7 +408,9 @@ impl Vault {
             return Err(corrupt(p, "has slots that do not match its policy"));
         }
         for s in &b.slots {
-            if hex::decode_array::<24>(&s.nonce).is_none() || hex::decode_array::<48>(&s.ciphertext).is_none() {
+            if hex::decode_array::<24>(&s.nonce).is_none()
+                || hex::decode_array::<48>(&s.ciphertext).is_none()
+            {
                 return Err(corrupt(p, "has a malformed slot"));
             }
         }
@@ -368,7 +426,9 @@ impl Vault {
             }
             _ => return Err(corrupt(p, "has KDF settings that do not match its policy")),
         }
-        let ct_len = hex::decode(&b.payload.ciphertext).map(|c| c.len()).unwrap_or(0);
+        let ct_len = hex::decode(&b.payload.ciphertext)
+            .map(|c| c.len())
+            .unwrap_or(0);
         if hex::decode_array::<24>(&b.payload.nonce).is_none()
             || ct_len < PAYLOAD_PAD + crypto::TAG_LEN
             || (ct_len - crypto::TAG_LEN) % PAYLOAD_PAD != 0
@@ -384,10 +444,15 @@ impl Vault {
         for r in &b.receipts {
             let sig: Option<[u8; 64]> = hex::decode_array(&r.signature);
             let ok = hex::decode_array::<32>(&r.prev).is_some_and(|h| h == prev)
-                && sig.is_some_and(|s| crypto::verify(&vk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes(), &s))
+                && sig.is_some_and(|s| {
+                    crypto::verify(&vk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes(), &s)
+                })
                 && r.epoch <= b.epoch;
             if !ok {
-                return Err(corrupt(p, "has a drill receipt that fails its signature or chain"));
+                return Err(corrupt(
+                    p,
+                    "has a drill receipt that fails its signature or chain",
+                ));
             }
             prev = r.chain_hash();
         }
@@ -414,7 +479,11 @@ impl Vault {
             )));
         }
         if u32::from(code.epoch) != b.epoch {
-            let when = if u32::from(code.epoch) < b.epoch { "an older" } else { "a newer" };
+            let when = if u32::from(code.epoch) < b.epoch {
+                "an older"
+            } else {
+                "a newer"
+            };
             return Err(Error::Shares(format!(
                 "share {source} is from {when} epoch ({}) than vault {} (epoch {}): it was retired by a reshare; use a share of the current set.",
                 code.epoch, self.path, b.epoch
@@ -448,7 +517,11 @@ impl Vault {
 
     /// Checks every offered share; combines a quorum of the valid ones; opens the quorum slot
     /// (with the passphrase too under policy `both`). Shares that fail are reported, never used.
-    pub fn unlock_quorum(&self, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+    pub fn unlock_quorum(
+        &self,
+        offered: &[Offered],
+        pass: Option<&Passphrase>,
+    ) -> Result<QuorumOutcome> {
         let t = usize::from(self.body.threshold);
         let mut accepted: Vec<String> = Vec::new();
         let mut points: Vec<&Point> = Vec::new();
@@ -466,7 +539,10 @@ impl Vault {
                     accepted.push(c.name.clone());
                     points.push(&o.code.point);
                 }
-                Err(e) => rejected.push(Rejected { source: o.source.clone(), reason: e.to_string() }),
+                Err(e) => rejected.push(Rejected {
+                    source: o.source.clone(),
+                    reason: e.to_string(),
+                }),
             }
         }
         if points.len() < t {
@@ -492,7 +568,11 @@ impl Vault {
                         self.path
                     ))
                 })?;
-                let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+                let rec = self
+                    .body
+                    .kdf
+                    .as_ref()
+                    .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
                 let pk = derive_pk(rec, pass)?;
                 crypto::both_key(&qk, &pk)
             }
@@ -501,7 +581,11 @@ impl Vault {
                 WrapKey::from_bytes(&mut k)
             }
         };
-        let kind = if self.body.policy == Policy::Both { SlotKind::Both } else { SlotKind::Quorum };
+        let kind = if self.body.policy == Policy::Both {
+            SlotKind::Both
+        } else {
+            SlotKind::Quorum
+        };
         let vk = self.open_slot(kind, &wrap).ok_or_else(|| match kind {
             SlotKind::Both => Error::Unlock(format!(
                 "the shares are valid but the passphrase is wrong for vault {}: try again, minding keyboard layout and caps lock.",
@@ -509,7 +593,11 @@ impl Vault {
             )),
             _ => corrupt(&self.path, "does not open with shares that match their commitments"),
         })?;
-        Ok(QuorumOutcome { vk, accepted, rejected })
+        Ok(QuorumOutcome {
+            vk,
+            accepted,
+            rejected,
+        })
     }
 
     /// Opens the passphrase slot (policy `either`).
@@ -522,7 +610,11 @@ impl Vault {
                 self.path
             )));
         }
-        let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+        let rec = self
+            .body
+            .kdf
+            .as_ref()
+            .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
         let pk = derive_pk(rec, pass)?;
         let mut k = *pk.expose();
         self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k)).ok_or_else(|| {
@@ -537,7 +629,12 @@ impl Vault {
         let slot = self.body.slots.iter().find(|s| s.kind == kind)?;
         let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
         let ct = hex::decode(&slot.ciphertext)?;
-        let aad = slot_aad(&self.identity, kind, self.body.epoch, self.body.kdf.as_ref());
+        let aad = slot_aad(
+            &self.identity,
+            kind,
+            self.body.epoch,
+            self.body.kdf.as_ref(),
+        );
         let plain = crypto::open(key.expose(), &nonce, &ct, &aad)?;
         let mut k: [u8; 32] = plain.as_slice().try_into().ok()?;
         let vk = VaultKey::from_bytes(&mut k);
@@ -551,7 +648,8 @@ impl Vault {
         let bad = || corrupt(&self.path, "has a payload that does not decrypt");
         let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
         let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
-        let plain = crypto::open(vk.expose(), &nonce, &ct, &payload_aad(&self.identity)).ok_or_else(bad)?;
+        let plain =
+            crypto::open(vk.expose(), &nonce, &ct, &payload_aad(&self.identity)).ok_or_else(bad)?;
         decode_payload(&plain, &self.path)
     }
 
@@ -565,7 +663,12 @@ impl Vault {
         rejected: Vec<String>,
     ) -> Vec<u8> {
         let sk = crypto::identity(vk);
-        let prev = self.body.receipts.last().map(|r| r.chain_hash()).unwrap_or([0u8; 32]);
+        let prev = self
+            .body
+            .receipts
+            .last()
+            .map(|r| r.chain_hash())
+            .unwrap_or([0u8; 32]);
         let mut r = Receipt {
             time: now,
             kind: kind.to_string(),
@@ -575,14 +678,22 @@ impl Vault {
             prev: hex::encode(&prev),
             signature: String::new(),
         };
-        r.signature = hex::encode(&crypto::sign(&sk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes()));
+        r.signature = hex::encode(&crypto::sign(
+            &sk,
+            format::RECEIPT_SIG_CONTEXT,
+            &r.signed_bytes(),
+        ));
         self.body.receipts.push(r);
         serialize(&self.body, &sk)
     }
 
     /// The last passing drill, if any, at the current epoch.
     pub fn last_drill(&self) -> Option<&Receipt> {
-        self.body.receipts.iter().rev().find(|r| r.epoch == self.body.epoch)
+        self.body
+            .receipts
+            .iter()
+            .rev()
+            .find(|r| r.epoch == self.body.epoch)
     }
 
     /// Whether no drill has passed within the interval before `now`.
@@ -593,4 +704,3 @@ impl Vault {
         }
     }
 }
-

@@ -53,7 +53,10 @@ const GEN: [u32; 10] = [
 
 fn polymod(custom: &[u8], values: &[u16]) -> u32 {
     let mut chk: u32 = 1;
-    let all = custom.iter().map(|&b| u32::from(b)).chain(values.iter().map(|&v| u32::from(v)));
+    let all = custom
+        .iter()
+        .map(|&b| u32::from(b))
+        .chain(values.iter().map(|&v| u32::from(v)));
     for v in all {
         let b = chk >> 20;
         chk = ((chk & 0xFFFFF) << 10) ^ v;
@@ -71,7 +74,11 @@ pub fn checksum(custom: &[u8], data: &[u16]) -> [u16; CHECKSUM_WORDS] {
     let mut v = data.to_vec();
     v.extend([0u16; CHECKSUM_WORDS]);
     let p = polymod(custom, &v) ^ 1;
-    [((p >> 20) & 1023) as u16, ((p >> 10) & 1023) as u16, (p & 1023) as u16]
+    [
+        ((p >> 20) & 1023) as u16,
+        ((p >> 10) & 1023) as u16,
+        (p & 1023) as u16,
+    ]
 }
 
 /// Whether `words` (data followed by checksum) verify under `custom`.
@@ -110,7 +117,11 @@ pub fn bytes_to_words(bytes: &[u8]) -> Vec<u16> {
         .map(|w| {
             (0..BITS_PER_WORD).fold(0u16, |acc, k| {
                 let bit = w * BITS_PER_WORD + k;
-                let v = if bit < total { (bytes[bit / 8] >> (7 - bit % 8)) & 1 } else { 0 };
+                let v = if bit < total {
+                    (bytes[bit / 8] >> (7 - bit % 8)) & 1
+                } else {
+                    0
+                };
                 (acc << 1) | u16::from(v)
             })
         })
@@ -149,12 +160,18 @@ pub fn words_to_base32(words: &[u16]) -> String {
 /// Inverse of [`words_to_base32`]; lowercase accepted (a QR reader may lowercase); `None` on
 /// any other character or an odd length.
 pub fn base32_to_words(s: &str) -> Option<Vec<u16>> {
-    let val = |c: u8| B32.iter().position(|&b| b == c.to_ascii_uppercase()).map(|v| v as u16);
+    let val = |c: u8| {
+        B32.iter()
+            .position(|&b| b == c.to_ascii_uppercase())
+            .map(|v| v as u16)
+    };
     let b = s.as_bytes();
     if b.len() % 2 != 0 {
         return None;
     }
-    b.chunks(2).map(|p| Some((val(p[0])? << 5) | val(p[1])?)).collect()
+    b.chunks(2)
+        .map(|p| Some((val(p[0])? << 5) | val(p[1])?))
+        .collect()
 }
 
 /// RFC 4648 base32 of bytes, uppercase, unpadded (for fingerprints).
@@ -164,7 +181,11 @@ pub fn base32_bytes(bytes: &[u8]) -> String {
         .map(|c| {
             let v = (0..5).fold(0usize, |acc, k| {
                 let bit = c * 5 + k;
-                let v = if bit < total { (bytes[bit / 8] >> (7 - bit % 8)) & 1 } else { 0 };
+                let v = if bit < total {
+                    (bytes[bit / 8] >> (7 - bit % 8)) & 1
+                } else {
+                    0
+                };
                 (acc << 1) | usize::from(v)
             });
             char::from(B32[v])
@@ -209,7 +230,10 @@ mod tests {
         let mut all = data.clone();
         all.extend(checksum(CUSTOMIZATION, &data));
         assert!(verify(CUSTOMIZATION, &all));
-        assert!(!verify(b"shamir", &all), "another customization must not verify");
+        assert!(
+            !verify(b"shamir", &all),
+            "another customization must not verify"
+        );
         all[7] ^= 0x155;
         assert!(!verify(CUSTOMIZATION, &all));
         assert_eq!(suspect_position(CUSTOMIZATION, &all), Some(7));

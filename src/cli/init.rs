@@ -1,0 +1,227 @@
+//! `gsl-vault init`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::format::Policy;
+use gsl_vault::fsio;
+use gsl_vault::kdf::KdfParams;
+use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, SecretBytes, fill_random};
+use gsl_vault::share::{ShareHeader, render_share_text};
+use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, Spec};
+
+use super::{PolicyArg, can_prompt, date, now, passphrase};
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The vault file to create.
+    vault: PathBuf,
+    /// Shares needed to recover (2..=number of custodians).
+    #[arg(long, short = 't')]
+    threshold: usize,
+    /// A custodian's name; repeat once per custodian (2..=255).
+    #[arg(long = "custodian", value_name = "NAME", required = true)]
+    custodians: Vec<String>,
+    /// Folder for the share files (default: the vault's folder).
+    #[arg(long, value_name = "DIR")]
+    shares_dir: Option<PathBuf>,
+    /// A label printed on every share (default: the vault's file name).
+    #[arg(long)]
+    label: Option<String>,
+    /// Read the master key from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F", conflicts_with = "generate")]
+    secret_file: Option<PathBuf>,
+    /// Make a strong random master key and show it once.
+    #[arg(long)]
+    generate: bool,
+    /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F")]
+    passphrase_file: Option<PathBuf>,
+    /// Who may open the vault.
+    #[arg(long, value_enum, default_value = "either")]
+    policy: PolicyArg,
+    /// Argon2id memory in MiB (at least 64).
+    #[arg(long, value_name = "MIB")]
+    kdf_memory: Option<u32>,
+    /// Argon2id passes (memory x passes at least 192 MiB).
+    #[arg(long, value_name = "N")]
+    kdf_iterations: Option<u32>,
+    /// Argon2id lanes.
+    #[arg(long, value_name = "P")]
+    kdf_parallelism: Option<u32>,
+    /// How often a drill is due, e.g. 90d, 180d, 1y.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    drill_every: Option<std::time::Duration>,
+    /// Replace an existing vault and share files.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Crockford's base32 alphabet: 32 symbols, no I, L, O or U to misread.
+const GEN_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Generated key: 26 characters of 5 bits each (130 bits), in groups for typing.
+const GEN_CHARS: usize = 26;
+
+fn generate_key() -> Result<SecretBytes> {
+    let mut raw = zeroize::Zeroizing::new([0u8; GEN_CHARS]);
+    fill_random(&mut raw[..])?;
+    let mut s = SecretBytes::with_capacity(GEN_CHARS + GEN_CHARS / 5);
+    for (i, b) in raw.iter().enumerate() {
+        if i > 0 && i % 5 == 0 {
+            s.extend(b".")?;
+        }
+        let c = GEN_ALPHABET[usize::from(b & 31)];
+        s.extend(&[c])?;
+    }
+    Ok(s)
+}
+
+pub fn run(a: InitArgs) -> Result<Exit> {
+    let policy: Policy = a.policy.into();
+    let kdf = KdfParams {
+        memory_kib: a
+            .kdf_memory
+            .map(|m| m.saturating_mul(1024))
+            .unwrap_or(KdfParams::DEFAULT.memory_kib),
+        iterations: a.kdf_iterations.unwrap_or(KdfParams::DEFAULT.iterations),
+        parallelism: a.kdf_parallelism.unwrap_or(KdfParams::DEFAULT.parallelism),
+    };
+    if policy == Policy::Quorum && (a.passphrase_file.is_some() || a.kdf_memory.is_some()) {
+        return Err(Error::Usage(
+            "policy quorum has no passphrase: drop --passphrase-file and the --kdf-* flags, or choose --policy either or both.".into(),
+        ));
+    }
+    let stdin_users = [a.secret_file.as_deref(), a.passphrase_file.as_deref()]
+        .iter()
+        .filter(|f| **f == Some(Path::new("-")))
+        .count();
+    if stdin_users > 1 {
+        return Err(Error::Usage(
+            "only one of --secret-file and --passphrase-file can read standard input (-).".into(),
+        ));
+    }
+    let label = match &a.label {
+        Some(l) => l.clone(),
+        None => a
+            .vault
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "gsl-vault".into()),
+    };
+    let spec = Spec {
+        label,
+        threshold: a.threshold,
+        custodians: a.custodians.clone(),
+        policy,
+        kdf,
+        drill_every: a
+            .drill_every
+            .map(|d| d.as_secs())
+            .unwrap_or(DEFAULT_DRILL_EVERY),
+        now: now(),
+    };
+    // Check names, threshold and costs before asking for any secret.
+    vault::check_spec(&spec)?;
+    let shares_dir = a
+        .shares_dir
+        .clone()
+        .unwrap_or_else(|| match a.vault.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+    let share_paths: Vec<PathBuf> = spec
+        .custodians
+        .iter()
+        .map(|n| shares_dir.join(format!("{n}.share")))
+        .collect();
+    if !a.force {
+        for p in std::iter::once(&a.vault).chain(&share_paths) {
+            if p.exists() {
+                return Err(Error::Exists(p.display().to_string()));
+            }
+        }
+    }
+
+    let (secret, source) = if a.generate {
+        (generate_key()?, "the generator".to_string())
+    } else if let Some(f) = &a.secret_file {
+        let name = if f == Path::new("-") {
+            "standard input".into()
+        } else {
+            f.display().to_string()
+        };
+        (fsio::read_secret_path(f, MAX_MASTER_KEY)?, name)
+    } else if can_prompt() {
+        let typed = zeroize::Zeroizing::new(
+            rpassword::prompt_password("GSL master key: ")
+                .map_err(|e| Error::io("the terminal", e))?,
+        );
+        let mut s = SecretBytes::with_capacity(MAX_MASTER_KEY);
+        s.extend(typed.as_bytes()).map_err(|_| {
+            Error::Usage(format!(
+                "the master key is longer than {MAX_MASTER_KEY} bytes."
+            ))
+        })?;
+        (s, "the terminal".to_string())
+    } else {
+        return Err(Error::Usage(
+            "no terminal to ask for the master key: give it with --secret-file FILE (or - for standard input), or use --generate.".into(),
+        ));
+    };
+    let master = MasterKey::new(secret, &source)?;
+    let pass = if policy == Policy::Quorum {
+        None
+    } else {
+        let p = passphrase(a.passphrase_file.as_deref(), true, "New vault passphrase")?;
+        p.check_new()?;
+        Some(p)
+    };
+
+    let (bytes, issued) = vault::create(&spec, &master, pass.as_ref())?;
+    let fingerprint = vault::Vault::parse(&bytes, &a.vault.display().to_string())?.fingerprint();
+    std::fs::create_dir_all(&shares_dir).map_err(|e| Error::io(shares_dir.display(), e))?;
+    // Shares first, vault last: a vault file only exists once all its shares do.
+    let n = issued.len();
+    for (share, path) in issued.iter().zip(&share_paths) {
+        let header = ShareHeader {
+            label: &spec.label,
+            fingerprint: &fingerprint,
+            custodian: &share.name,
+            index: share.code.point.x,
+            count: n,
+            threshold: spec.threshold,
+            epoch: 1,
+            date: &date(spec.now),
+        };
+        let text = render_share_text(&header, &share.code);
+        fsio::write_atomic(path, text.as_bytes(), a.force)?;
+    }
+    fsio::write_atomic(&a.vault, &bytes, a.force)?;
+
+    if a.generate {
+        println!("Your new GSL master key (shown once; set it at your exchange now):");
+        println!("{}", String::from_utf8_lossy(master.expose()));
+    }
+    eprintln!(
+        "Vault {} ({fingerprint}) created: policy {}, any {} of {} shares recover.",
+        a.vault.display(),
+        policy.as_str(),
+        spec.threshold,
+        n
+    );
+    for (share, path) in issued.iter().zip(&share_paths) {
+        eprintln!(
+            "  share {} of {n} for {}: {}",
+            share.code.point.x,
+            share.name,
+            path.display()
+        );
+    }
+    eprintln!(
+        "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
+        a.vault.display()
+    );
+    Ok(Exit::Ok)
+}

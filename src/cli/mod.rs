@@ -1,0 +1,324 @@
+//! The command line: flags, their combinations, prompts, and the mapping of outcomes to exit
+//! codes. Each command is a function from its parsed arguments to an exit code.
+
+mod demo;
+mod init;
+mod shares;
+mod status;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::format::Policy;
+use gsl_vault::fsio;
+use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase};
+use gsl_vault::share::{self, MAX_SHARE_FILE};
+use gsl_vault::vault::{Offered, Vault};
+
+/// gsl-vault: an offline vault for your exchange's Global Settings Lock master key.
+#[derive(Parser)]
+#[command(name = "gsl-vault", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PolicyArg {
+    /// The passphrase alone, or a quorum of shares alone.
+    Either,
+    /// A quorum of shares and the passphrase together.
+    Both,
+    /// A quorum of shares only (no passphrase).
+    Quorum,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::Either => Policy::Either,
+            PolicyArg::Both => Policy::Both,
+            PolicyArg::Quorum => Policy::Quorum,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a vault for a master key and write one share per custodian.
+    Init(init::InitArgs),
+    /// Show a vault's settings, custodians and drill state (needs no secret).
+    Status {
+        /// The vault file.
+        vault: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit 6 when no drill has passed within the drill interval.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check one or more shares against the vault, each on its own (reveals nothing).
+    CheckShare {
+        /// The vault file.
+        vault: PathBuf,
+        /// Share files (`-` reads a typed share from standard input).
+        #[arg(required = true)]
+        shares: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rehearse recovery with shares or the passphrase; the master key is never shown.
+    Drill {
+        /// The vault file.
+        vault: PathBuf,
+        /// Share files (`-` reads a typed share from standard input).
+        shares: Vec<PathBuf>,
+        /// Drill the passphrase instead of shares.
+        #[arg(long)]
+        passphrase: bool,
+        /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reveal the master key from a quorum of shares.
+    Recover {
+        /// The vault file.
+        vault: PathBuf,
+        /// Share files (`-` reads a typed share from standard input).
+        #[arg(required = true)]
+        shares: Vec<PathBuf>,
+        /// Passphrase file, for a vault whose policy is `both`.
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// Write the master key to this file (0600, never overwritten) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Reveal the master key with the passphrase.
+    Open {
+        /// The vault file.
+        vault: PathBuf,
+        /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// Write the master key to this file (0600, never overwritten) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Walk through the whole story on a throwaway vault in a temporary folder.
+    Demo,
+}
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn run() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Exit::Ok
+                }
+                _ => Exit::Usage,
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Init(a) => init::run(a),
+        Command::Status { vault, json, check } => status::run(&vault, json, check),
+        Command::CheckShare {
+            vault,
+            shares,
+            json,
+        } => shares::check(&vault, &shares, json),
+        Command::Drill {
+            vault,
+            shares,
+            passphrase,
+            passphrase_file,
+            json,
+        } => shares::drill(
+            &vault,
+            &shares,
+            passphrase,
+            passphrase_file.as_deref(),
+            json,
+        ),
+        Command::Recover {
+            vault,
+            shares,
+            passphrase_file,
+            output,
+        } => shares::recover(
+            &vault,
+            &shares,
+            passphrase_file.as_deref(),
+            output.as_deref(),
+        ),
+        Command::Open {
+            vault,
+            passphrase_file,
+            output,
+        } => shares::open(&vault, passphrase_file.as_deref(), output.as_deref()),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gsl-vault: {e}");
+            e.exit()
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// `YYYY-MM-DD` of a Unix time (UTC).
+fn date(secs: u64) -> String {
+    let s = humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
+    )
+    .to_string();
+    s[..10].to_string()
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time (UTC).
+fn datetime(secs: u64) -> String {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+        .to_string()
+}
+
+/// Reads and checks a vault file; sweeps temporary files a crash may have left.
+fn load_vault(path: &Path) -> Result<Vault> {
+    fsio::sweep_temps(path);
+    let bytes = fsio::read_capped(path, gsl_vault::format::MAX_VAULT_FILE, "vault file")?;
+    Vault::parse(&bytes, &path.display().to_string())
+}
+
+/// Whether a prompt can be shown: standard input is a terminal.
+fn can_prompt() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Reads the passphrase from `file` or the terminal. `confirm` asks twice (when setting it).
+fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphrase> {
+    if let Some(f) = file {
+        let raw = fsio::read_secret_path(f, MAX_PASSPHRASE)?;
+        let name = if f == Path::new("-") {
+            "standard input".to_string()
+        } else {
+            f.display().to_string()
+        };
+        return Passphrase::new(raw.expose(), &name);
+    }
+    if !can_prompt() {
+        return Err(Error::Usage(format!(
+            "no terminal to ask for {what}: give it with --passphrase-file FILE (or - for standard input)."
+        )));
+    }
+    let first = zeroize::Zeroizing::new(
+        rpassword::prompt_password(format!("{what}: "))
+            .map_err(|e| Error::io("the terminal", e))?,
+    );
+    if confirm {
+        let again = zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("{what} again: "))
+                .map_err(|e| Error::io("the terminal", e))?,
+        );
+        if !gsl_vault::crypto::ct_eq(first.as_bytes(), again.as_bytes()) {
+            return Err(Error::Usage(
+                "the two passphrases differ; nothing was written. Run the command again.".into(),
+            ));
+        }
+    }
+    Passphrase::new(first.as_bytes(), "the terminal")
+}
+
+/// Reads share arguments: files, or `-` for typed words on standard input.
+fn read_shares(paths: &[PathBuf]) -> Result<(Vec<Offered>, Vec<(String, Error)>)> {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    let stdin_count = paths
+        .iter()
+        .filter(|p| p.as_path() == Path::new("-"))
+        .count();
+    if stdin_count > 1 {
+        return Err(Error::Usage(
+            "standard input (-) can be given as a share only once.".into(),
+        ));
+    }
+    for p in paths {
+        let (source, text) = if p.as_path() == Path::new("-") {
+            let raw = fsio::read_secret(
+                std::io::stdin().lock(),
+                MAX_SHARE_FILE as usize,
+                "standard input",
+            )?;
+            (
+                "standard input".to_string(),
+                zeroize::Zeroizing::new(raw.expose().to_vec()),
+            )
+        } else {
+            let bytes = match fsio::read_capped(p, MAX_SHARE_FILE, "share file") {
+                Ok(b) => b,
+                Err(Error::Corrupt(m)) => {
+                    bad.push((p.display().to_string(), Error::Shares(m)));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            (p.display().to_string(), zeroize::Zeroizing::new(bytes))
+        };
+        let parsed = std::str::from_utf8(&text)
+            .map_err(|_| {
+                Error::Shares(format!("share {source} is not text: is it the right file?"))
+            })
+            .and_then(|t| share::parse_share_text(t, &source));
+        match parsed {
+            Ok(code) => ok.push(Offered { source, code }),
+            Err(e) => bad.push((source, e)),
+        }
+    }
+    Ok((ok, bad))
+}
+
+/// Writes a revealed secret to `out` (0600, no clobber) or stdout.
+fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
+    use std::io::Write;
+    match out {
+        Some(p) => {
+            fsio::write_atomic(p, bytes, false)?;
+            eprintln!(
+                "The master key is in {} (mode 0600). Delete it once you have used it.",
+                p.display()
+            );
+            Ok(())
+        }
+        None => {
+            let mut o = std::io::stdout().lock();
+            o.write_all(bytes)
+                .and_then(|_| o.write_all(b"\n"))
+                .and_then(|_| o.flush())
+                .map_err(|e| Error::io("standard output", e))
+        }
+    }
+}
+
+/// Prints a JSON value on stdout.
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}

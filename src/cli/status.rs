@@ -1,0 +1,110 @@
+//! `gsl-vault status`.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use gsl_vault::error::{Exit, Result};
+
+use super::{datetime, load_vault, now, print_json};
+
+fn duration(secs: u64) -> String {
+    if secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else {
+        humantime::format_duration(std::time::Duration::from_secs(secs)).to_string()
+    }
+}
+
+pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
+    let v = load_vault(path)?;
+    let b = &v.body;
+    let t = now();
+    let last = v.last_drill();
+    let overdue = v.drill_overdue(t);
+    let next_due = last.map(|r| r.time + b.drill_every);
+    if json {
+        print_json(&json!({
+            "vault": path.display().to_string(),
+            "fingerprint": v.fingerprint(),
+            "label": b.label,
+            "signature": "valid",
+            "threshold": b.threshold,
+            "count": b.custodians.len(),
+            "epoch": b.epoch,
+            "policy": b.policy.as_str(),
+            "created": datetime(b.created),
+            "custodians": b.custodians.iter().map(|c| json!({"name": c.name, "index": c.index})).collect::<Vec<_>>(),
+            "kdf": b.kdf.as_ref().map(|k| json!({
+                "memory_kib": k.memory_kib, "iterations": k.iterations, "parallelism": k.parallelism
+            })),
+            "drill": {
+                "every": duration(b.drill_every),
+                "last": last.map(|r| datetime(r.time)),
+                "last_kind": last.map(|r| r.kind.clone()),
+                "next_due": next_due.map(datetime),
+                "overdue": overdue,
+            },
+            "receipts": b.receipts.len(),
+        }));
+    } else {
+        println!("vault:       {}", path.display());
+        println!("label:       {}", b.label);
+        println!("fingerprint: {}", v.fingerprint());
+        println!("signature:   valid (header, slots, commitments and receipts)");
+        println!("created:     {}", datetime(b.created));
+        println!(
+            "policy:      {} ({})",
+            b.policy.as_str(),
+            match b.policy {
+                gsl_vault::format::Policy::Either =>
+                    "the passphrase alone, or a quorum of shares alone",
+                gsl_vault::format::Policy::Both => "a quorum of shares and the passphrase",
+                gsl_vault::format::Policy::Quorum => "a quorum of shares; no passphrase",
+            }
+        );
+        println!(
+            "shares:      any {} of {} recover (epoch {})",
+            b.threshold,
+            b.custodians.len(),
+            b.epoch
+        );
+        for c in &b.custodians {
+            println!("  {:>3}  {}", c.index, c.name);
+        }
+        match &b.kdf {
+            Some(k) => println!("argon2id:    {}", k.params().describe()),
+            None => println!("argon2id:    none (no passphrase)"),
+        }
+        println!("drill every: {}", duration(b.drill_every));
+        match last {
+            Some(r) => println!(
+                "last drill:  {} ({}, {}){}",
+                datetime(r.time),
+                r.kind,
+                if r.custodians.is_empty() {
+                    "passphrase".to_string()
+                } else {
+                    r.custodians.join(", ")
+                },
+                next_due
+                    .map(|d| format!("; next due {}", datetime(d)))
+                    .unwrap_or_default()
+            ),
+            None => println!("last drill:  none yet"),
+        }
+        if overdue {
+            println!(
+                "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
+                path.display()
+            );
+        } else {
+            println!("status:      ok");
+        }
+    }
+    Ok(if check && overdue {
+        Exit::Overdue
+    } else {
+        Exit::Ok
+    })
+}
