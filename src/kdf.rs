@@ -73,7 +73,7 @@ impl KdfParams {
     /// "256 MiB, t=3, p=4".
     pub fn describe(&self) -> String {
         let m = self.memory_kib;
-        let mem = if m % 1024 == 0 {
+        let mem = if m.is_multiple_of(1024) {
             format!("{} MiB", m / 1024)
         } else {
             format!("{m} KiB")

@@ -182,7 +182,7 @@ fn encode_payload(master: &MasterKey) -> SecretBytes {
 
 fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
     let bad = || corrupt(path, "holds a payload that does not decode");
-    if plain.len() < 2 || plain.len() % PAYLOAD_PAD != 0 {
+    if plain.len() < 2 || !plain.len().is_multiple_of(PAYLOAD_PAD) {
         return Err(bad());
     }
     let n = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
@@ -431,7 +431,7 @@ impl Vault {
             .unwrap_or(0);
         if hex::decode_array::<24>(&b.payload.nonce).is_none()
             || ct_len < PAYLOAD_PAD + crypto::TAG_LEN
-            || (ct_len - crypto::TAG_LEN) % PAYLOAD_PAD != 0
+            || !(ct_len - crypto::TAG_LEN).is_multiple_of(PAYLOAD_PAD)
         {
             return Err(corrupt(p, "has a malformed payload"));
         }

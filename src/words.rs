@@ -166,7 +166,7 @@ pub fn base32_to_words(s: &str) -> Option<Vec<u16>> {
             .map(|v| v as u16)
     };
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     b.chunks(2)

@@ -248,8 +248,11 @@ fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphra
     Passphrase::new(first.as_bytes(), "the terminal")
 }
 
+/// Shares that could not be read or decoded, with why.
+type Unreadable = Vec<(String, Error)>;
+
 /// Reads share arguments: files, or `-` for typed words on standard input.
-fn read_shares(paths: &[PathBuf]) -> Result<(Vec<Offered>, Vec<(String, Error)>)> {
+fn read_shares(paths: &[PathBuf]) -> Result<(Vec<Offered>, Unreadable)> {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     let stdin_count = paths

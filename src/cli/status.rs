@@ -9,7 +9,7 @@ use gsl_vault::error::{Exit, Result};
 use super::{datetime, load_vault, now, print_json};
 
 fn duration(secs: u64) -> String {
-    if secs % 86_400 == 0 {
+    if secs.is_multiple_of(86_400) {
         format!("{}d", secs / 86_400)
     } else {
         humantime::format_duration(std::time::Duration::from_secs(secs)).to_string()
