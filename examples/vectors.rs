@@ -1,0 +1,140 @@
+//! Regenerates the test vectors in tests/vectors/ that FORMAT.md describes:
+//! `cargo run --example vectors -- tests/vectors`.
+//!
+//! The deterministic vectors (share encoding, key derivations, commitments) are computed from
+//! fixed inputs; the sample vault is made by the real `create` with a fixed master key,
+//! passphrase and custodians (its nonces and keys are fresh each time, which is why the tests
+//! check that it opens rather than its bytes).
+
+use std::path::PathBuf;
+
+use gsl_vault::format::Policy;
+use gsl_vault::kdf::KdfParams;
+use gsl_vault::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, VaultKey};
+use gsl_vault::shamir::Point;
+use gsl_vault::share::{ShareCode, ShareHeader, render_share_text};
+use gsl_vault::vault::{self, Spec};
+use gsl_vault::{crypto, hex};
+use serde_json::json;
+
+fn bytes32(seed: u8) -> [u8; 32] {
+    std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7))
+}
+
+fn main() {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "tests/vectors".into()),
+    );
+    std::fs::create_dir_all(&dir).expect("create the vectors folder");
+
+    let shares: Vec<_> = [
+        ([0u8, 0, 0, 0, 0], 1u16, 1u8, 0u8),
+        ([0xde, 0xad, 0xbe, 0xef, 0x01], 7, 200, 5),
+        ([0xff; 5], 65535, 255, 9),
+    ]
+    .iter()
+    .map(|&(fp, epoch, x, seed)| {
+        let y = bytes32(seed);
+        let code = ShareCode {
+            fingerprint: fp,
+            epoch,
+            point: Point {
+                x,
+                y: zeroize::Zeroizing::new(y),
+            },
+        };
+        json!({
+            "fingerprint": hex::encode(&fp), "epoch": epoch, "x": x, "y": hex::encode(&y),
+            "words": code.to_mnemonic().to_string(), "compact": code.to_compact().to_string(),
+        })
+    })
+    .collect();
+
+    let derivations: Vec<_> = [1u8, 2, 3]
+        .iter()
+        .map(|&seed| {
+            let mut vk_bytes = bytes32(seed);
+            let vk_hex = hex::encode(&vk_bytes);
+            let vk = VaultKey::from_bytes(&mut vk_bytes);
+            let identity = crypto::identity(&vk).verifying_key().to_bytes();
+            let y = bytes32(seed + 100);
+            let mut q = bytes32(seed + 50);
+            let mut p = bytes32(seed + 60);
+            let (q_hex, p_hex) = (hex::encode(&q), hex::encode(&p));
+            let both = crypto::both_key(&QuorumKey::from_bytes(&mut q), &PassKey::from_bytes(&mut p));
+            json!({
+                "vault_key": vk_hex,
+                "identity": hex::encode(&identity),
+                "fingerprint": vault::fingerprint_of(&identity),
+                "commitment": {"epoch": 3, "x": 2, "y": hex::encode(&y),
+                               "hash": hex::encode(&crypto::share_commitment(&identity, 3, 2, &y))},
+                "both": {"quorum_key": q_hex, "pass_key": p_hex, "wrap_key": hex::encode(both.expose())},
+            })
+        })
+        .collect();
+
+    let kdf = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+    let salt = b"gsl-vault vector salt, 32 bytes!";
+    let pass = Passphrase::new("correct horse battery staple".as_bytes(), "vector").unwrap();
+    let pk = gsl_vault::kdf::derive(&kdf, &pass, salt).unwrap();
+    let kdf_vector = json!({
+        "passphrase": "correct horse battery staple", "salt": hex::encode(salt),
+        "memory_kib": kdf.memory_kib, "iterations": kdf.iterations, "parallelism": kdf.parallelism,
+        "key": hex::encode(pk.expose()),
+    });
+
+    let all = json!({"share_codes": shares, "derivations": derivations, "argon2id": kdf_vector});
+    std::fs::write(
+        dir.join("format-v1.json"),
+        serde_json::to_string_pretty(&all).unwrap() + "\n",
+    )
+    .unwrap();
+
+    // A sample vault of each policy, with its shares: every later version must open them.
+    let master_text = "KRAKEN-GSL-vector-master-key 0123456789";
+    for policy in [Policy::Either, Policy::Both, Policy::Quorum] {
+        let name = format!("v1-{}", policy.as_str());
+        let spec = Spec {
+            label: format!("vector {}", policy.as_str()),
+            threshold: 2,
+            custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+            policy,
+            kdf,
+            drill_every: 90 * 86_400,
+            now: 1_790_000_000,
+        };
+        let mut s = SecretBytes::with_capacity(master_text.len());
+        s.extend(master_text.as_bytes()).unwrap();
+        let master = MasterKey::new(s, "vector").unwrap();
+        let p = (policy != Policy::Quorum).then_some(&pass);
+        let (bytes, issued) = vault::create(&spec, &master, p).unwrap();
+        std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+        let v = vault::Vault::parse(&bytes, &name).unwrap();
+        for i in &issued {
+            let h = ShareHeader {
+                label: &spec.label,
+                fingerprint: &v.fingerprint(),
+                custodian: &i.name,
+                index: i.code.point.x,
+                count: 3,
+                threshold: 2,
+                epoch: 1,
+                date: "2026-09-21",
+            };
+            std::fs::write(
+                dir.join(format!("{name}-{}.share", i.name)),
+                render_share_text(&h, &i.code).as_bytes(),
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(dir.join("v1.passphrase"), "correct horse battery staple\n").unwrap();
+    std::fs::write(dir.join("v1.master"), format!("{master_text}\n")).unwrap();
+    eprintln!("vectors written to {}", dir.display());
+}
