@@ -11,6 +11,8 @@ pub mod crypto;
 pub mod error;
 pub mod format;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hex;
 pub mod hygiene;
 pub mod kdf;
