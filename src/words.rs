@@ -86,25 +86,64 @@ pub fn verify(custom: &[u8], words: &[u16]) -> bool {
     polymod(custom, words) == 1
 }
 
+/// One step of the polymod with a zero input value.
+fn step0(chk: u32) -> u32 {
+    let b = chk >> 20;
+    let mut c = (chk & 0xFFFFF) << 10;
+    for (i, g) in GEN.iter().enumerate() {
+        if (b >> i) & 1 == 1 {
+            c ^= g;
+        }
+    }
+    c
+}
+
+/// Longest word sequence the suspect search handles (a share has 36 words).
+const MAX_SUSPECT_LEN: usize = 64;
+
+/// `SYNDROMES[k]` maps the polymod difference caused by XOR-ing `d` into the word `k` places
+/// before the end, to `d`. The polymod is linear over GF(2), so a single changed word shifts the
+/// result by exactly this difference.
+fn syndromes() -> &'static [HashMap<u32, u16>] {
+    static T: OnceLock<Vec<HashMap<u32, u16>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut cur: Vec<u32> = (0..1024).collect();
+        (0..MAX_SUSPECT_LEN)
+            .map(|_| {
+                let map = cur
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(d, &s)| (s, d as u16))
+                    .collect();
+                cur.iter_mut().for_each(|c| *c = step0(*c));
+                map
+            })
+            .collect()
+    })
+}
+
 /// For a word sequence whose checksum fails: the one position (0-based) where a single other
 /// word would make it verify, if there is exactly one such position. RS1024 has distance 4, so a
 /// single wrong word always has exactly one such position; two or more wrong words usually none.
 /// The tool only names the position: it never substitutes a word for the user.
 pub fn suspect_position(custom: &[u8], words: &[u16]) -> Option<usize> {
+    let n = words.len();
+    if n == 0 || n > MAX_SUSPECT_LEN {
+        return None;
+    }
+    let target = polymod(custom, words) ^ 1;
     let mut found = None;
-    let mut trial = words.to_vec();
-    for pos in 0..words.len() {
-        let orig = trial[pos];
-        let hit = (0..1024u16).any(|w| {
-            trial[pos] = w;
-            w != orig && verify(custom, &trial)
-        });
-        trial[pos] = orig;
-        if hit {
-            if found.is_some() {
-                return None;
+    for (k, table) in syndromes().iter().enumerate().take(n) {
+        if let Some(&d) = table.get(&target) {
+            let pos = n - 1 - k;
+            // The replacement must itself be a word (10 bits): always true for d < 1024.
+            if usize::from(words[pos] ^ d) < 1024 {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(pos);
             }
-            found = Some(pos);
         }
     }
     found
@@ -234,8 +273,29 @@ mod tests {
             !verify(b"shamir", &all),
             "another customization must not verify"
         );
-        all[7] ^= 0x155;
-        assert!(!verify(CUSTOMIZATION, &all));
-        assert_eq!(suspect_position(CUSTOMIZATION, &all), Some(7));
+        for pos in 0..all.len() {
+            for delta in [1u16, 0x155, 1023] {
+                let mut bad = all.clone();
+                bad[pos] ^= delta;
+                assert!(!verify(CUSTOMIZATION, &bad));
+                assert_eq!(
+                    suspect_position(CUSTOMIZATION, &bad),
+                    Some(pos),
+                    "pos {pos} delta {delta}"
+                );
+            }
+        }
+        // Brute force agrees: exactly one single-word change at the named position verifies.
+        let mut bad = all.clone();
+        bad[4] ^= 77;
+        let fixes: Vec<(usize, u16)> = (0..bad.len())
+            .flat_map(|p| (0..1024u16).map(move |w| (p, w)))
+            .filter(|&(p, w)| {
+                let mut t = bad.clone();
+                t[p] = w;
+                w != bad[p] && verify(CUSTOMIZATION, &t)
+            })
+            .collect();
+        assert_eq!(fixes, vec![(4, all[4])]);
     }
 }

@@ -1,0 +1,159 @@
+//! Property 3 (share side): every single-word substitution and every swap of two adjacent
+//! different words in a real share is refused (exit 3); a single wrong word is named by its
+//! 1-based position and never corrected.
+
+mod common;
+use common::*;
+use gsl_vault::error::Exit;
+use gsl_vault::share::parse_share_text;
+use gsl_vault::vault::Vault;
+use gsl_vault::words::wordlist;
+
+fn real_share() -> (tempfile::TempDir, Vault, Vec<String>) {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let v = Vault::parse(&std::fs::read(d.path().join("v.vault")).unwrap(), "v.vault").unwrap();
+    let text = std::fs::read_to_string(share_path(d.path(), "bob")).unwrap();
+    let code = parse_share_text(&text, "bob").unwrap();
+    let words: Vec<String> = code.to_mnemonic().split(' ').map(String::from).collect();
+    assert_eq!(words.len(), 36);
+    (d, v, words)
+}
+
+#[test]
+fn every_single_word_substitution_is_refused_and_located() {
+    let (_d, v, words) = real_share();
+    let list = wordlist();
+    let mut checked = 0;
+    for pos in 0..words.len() {
+        for w in list.iter().filter(|w| **w != words[pos]) {
+            let mut typed = words.clone();
+            typed[pos] = (*w).to_string();
+            let err = match parse_share_text(&typed.join(" "), "typed") {
+                Ok(code) => v
+                    .check_share("typed", &code)
+                    .err()
+                    .expect("a substituted share was accepted"),
+                Err(e) => e,
+            };
+            assert_eq!(err.exit(), Exit::Shares);
+            let want = format!("word {} is most likely wrong", pos + 1);
+            assert!(err.to_string().contains(&want), "pos {pos} -> {w}: {err}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 36 * 1023);
+}
+
+#[test]
+fn every_adjacent_swap_is_refused() {
+    let (_d, v, words) = real_share();
+    let mut checked = 0;
+    for pos in 0..words.len() - 1 {
+        if words[pos] == words[pos + 1] {
+            continue;
+        }
+        let mut typed = words.clone();
+        typed.swap(pos, pos + 1);
+        let err = match parse_share_text(&typed.join(" "), "typed") {
+            Ok(code) => v
+                .check_share("typed", &code)
+                .err()
+                .expect("a swapped share was accepted"),
+            Err(e) => e,
+        };
+        assert_eq!(err.exit(), Exit::Shares, "swap at {pos}: {err}");
+        checked += 1;
+    }
+    assert!(checked >= 30);
+}
+
+#[test]
+fn the_cli_names_the_wrong_word_and_does_not_correct_it() {
+    let (d, _v, words) = real_share();
+    for pos in [0usize, 5, 6, 20, 35] {
+        let mut typed = words.clone();
+        typed[pos] = if typed[pos] == "academic" {
+            "acid".into()
+        } else {
+            "academic".into()
+        };
+        std::fs::write(d.path().join("typed.share"), typed.join(" ")).unwrap();
+        for cmd in ["check-share", "drill", "recover"] {
+            let mut args = vec![cmd, "v.vault", "typed.share"];
+            if cmd != "check-share" {
+                args.push("alice.share");
+            }
+            let o = run(d.path(), &args);
+            assert_eq!(code(&o), 3, "{cmd} pos {pos}");
+            let all = stdout(&o) + &stderr(&o);
+            assert!(
+                all.contains(&format!("word {} is most likely wrong", pos + 1)),
+                "{cmd}: {all}"
+            );
+            assert!(
+                !all.contains(&words[pos]),
+                "{cmd} must not suggest the right word"
+            );
+            assert!(!stdout(&o).contains(MASTER));
+        }
+    }
+}
+
+#[test]
+fn four_letter_prefixes_and_compact_form_alone_are_accepted() {
+    let (d, _v, words) = real_share();
+    let text = std::fs::read_to_string(share_path(d.path(), "bob")).unwrap();
+    let compact = text
+        .lines()
+        .skip_while(|l| *l != "compact:")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let prefixes: Vec<String> = words.iter().map(|w| w[..4].to_uppercase()).collect();
+    let forms = [
+        ("prefixes", prefixes.join("\n")),
+        ("words", words.join(" ")),
+        ("compact", compact.clone()),
+        ("lower", compact.to_lowercase()),
+    ];
+    for (name, body) in forms {
+        std::fs::write(d.path().join("typed.share"), &body).unwrap();
+        let o = run(d.path(), &["check-share", "v.vault", "typed.share"]);
+        assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));
+        assert!(stdout(&o).contains("bob's share"));
+    }
+    // Both forms present but disagreeing: exit 3.
+    let other = std::fs::read_to_string(share_path(d.path(), "alice")).unwrap();
+    let other_compact = other
+        .lines()
+        .skip_while(|l| *l != "compact:")
+        .nth(1)
+        .unwrap();
+    let mixed = format!("words:\n{}\ncompact:\n{}\n", words.join(" "), other_compact);
+    std::fs::write(d.path().join("typed.share"), mixed).unwrap();
+    let o = run(d.path(), &["check-share", "v.vault", "typed.share"]);
+    assert_eq!(code(&o), 3);
+    assert!(stdout(&o).contains("disagree"), "{}", stdout(&o));
+    // Typed on standard input.
+    let o = run_stdin(
+        d.path(),
+        &["check-share", "v.vault", "-"],
+        words.join(" ").as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // A word not in the list is named by position.
+    let mut typed = words.clone();
+    typed[9] = "xylophone".into();
+    let o = run_stdin(
+        d.path(),
+        &["check-share", "v.vault", "-"],
+        typed.join(" ").as_bytes(),
+    );
+    assert_eq!(code(&o), 3);
+    assert!(
+        stdout(&o).contains("word 10 is not in the word list"),
+        "{}",
+        stdout(&o)
+    );
+}
