@@ -16,6 +16,7 @@ pub mod fuzzing;
 pub mod hex;
 pub mod hygiene;
 pub mod kdf;
+pub mod kit;
 pub mod secret;
 pub mod shamir;
 pub mod share;

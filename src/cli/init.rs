@@ -54,6 +54,9 @@ pub struct InitArgs {
     /// How often a drill is due, e.g. 90d, 180d, 1y.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     drill_every: Option<std::time::Duration>,
+    /// Also write a printable HTML kit per custodian (NAME.html) beside the share files.
+    #[arg(long)]
+    kit: bool,
     /// Replace an existing vault and share files.
     #[arg(long)]
     force: bool,
@@ -199,6 +202,20 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         fsio::write_atomic(path, text.as_bytes(), a.force)?;
     }
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
+    if a.kit {
+        let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
+        for share in &issued {
+            let p = super::kit::write_kit(
+                &v,
+                &a.vault,
+                &share.name,
+                &share.code,
+                &shares_dir,
+                a.force,
+            )?;
+            eprintln!("  kit for {}: {}", share.name, p.display());
+        }
+    }
 
     if a.generate {
         println!("Your new GSL master key (shown once; set it at your exchange now):");

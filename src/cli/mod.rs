@@ -3,6 +3,7 @@
 
 mod demo;
 mod init;
+mod kit;
 mod shares;
 mod status;
 
@@ -113,6 +114,20 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write a printable HTML page (words, QR code, recovery steps) for each share.
+    Kit {
+        /// The vault file.
+        vault: PathBuf,
+        /// Share files (`-` reads a typed share from standard input).
+        #[arg(required = true)]
+        shares: Vec<PathBuf>,
+        /// Folder for the pages (one NAME.html per custodian).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+        /// Replace existing pages.
+        #[arg(long)]
+        force: bool,
+    },
     /// Walk through the whole story on a throwaway vault in a temporary folder.
     Demo,
 }
@@ -168,6 +183,12 @@ pub fn run() -> Exit {
             passphrase_file,
             output,
         } => shares::open(&vault, passphrase_file.as_deref(), output.as_deref()),
+        Command::Kit {
+            vault,
+            shares,
+            output,
+            force,
+        } => kit::run(&vault, &shares, &output, force),
         Command::Demo => demo::run(),
     };
     match result {

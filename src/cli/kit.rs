@@ -1,0 +1,64 @@
+//! `gsl-vault kit` (and `init --kit`): the printable page per custodian.
+
+use std::path::{Path, PathBuf};
+
+use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::fsio;
+use gsl_vault::kit::{self, KitInfo};
+use gsl_vault::share::ShareCode;
+use gsl_vault::vault::Vault;
+
+use super::{date, load_vault, now, read_shares};
+
+/// Writes `DIR/NAME.html` for one checked share.
+pub fn write_kit(
+    v: &Vault,
+    vault_path: &Path,
+    custodian: &str,
+    code: &ShareCode,
+    dir: &Path,
+    force: bool,
+) -> Result<PathBuf> {
+    let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
+    let vault_name = vault_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| vault_path.display().to_string());
+    let info = KitInfo {
+        label: &v.body.label,
+        fingerprint: &v.fingerprint(),
+        custodian,
+        custodians: &names,
+        threshold: usize::from(v.body.threshold),
+        epoch: v.body.epoch,
+        date: &date(now()),
+        vault_name: &vault_name,
+    };
+    let page = kit::render(&info, code)?;
+    let path = dir.join(format!("{custodian}.html"));
+    fsio::write_atomic(&path, page.as_bytes(), force)?;
+    Ok(path)
+}
+
+pub fn run(vault_path: &Path, shares: &[PathBuf], out: &Path, force: bool) -> Result<Exit> {
+    let v = load_vault(vault_path)?;
+    let (offered, unreadable) = read_shares(shares)?;
+    if let Some((_, e)) = unreadable.into_iter().next() {
+        return Err(e);
+    }
+    // Every share must be this vault's and current before any page is written.
+    let mut checked = Vec::new();
+    for o in &offered {
+        let c = v.check_share(&o.source, &o.code)?;
+        checked.push((c.name.clone(), &o.code));
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out.display(), e))?;
+    for (name, code) in checked {
+        let p = write_kit(&v, vault_path, &name, code, out, force)?;
+        eprintln!(
+            "Kit for {name}: {} (print it, then delete the file).",
+            p.display()
+        );
+    }
+    Ok(Exit::Ok)
+}

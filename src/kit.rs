@@ -1,0 +1,194 @@
+//! The paper kit: one self-contained HTML page per custodian (no external resource), printable
+//! on one A4 or Letter page: who and what it is, the numbered words with their first four
+//! letters in bold, a QR code of the compact form as inline SVG, recovery steps for a
+//! non-technical person, and a drill log to fill in by hand.
+
+use qrcode::{Color, EcLevel, QrCode};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::share::ShareCode;
+
+/// What the page says besides the share itself.
+pub struct KitInfo<'a> {
+    /// Vault label.
+    pub label: &'a str,
+    /// `XXXX-XXXX`.
+    pub fingerprint: &'a str,
+    /// This custodian.
+    pub custodian: &'a str,
+    /// Every custodian, in index order (the page lists the others).
+    pub custodians: &'a [String],
+    /// Shares needed.
+    pub threshold: usize,
+    /// Epoch of the share set.
+    pub epoch: u32,
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// The vault file's name, for the command in the steps.
+    pub vault_name: &'a str,
+}
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&#39;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The QR code of `data` as an inline SVG (one path of dark modules, 4-module quiet zone).
+pub fn qr_svg(data: &[u8]) -> Result<Zeroizing<String>> {
+    let code = QrCode::with_error_correction_level(data, EcLevel::M)
+        .map_err(|e| Error::Other(format!("the QR code could not be made ({e}).")))?;
+    let w = code.width();
+    let colors = Zeroizing::new(
+        code.to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect::<Vec<bool>>(),
+    );
+    let q = 4;
+    let size = w + 2 * q;
+    let mut s = Zeroizing::new(String::with_capacity(64 + w * w * 16));
+    s.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+        px = size * 4
+    ));
+    for y in 0..w {
+        for x in 0..w {
+            if colors[y * w + x] {
+                s.push_str(&format!("M{} {}h1v1h-1z", x + q, y + q));
+            }
+        }
+    }
+    s.push_str("\"/></svg>");
+    Ok(s)
+}
+
+/// The whole page.
+pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>> {
+    let mnemonic = code.to_mnemonic();
+    let compact = code.to_compact();
+    let svg = qr_svg(compact.as_bytes())?;
+    let n = info.custodians.len();
+    let k = code.point.x;
+    let others: Vec<String> = info
+        .custodians
+        .iter()
+        .filter(|c| c.as_str() != info.custodian)
+        .map(|c| esc(c))
+        .collect();
+    let mut h = Zeroizing::new(String::with_capacity(64 * 1024));
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    h.push_str(&format!(
+        "<title>gsl-vault share for {} ({})</title>\n",
+        esc(info.custodian),
+        esc(info.label)
+    ));
+    h.push_str(STYLE);
+    h.push_str("</head><body>\n");
+    h.push_str(&format!(
+        "<header><div><h1>Recovery share for <span class=\"who\">{}</span></h1>\
+         <p class=\"sub\">Vault <b>{}</b> &middot; fingerprint <b class=\"mono\">{}</b> &middot; epoch {}</p>\
+         <p class=\"big\">Share {k} of {n}. Any {} of the {n} shares recover the key.</p></div></header>\n",
+        esc(info.custodian),
+        esc(info.label),
+        esc(info.fingerprint),
+        info.epoch,
+        info.threshold
+    ));
+    h.push_str(
+        "<p class=\"warn\">This page is one piece of a secret. Keep it private and safe (a drawer, an envelope). \
+         Never photograph it, never type these words into a website or a chat, and never give it to anyone \
+         who asks for it by e-mail or phone.</p>\n",
+    );
+    h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><ol>");
+    for (i, w) in mnemonic.split(' ').enumerate() {
+        h.push_str(&format!(
+            "<li><span class=\"n\">{}</span><b>{}</b>{}</li>",
+            i + 1,
+            &w[..4],
+            &w[4..]
+        ));
+    }
+    h.push_str(
+        "</ol><p class=\"hint\">The first four letters (in bold) are enough when typing.</p></div>",
+    );
+    h.push_str("<div class=\"qr\"><h2>The same share as a QR code</h2>");
+    h.push_str(&svg);
+    h.push_str("<p class=\"mono compact\">");
+    for (i, chunk) in compact.as_bytes().chunks(6).enumerate() {
+        if i > 0 {
+            h.push(' ');
+        }
+        h.push_str(std::str::from_utf8(chunk).unwrap_or(""));
+    }
+    h.push_str("</p></div></section>\n");
+    h.push_str(&format!(
+        "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
+         <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
+         <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
+         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run\
+             <span class=\"mono\">gsl-vault recover {} -</span> and type the 36 words (first four letters of each), or scan the QR code into a text file.</li>\
+         <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
+         <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
+         </ol></div>\n",
+        info.threshold,
+        others.join(", "),
+        esc(info.vault_name),
+        esc(info.vault_name)
+    ));
+    h.push_str(
+        "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\
+         <table><tr><th>Date</th><th>With whom</th><th>Result</th><th>Initials</th></tr>",
+    );
+    for _ in 0..6 {
+        h.push_str("<tr><td></td><td></td><td></td><td></td></tr>");
+    }
+    h.push_str("</table></div></section>\n");
+    h.push_str(&format!(
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {} -</span> and type the words.</footer>\n",
+        esc(info.date),
+        env!("CARGO_PKG_VERSION"),
+        esc(info.vault_name)
+    ));
+    h.push_str("</body></html>\n");
+    Ok(h)
+}
+
+const STYLE: &str = "<style>
+@page { size: auto; margin: 10mm; }
+* { box-sizing: border-box; }
+body { font-family: 'DejaVu Sans', Arial, sans-serif; color: #000; margin: 0 auto; max-width: 190mm; font-size: 10pt; line-height: 1.3; }
+h1 { font-size: 17pt; margin: 0 0 2mm 0; }
+h2 { font-size: 11pt; margin: 0 0 2mm 0; border-bottom: 1px solid #000; }
+.who { text-decoration: underline; }
+.sub { margin: 0; }
+.big { font-size: 12pt; font-weight: bold; margin: 2mm 0; }
+.warn { border: 2px solid #000; padding: 2mm 3mm; font-weight: bold; }
+.mono { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; }
+.share { display: flex; gap: 6mm; align-items: flex-start; }
+.words { flex: 1.5; }
+.words ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(3, 1fr); grid-auto-flow: column; grid-template-rows: repeat(12, auto); gap: 0.6mm 3mm; }
+.words li { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; font-size: 11pt; border-bottom: 1px dotted #888; padding: 0.4mm 0; }
+.words .n { display: inline-block; width: 7mm; color: #444; font-size: 8pt; }
+.qr { flex: 1; text-align: center; }
+.qr svg { width: 52mm; height: 52mm; }
+.compact { font-size: 8pt; word-spacing: 1mm; }
+.hint { font-size: 8.5pt; color: #333; margin: 1mm 0; }
+.cols { display: flex; gap: 6mm; margin-top: 3mm; }
+.cols > div { flex: 1; }
+.steps { padding-left: 5mm; margin: 0; }
+.steps li { margin-bottom: 1mm; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #000; height: 7mm; font-size: 8.5pt; padding: 0 1mm; text-align: left; }
+footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
+</style>
+";

@@ -1,0 +1,162 @@
+//! The paper kit: self-contained, says who and what, and its QR code, rendered and decoded by
+//! independent tools (librsvg's rsvg-convert and zbar's zbarimg), is accepted as that share.
+
+mod common;
+use common::*;
+
+fn have(tool: &str) -> bool {
+    let ok = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !ok {
+        assert!(std::env::var_os("CI").is_none(), "CI must install {tool}");
+        eprintln!(
+            "{tool} not installed: skipping the QR decode (apt-get install librsvg2-bin zbar-tools)"
+        );
+    }
+    ok
+}
+
+fn svg_of(html: &str) -> &str {
+    let start = html.find("<svg").unwrap();
+    let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+    &html[start..end]
+}
+
+#[test]
+fn kit_pages_are_self_contained_and_complete() {
+    let d = workdir();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "Bob <b>",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+            "--kit",
+        ],
+    );
+    assert_eq!(
+        code(&o),
+        2,
+        "names with < are refused before anything is written: {}",
+        stderr(&o)
+    );
+    init(d.path(), "v.vault", 2, &["alice", "bob", "carol"], "quorum");
+    let o = run(d.path(), &["kit", "v.vault", "bob.share", "-o", "kits"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = std::fs::read_to_string(d.path().join("kits/bob.html")).unwrap();
+    for bad in ["<script", "<link", "<img", "src=", "url(", "@import"] {
+        assert!(
+            !html.contains(bad),
+            "the kit must not load anything: found {bad}"
+        );
+    }
+    let ns = "xmlns=\"http://www.w3.org/2000/svg\"";
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches(ns).count(),
+        "no address but the SVG namespace"
+    );
+    assert!(html.contains("Recovery share for <span class=\"who\">bob</span>"));
+    assert!(html.contains("Share 2 of 3. Any 2 of the 3 shares recover the key."));
+    assert!(html.contains("The others are: <b>alice, carol</b>"));
+    assert!(html.contains("Drill log"));
+    assert!(html.contains(env!("CARGO_PKG_VERSION")));
+    let items = html.matches("<li><span class=\"n\">").count();
+    assert_eq!(items, 36, "36 numbered words");
+    // Bold prefixes spell the share: reading them back gives bob's share.
+    let prefixes: Vec<&str> = html
+        .split("<li><span class=\"n\">")
+        .skip(1)
+        .map(|li| {
+            li.split("<b>")
+                .nth(1)
+                .unwrap()
+                .split("</b>")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    let o = run_stdin(
+        d.path(),
+        &["check-share", "v.vault", "-"],
+        prefixes.join(" ").as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("bob's share"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(d.path().join("kits/bob.html"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let o = run(d.path(), &["kit", "v.vault", "bob.share", "-o", "kits"]);
+    assert_eq!(code(&o), 1, "no clobber without --force");
+}
+
+#[test]
+fn kit_qr_code_decodes_to_an_accepted_share() {
+    if !have("rsvg-convert") || !have("zbarimg") {
+        return;
+    }
+    let d = workdir();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "bob",
+            "--custodian",
+            "carol",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+            "--kit",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for name in ["alice", "bob", "carol"] {
+        let html = std::fs::read_to_string(d.path().join(format!("{name}.html"))).unwrap();
+        std::fs::write(d.path().join("qr.svg"), svg_of(&html)).unwrap();
+        let r = std::process::Command::new("rsvg-convert")
+            .args(["-w", "480", "qr.svg", "-o", "qr.png"])
+            .current_dir(d.path())
+            .status()
+            .unwrap();
+        assert!(r.success());
+        let z = std::process::Command::new("zbarimg")
+            .args(["-q", "--raw", "qr.png"])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        assert!(
+            z.status.success(),
+            "zbarimg found no QR code in {name}'s kit"
+        );
+        let decoded = String::from_utf8(z.stdout).unwrap();
+        let o = run_stdin(
+            d.path(),
+            &["check-share", "v.vault", "-", "--json"],
+            decoded.as_bytes(),
+        );
+        assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v[0]["custodian"], name);
+    }
+}
