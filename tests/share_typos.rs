@@ -32,8 +32,7 @@ fn every_single_word_substitution_is_refused_and_located() {
             let err = match parse_share_text(&typed.join(" "), "typed") {
                 Ok(code) => v
                     .check_share("typed", &code)
-                    .err()
-                    .expect("a substituted share was accepted"),
+                    .expect_err("a substituted share was accepted"),
                 Err(e) => e,
             };
             assert_eq!(err.exit(), Exit::Shares);
@@ -58,8 +57,7 @@ fn every_adjacent_swap_is_refused() {
         let err = match parse_share_text(&typed.join(" "), "typed") {
             Ok(code) => v
                 .check_share("typed", &code)
-                .err()
-                .expect("a swapped share was accepted"),
+                .expect_err("a swapped share was accepted"),
             Err(e) => e,
         };
         assert_eq!(err.exit(), Exit::Shares, "swap at {pos}: {err}");
