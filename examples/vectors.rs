@@ -104,6 +104,7 @@ fn main() {
             label: format!("vector {}", policy.as_str()),
             threshold: 2,
             custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+            deliveries: vec![],
             policy,
             kdf,
             drill_every: 90 * 86_400,

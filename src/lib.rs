@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod crypto;
+pub mod custodian;
 pub mod error;
 pub mod format;
 pub mod fsio;

@@ -31,6 +31,9 @@ pub struct Spec {
     pub threshold: usize,
     /// Custodian names, in index order.
     pub custodians: Vec<String>,
+    /// How each custodian's share is delivered ("file", "age", "age-passphrase"), same order;
+    /// empty means "file" for all.
+    pub deliveries: Vec<String>,
     /// Who may open.
     pub policy: Policy,
     /// Argon2id costs (ignored for policy `quorum`).
@@ -210,6 +213,17 @@ pub fn check_spec(spec: &Spec) -> Result<()> {
             )));
         }
     }
+    if !spec.deliveries.is_empty()
+        && (spec.deliveries.len() != n
+            || spec
+                .deliveries
+                .iter()
+                .any(|d| !crate::custodian::DELIVERIES.contains(&d.as_str())))
+    {
+        return Err(Error::Usage(
+            "every custodian needs one known delivery.".into(),
+        ));
+    }
     if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
         return Err(Error::Usage(
             "--drill-every must be between 1 day and 10 years (for example 90d, 180d, 1y).".into(),
@@ -246,10 +260,15 @@ pub fn create(
     let custodians: Vec<Custodian> = points
         .iter()
         .zip(&spec.custodians)
-        .map(|(p, name)| Custodian {
+        .enumerate()
+        .map(|(i, (p, name))| Custodian {
             name: name.clone(),
             index: p.x,
-            delivery: "file".into(),
+            delivery: spec
+                .deliveries
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| "file".into()),
             commitment: hex::encode(&crypto::share_commitment(&identity, epoch, p.x, &p.y)),
         })
         .collect();
@@ -389,7 +408,7 @@ impl Vault {
                     &format!("names the custodian {:?} twice", c.name),
                 ));
             }
-            if c.delivery != "file" {
+            if !crate::custodian::DELIVERIES.contains(&c.delivery.as_str()) {
                 return Err(corrupt(
                     p,
                     &format!("has an unknown delivery {:?}", c.delivery),

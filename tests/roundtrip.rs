@@ -80,7 +80,7 @@ proptest! {
         let n = names.len();
         let t = 2 + ((n - 2) as f64 * t_frac) as usize;
         let spec = Spec {
-            label, threshold: t, custodians: names, policy: Policy::Quorum,
+            label, threshold: t, custodians: names, deliveries: vec![], policy: Policy::Quorum,
             kdf: KdfParams::DEFAULT, drill_every: drill_days * 86_400, now: 1_790_000_000,
         };
         let (bytes, issued) = vault::create(&spec, &master(&key), None).unwrap();

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use gsl_vault::custodian::{self, Delivery};
 use gsl_vault::error::{Error, Exit, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
@@ -21,9 +22,18 @@ pub struct InitArgs {
     /// Shares needed to recover (2..=number of custodians).
     #[arg(long, short = 't')]
     threshold: usize,
-    /// A custodian's name; repeat once per custodian (2..=255).
-    #[arg(long = "custodian", value_name = "NAME", required = true)]
+    /// A custodian, once per custodian (2..=255): NAME (a plain NAME.share), NAME=age1...
+    /// (NAME.share.age for that age recipient) or NAME=ask (NAME.share.age under a passphrase
+    /// of the custodian's own, asked now).
+    #[arg(
+        long = "custodian",
+        value_name = "NAME[=age1...|=ask]",
+        required = true
+    )]
     custodians: Vec<String>,
+    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
+    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
+    custodian_passphrase_files: Vec<String>,
     /// Folder for the share files (default: the vault's folder).
     #[arg(long, value_name = "DIR")]
     shares_dir: Option<PathBuf>,
@@ -54,7 +64,8 @@ pub struct InitArgs {
     /// How often a drill is due, e.g. 90d, 180d, 1y.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     drill_every: Option<std::time::Duration>,
-    /// Also write a printable HTML kit per custodian (NAME.html) beside the share files.
+    /// Also write a printable HTML kit (NAME.html) beside the share files, for each custodian
+    /// with a plain share file (an age-delivered share stays encrypted).
     #[arg(long)]
     kit: bool,
     /// Replace an existing vault and share files.
@@ -113,10 +124,18 @@ pub fn run(a: InitArgs) -> Result<Exit> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "gsl-vault".into()),
     };
+    let mut names = Vec::new();
+    let mut deliveries = Vec::new();
+    for c in &a.custodians {
+        let (name, d) = custodian::parse_custodian(c)?;
+        names.push(name);
+        deliveries.push(d);
+    }
     let spec = Spec {
         label,
         threshold: a.threshold,
-        custodians: a.custodians.clone(),
+        custodians: names,
+        deliveries: deliveries.iter().map(|d| d.as_str().to_string()).collect(),
         policy,
         kdf,
         drill_every: a
@@ -137,8 +156,22 @@ pub fn run(a: InitArgs) -> Result<Exit> {
     let share_paths: Vec<PathBuf> = spec
         .custodians
         .iter()
-        .map(|n| shares_dir.join(format!("{n}.share")))
+        .zip(&deliveries)
+        .map(|(n, d)| shares_dir.join(d.file_name(n)))
         .collect();
+    for f in &a.custodian_passphrase_files {
+        let known = f.split_once('=').is_some_and(|(n, _)| {
+            spec.custodians
+                .iter()
+                .zip(&deliveries)
+                .any(|(c, d)| c == n && matches!(d, Delivery::Passphrase))
+        });
+        if !known {
+            return Err(Error::Usage(format!(
+                "--custodian-passphrase-file {f:?}: give NAME=FILE for a custodian declared as --custodian NAME=ask."
+            )));
+        }
+    }
     if !a.force {
         for p in std::iter::once(&a.vault).chain(&share_paths) {
             if p.exists() {
@@ -182,12 +215,37 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         Some(p)
     };
 
+    // Each NAME=ask custodian's own passphrase, asked before anything is written.
+    let mut share_pass: Vec<Option<SecretBytes>> = Vec::new();
+    for (name, d) in spec.custodians.iter().zip(&deliveries) {
+        if !matches!(d, Delivery::Passphrase) {
+            share_pass.push(None);
+            continue;
+        }
+        let file = a.custodian_passphrase_files.iter().find_map(|f| {
+            f.split_once('=')
+                .filter(|(n, _)| n == name)
+                .map(|(_, p)| PathBuf::from(p))
+        });
+        let p = passphrase(file.as_deref(), true, &format!("Share passphrase for {name}"))
+            .map_err(|e| match e {
+                Error::Usage(_) if file.is_none() => Error::Usage(format!(
+                    "no terminal to ask for {name}'s share passphrase: give --custodian-passphrase-file {name}=FILE."
+                )),
+                e => e,
+            })?;
+        p.check_new()?;
+        let mut b = SecretBytes::with_capacity(p.expose().len());
+        b.extend(p.expose())?;
+        share_pass.push(Some(b));
+    }
+
     let (bytes, issued) = vault::create(&spec, &master, pass.as_ref())?;
     let fingerprint = vault::Vault::parse(&bytes, &a.vault.display().to_string())?.fingerprint();
     std::fs::create_dir_all(&shares_dir).map_err(|e| Error::io(shares_dir.display(), e))?;
     // Shares first, vault last: a vault file only exists once all its shares do.
     let n = issued.len();
-    for (share, path) in issued.iter().zip(&share_paths) {
+    for (i, (share, path)) in issued.iter().zip(&share_paths).enumerate() {
         let header = ShareHeader {
             label: &spec.label,
             fingerprint: &fingerprint,
@@ -199,12 +257,22 @@ pub fn run(a: InitArgs) -> Result<Exit> {
             date: &date(spec.now),
         };
         let text = render_share_text(&header, &share.code);
-        fsio::write_atomic(path, text.as_bytes(), a.force)?;
+        let out = custodian::encrypt(
+            text.as_bytes(),
+            &deliveries[i],
+            share_pass[i].as_ref().map(|p| p.expose()),
+        )?;
+        let out = zeroize::Zeroizing::new(out);
+        fsio::write_atomic(path, &out, a.force)?;
     }
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
     if a.kit {
         let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
-        for share in &issued {
+        for (share, _) in issued
+            .iter()
+            .zip(&deliveries)
+            .filter(|(_, d)| matches!(d, Delivery::File))
+        {
             let p = super::kit::write_kit(
                 &v,
                 &a.vault,

@@ -40,7 +40,7 @@ pub fn write_kit(
     Ok(path)
 }
 
-pub fn run(vault_path: &Path, shares: &[PathBuf], out: &Path, force: bool) -> Result<Exit> {
+pub fn run(vault_path: &Path, shares: &super::ShareInput, out: &Path, force: bool) -> Result<Exit> {
     let v = load_vault(vault_path)?;
     let (offered, unreadable) = read_shares(shares)?;
     if let Some((_, e)) = unreadable.into_iter().next() {

@@ -14,10 +14,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use gsl_vault::error::{Error, Exit, Result};
 use gsl_vault::format::Policy;
-use gsl_vault::fsio;
 use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase};
 use gsl_vault::share::{self, MAX_SHARE_FILE};
 use gsl_vault::vault::{Offered, Vault};
+use gsl_vault::{custodian, fsio};
 
 /// gsl-vault: an offline vault for your exchange's Global Settings Lock master key.
 #[derive(Parser)]
@@ -47,6 +47,20 @@ impl From<PolicyArg> for Policy {
     }
 }
 
+/// Where shares come from: files (plain or age-encrypted), `-` for standard input, and the keys
+/// that open age-encrypted ones.
+#[derive(clap::Args)]
+pub struct ShareInput {
+    /// Share files: NAME.share, NAME.share.age, or `-` for words typed on standard input.
+    shares: Vec<PathBuf>,
+    /// An age identity file that opens an age-encrypted share (repeatable).
+    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    identities: Vec<PathBuf>,
+    /// A file holding the passphrase of a passphrase-protected share (repeatable).
+    #[arg(long = "share-passphrase-file", value_name = "F")]
+    share_passphrase_files: Vec<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Create a vault for a master key and write one share per custodian.
@@ -66,9 +80,8 @@ enum Command {
     CheckShare {
         /// The vault file.
         vault: PathBuf,
-        /// Share files (`-` reads a typed share from standard input).
-        #[arg(required = true)]
-        shares: Vec<PathBuf>,
+        #[command(flatten)]
+        input: ShareInput,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -77,8 +90,8 @@ enum Command {
     Drill {
         /// The vault file.
         vault: PathBuf,
-        /// Share files (`-` reads a typed share from standard input).
-        shares: Vec<PathBuf>,
+        #[command(flatten)]
+        input: ShareInput,
         /// Drill the passphrase instead of shares.
         #[arg(long)]
         passphrase: bool,
@@ -93,9 +106,8 @@ enum Command {
     Recover {
         /// The vault file.
         vault: PathBuf,
-        /// Share files (`-` reads a typed share from standard input).
-        #[arg(required = true)]
-        shares: Vec<PathBuf>,
+        #[command(flatten)]
+        input: ShareInput,
         /// Passphrase file, for a vault whose policy is `both`.
         #[arg(long, value_name = "F")]
         passphrase_file: Option<PathBuf>,
@@ -118,9 +130,8 @@ enum Command {
     Kit {
         /// The vault file.
         vault: PathBuf,
-        /// Share files (`-` reads a typed share from standard input).
-        #[arg(required = true)]
-        shares: Vec<PathBuf>,
+        #[command(flatten)]
+        input: ShareInput,
         /// Folder for the pages (one NAME.html per custodian).
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: PathBuf,
@@ -149,32 +160,22 @@ pub fn run() -> Exit {
     let result = match cli.command {
         Command::Init(a) => init::run(a),
         Command::Status { vault, json, check } => status::run(&vault, json, check),
-        Command::CheckShare {
-            vault,
-            shares,
-            json,
-        } => shares::check(&vault, &shares, json),
+        Command::CheckShare { vault, input, json } => shares::check(&vault, &input, json),
         Command::Drill {
             vault,
-            shares,
+            input,
             passphrase,
             passphrase_file,
             json,
-        } => shares::drill(
-            &vault,
-            &shares,
-            passphrase,
-            passphrase_file.as_deref(),
-            json,
-        ),
+        } => shares::drill(&vault, &input, passphrase, passphrase_file.as_deref(), json),
         Command::Recover {
             vault,
-            shares,
+            input,
             passphrase_file,
             output,
         } => shares::recover(
             &vault,
-            &shares,
+            &input,
             passphrase_file.as_deref(),
             output.as_deref(),
         ),
@@ -185,10 +186,10 @@ pub fn run() -> Exit {
         } => shares::open(&vault, passphrase_file.as_deref(), output.as_deref()),
         Command::Kit {
             vault,
-            shares,
+            input,
             output,
             force,
-        } => kit::run(&vault, &shares, &output, force),
+        } => kit::run(&vault, &input, &output, force),
         Command::Demo => demo::run(),
     };
     match result {
@@ -272,21 +273,35 @@ fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphra
 /// Shares that could not be read or decoded, with why.
 type Unreadable = Vec<(String, Error)>;
 
-/// Reads share arguments: files, or `-` for typed words on standard input.
-fn read_shares(paths: &[PathBuf]) -> Result<(Vec<Offered>, Unreadable)> {
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
-    let stdin_count = paths
+/// Reads share arguments: files (plain or age), or `-` for typed words on standard input.
+/// Shares that cannot be read or decoded are returned apart, with why; an age share that no
+/// key opens is an error (exit 4) naming it.
+fn read_shares(input: &ShareInput) -> Result<(Vec<Offered>, Unreadable)> {
+    let paths = &input.shares;
+    if paths
         .iter()
         .filter(|p| p.as_path() == Path::new("-"))
-        .count();
-    if stdin_count > 1 {
+        .count()
+        > 1
+    {
         return Err(Error::Usage(
             "standard input (-) can be given as a share only once.".into(),
         ));
     }
+    let mut keys = custodian::Keys::default();
+    for f in &input.identities {
+        keys.add_identity_file(f)?;
+    }
+    for f in &input.share_passphrase_files {
+        let raw = fsio::read_secret_path(f, MAX_PASSPHRASE)?;
+        let text = std::str::from_utf8(raw.expose())
+            .map_err(|_| Error::Usage(format!("{} is not UTF-8 text.", f.display())))?;
+        keys.add_passphrase(zeroize::Zeroizing::new(text.to_owned()));
+    }
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
     for p in paths {
-        let (source, text) = if p.as_path() == Path::new("-") {
+        let (source, mut text) = if p.as_path() == Path::new("-") {
             let raw = fsio::read_secret(
                 std::io::stdin().lock(),
                 MAX_SHARE_FILE as usize,
@@ -307,6 +322,21 @@ fn read_shares(paths: &[PathBuf]) -> Result<(Vec<Offered>, Unreadable)> {
             };
             (p.display().to_string(), zeroize::Zeroizing::new(bytes))
         };
+        if custodian::is_age(&text) {
+            if custodian::needs_passphrase(&text) && !keys.has_passphrase() {
+                if !can_prompt() {
+                    return Err(Error::Usage(format!(
+                        "share {source} is protected by its custodian's passphrase and there is no terminal to ask for it: give --share-passphrase-file F."
+                    )));
+                }
+                let typed = zeroize::Zeroizing::new(
+                    rpassword::prompt_password(format!("Passphrase of share {source}: "))
+                        .map_err(|e| Error::io("the terminal", e))?,
+                );
+                keys.add_passphrase(typed);
+            }
+            text = custodian::decrypt(&text, &keys, &source)?;
+        }
         let parsed = std::str::from_utf8(&text)
             .map_err(|_| {
                 Error::Shares(format!("share {source} is not text: is it the right file?"))

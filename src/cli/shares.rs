@@ -1,6 +1,6 @@
 //! `check-share`, `drill`, `recover` and `open`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
@@ -9,9 +9,9 @@ use gsl_vault::format::Policy;
 use gsl_vault::fsio;
 use gsl_vault::vault::{QuorumOutcome, Rejected, Vault};
 
-use super::{load_vault, now, passphrase, print_json, read_shares, reveal};
+use super::{ShareInput, load_vault, now, passphrase, print_json, read_shares, reveal};
 
-pub fn check(path: &Path, shares: &[PathBuf], json: bool) -> Result<Exit> {
+pub fn check(path: &Path, shares: &ShareInput, json: bool) -> Result<Exit> {
     let v = load_vault(path)?;
     let (offered, unreadable) = read_shares(shares)?;
     let mut rows = Vec::new();
@@ -53,7 +53,7 @@ pub fn check(path: &Path, shares: &[PathBuf], json: bool) -> Result<Exit> {
 /// Checks and combines shares; shares that could not even be read count as rejected.
 fn unlock_with_shares(
     v: &Vault,
-    shares: &[PathBuf],
+    shares: &ShareInput,
     pass_file: Option<&Path>,
 ) -> Result<QuorumOutcome> {
     let (offered, unreadable) = read_shares(shares)?;
@@ -91,17 +91,17 @@ fn unlock_with_shares(
 
 pub fn drill(
     path: &Path,
-    shares: &[PathBuf],
+    shares: &ShareInput,
     use_passphrase: bool,
     pass_file: Option<&Path>,
     json: bool,
 ) -> Result<Exit> {
-    if use_passphrase && !shares.is_empty() {
+    if use_passphrase && !shares.shares.is_empty() {
         return Err(Error::Usage(
             "a drill uses either shares or --passphrase, not both: run two drills.".into(),
         ));
     }
-    if !use_passphrase && shares.is_empty() {
+    if !use_passphrase && shares.shares.is_empty() {
         return Err(Error::Usage(format!(
             "name the shares to drill (gsl-vault drill {} SHARE...), or drill the passphrase with --passphrase.",
             path.display()
@@ -182,7 +182,7 @@ pub fn drill(
 
 pub fn recover(
     path: &Path,
-    shares: &[PathBuf],
+    shares: &ShareInput,
     pass_file: Option<&Path>,
     output: Option<&Path>,
 ) -> Result<Exit> {

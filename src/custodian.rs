@@ -1,0 +1,199 @@
+//! How a share reaches its custodian: a plain text file, or the same text age-encrypted
+//! (armored) to the custodian's X25519 recipient or to a passphrase of their own (age's scrypt
+//! recipient). Files are readable by the reference `age` CLI, and the reverse.
+
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
+
+use age::armor::{ArmoredReader, ArmoredWriter, Format};
+use age::secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::share::MAX_SHARE_FILE;
+
+/// How a custodian receives their share, as given on the command line.
+pub enum Delivery {
+    /// `NAME`: a plain `NAME.share` text file.
+    File,
+    /// `NAME=age1...`: `NAME.share.age`, encrypted to this X25519 recipient.
+    Age(Box<age::x25519::Recipient>),
+    /// `NAME=ask`: `NAME.share.age`, encrypted to a passphrase of the custodian's own.
+    Passphrase,
+}
+
+impl Delivery {
+    /// The value stored in the vault's custodian list.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Delivery::File => "file",
+            Delivery::Age(_) => "age",
+            Delivery::Passphrase => "age-passphrase",
+        }
+    }
+
+    /// The share file's name for custodian `name`.
+    pub fn file_name(&self, name: &str) -> String {
+        match self {
+            Delivery::File => format!("{name}.share"),
+            _ => format!("{name}.share.age"),
+        }
+    }
+}
+
+/// Delivery values a vault may record.
+pub const DELIVERIES: [&str; 3] = ["file", "age", "age-passphrase"];
+
+/// Parses `NAME`, `NAME=age1...` or `NAME=ask`.
+pub fn parse_custodian(arg: &str) -> Result<(String, Delivery)> {
+    let Some((name, how)) = arg.split_once('=') else {
+        return Ok((arg.to_string(), Delivery::File));
+    };
+    let delivery = if how == "ask" {
+        Delivery::Passphrase
+    } else if how.starts_with("age1") {
+        let r: age::x25519::Recipient = how.parse().map_err(|e| {
+            Error::Usage(format!(
+                "--custodian {name}=...: {how:?} is not an age X25519 recipient ({e}); copy the line age-keygen printed as \"Public key\"."
+            ))
+        })?;
+        Delivery::Age(Box::new(r))
+    } else {
+        return Err(Error::Usage(format!(
+            "--custodian {arg:?}: after = put an age recipient (age1...) or ask (for a passphrase of the custodian's own)."
+        )));
+    };
+    Ok((name.to_string(), delivery))
+}
+
+/// Encrypts a share text for a custodian, armored. `pass` is needed for `Delivery::Passphrase`.
+pub fn encrypt(text: &[u8], delivery: &Delivery, pass: Option<&[u8]>) -> Result<Vec<u8>> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::Other(format!("age encryption failed ({e}); nothing was written."))
+    };
+    let encryptor = match delivery {
+        Delivery::File => return Ok(text.to_vec()),
+        Delivery::Age(r) => {
+            age::Encryptor::with_recipients(std::iter::once(r.as_ref() as &dyn age::Recipient))
+                .map_err(|e| fail(&e))?
+        }
+        Delivery::Passphrase => {
+            let p = pass.ok_or_else(|| {
+                Error::Usage("a share passphrase is needed for this custodian.".into())
+            })?;
+            let s = std::str::from_utf8(p)
+                .map_err(|_| Error::Usage("a share passphrase must be UTF-8 text.".into()))?;
+            age::Encryptor::with_user_passphrase(SecretString::from(s.to_owned()))
+        }
+    };
+    let mut out = Vec::with_capacity(text.len() * 2 + 512);
+    let armored = ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor).map_err(|e| fail(&e))?;
+    let mut w = encryptor.wrap_output(armored).map_err(|e| fail(&e))?;
+    w.write_all(text).map_err(|e| fail(&e))?;
+    w.finish().and_then(|a| a.finish()).map_err(|e| fail(&e))?;
+    Ok(out)
+}
+
+/// Whether `bytes` look like an age file (armored or binary).
+pub fn is_age(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let b = &bytes[start..];
+    b.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+        || b.starts_with(b"age-encryption.org/v1\n")
+}
+
+/// Identities to decrypt shares with: X25519 identity files, and share passphrases.
+#[derive(Default)]
+pub struct Keys {
+    identities: Vec<Box<dyn age::Identity + Send + Sync>>,
+    passphrases: Vec<Zeroizing<String>>,
+}
+
+impl Keys {
+    /// Reads identity files (as written by age-keygen).
+    pub fn add_identity_file(&mut self, path: &Path) -> Result<()> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
+        let ids = age::IdentityFile::from_buffer(BufReader::new(f.take(MAX_SHARE_FILE)))
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "{} is not an age identity file ({e}).",
+                    path.display()
+                ))
+            })?
+            .into_identities()
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "{} holds an identity gsl-vault cannot use ({e}).",
+                    path.display()
+                ))
+            })?;
+        self.identities.extend(ids);
+        Ok(())
+    }
+
+    /// Adds a share passphrase.
+    pub fn add_passphrase(&mut self, p: Zeroizing<String>) {
+        self.passphrases.push(p);
+    }
+
+    /// Whether any share passphrase is known.
+    pub fn has_passphrase(&self) -> bool {
+        !self.passphrases.is_empty()
+    }
+}
+
+/// Whether an age file is passphrase-protected (scrypt).
+pub fn needs_passphrase(bytes: &[u8]) -> bool {
+    age::Decryptor::new_buffered(ArmoredReader::new(bytes)).is_ok_and(|d| d.is_scrypt())
+}
+
+/// Decrypts an age-encrypted share with `keys`. `source` names it in errors (exit 4).
+pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes)).map_err(|e| {
+        Error::Unlock(format!("share {source} is not a readable age file ({e}): check that it is the file you were given."))
+    })?;
+    let scrypt = d.is_scrypt();
+    let reader = if scrypt {
+        let ids: Vec<age::scrypt::Identity> = keys
+            .passphrases
+            .iter()
+            .map(|p| age::scrypt::Identity::new(SecretString::from(p.as_str().to_owned())))
+            .collect();
+        d.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+    } else {
+        d.decrypt(
+            keys.identities
+                .iter()
+                .map(|i| i.as_ref() as &dyn age::Identity),
+        )
+    };
+    let mut r = reader.map_err(|_| {
+        Error::Unlock(if scrypt {
+            format!("share {source} does not open with the share passphrase given: ask its custodian to type their own passphrase.")
+        } else {
+            format!("share {source} does not open with the identities given (-i): give the custodian's age identity file.")
+        })
+    })?;
+    let mut out = Zeroizing::new(Vec::with_capacity(4096));
+    let mut chunk = Zeroizing::new([0u8; 1024]);
+    loop {
+        let n = r.read(&mut chunk[..]).map_err(|e| {
+            Error::Unlock(format!(
+                "share {source} failed to decrypt ({e}): the file is damaged."
+            ))
+        })?;
+        if n == 0 {
+            break;
+        }
+        if out.len() + n > out.capacity() {
+            return Err(Error::Shares(format!(
+                "share {source} holds more than a share."
+            )));
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    Ok(out)
+}
