@@ -42,7 +42,7 @@ pub fn write_kit(
 
 pub fn run(vault_path: &Path, shares: &super::ShareInput, out: &Path, force: bool) -> Result<Exit> {
     let v = load_vault(vault_path)?;
-    let (offered, unreadable) = read_shares(shares)?;
+    let (offered, unreadable) = read_shares(shares, (&v, 1))?;
     if let Some((_, e)) = unreadable.into_iter().next() {
         return Err(e);
     }

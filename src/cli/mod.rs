@@ -6,6 +6,7 @@ mod init;
 mod kit;
 mod shares;
 mod status;
+mod typed;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -276,8 +277,18 @@ type Unreadable = Vec<(String, Error)>;
 /// Reads share arguments: files (plain or age), or `-` for typed words on standard input.
 /// Shares that cannot be read or decoded are returned apart, with why; an age share that no
 /// key opens is an error (exit 4) naming it.
-fn read_shares(input: &ShareInput) -> Result<(Vec<Offered>, Unreadable)> {
+/// With no share named, on a terminal, shares are typed word by word until `typed.1` valid
+/// shares of vault `typed.0` are in.
+fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offered>, Unreadable)> {
     let paths = &input.shares;
+    if paths.is_empty() {
+        if !can_prompt() {
+            return Err(Error::Usage(
+                "name the share files (or - to read one from standard input), or run on a terminal to type the shares.".into(),
+            ));
+        }
+        return Ok((typed::type_shares(typed.0, typed.1)?, Vec::new()));
+    }
     if paths
         .iter()
         .filter(|p| p.as_path() == Path::new("-"))

@@ -13,7 +13,7 @@ use super::{ShareInput, load_vault, now, passphrase, print_json, read_shares, re
 
 pub fn check(path: &Path, shares: &ShareInput, json: bool) -> Result<Exit> {
     let v = load_vault(path)?;
-    let (offered, unreadable) = read_shares(shares)?;
+    let (offered, unreadable) = read_shares(shares, (&v, 1))?;
     let mut rows = Vec::new();
     for o in &offered {
         rows.push(match v.check_share(&o.source, &o.code) {
@@ -56,7 +56,7 @@ fn unlock_with_shares(
     shares: &ShareInput,
     pass_file: Option<&Path>,
 ) -> Result<QuorumOutcome> {
-    let (offered, unreadable) = read_shares(shares)?;
+    let (offered, unreadable) = read_shares(shares, (v, usize::from(v.body.threshold)))?;
     let pass = if v.body.policy == Policy::Both {
         Some(passphrase(pass_file, false, "Vault passphrase")?)
     } else {
@@ -101,7 +101,7 @@ pub fn drill(
             "a drill uses either shares or --passphrase, not both: run two drills.".into(),
         ));
     }
-    if !use_passphrase && shares.shares.is_empty() {
+    if !use_passphrase && shares.shares.is_empty() && !super::can_prompt() {
         return Err(Error::Usage(format!(
             "name the shares to drill (gsl-vault drill {} SHARE...), or drill the passphrase with --passphrase.",
             path.display()

@@ -1,0 +1,120 @@
+//! Typing shares at a terminal, word by word: the first four letters are enough, a word not in
+//! the list is refused at once, a failed checksum names the suspect word (which is asked again;
+//! nothing is corrected for the user), and shares are asked until enough are in.
+
+use std::io::{BufRead, Write};
+
+use zeroize::Zeroizing;
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::share::{SHARE_WORDS, ShareCode};
+use gsl_vault::vault::{Offered, Vault};
+use gsl_vault::words;
+
+fn read_line(prompt: &str) -> Result<Zeroizing<String>> {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{prompt}");
+    let _ = err.flush();
+    let mut line = Zeroizing::new(String::with_capacity(256));
+    let n = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("the terminal", e))?;
+    if n == 0 {
+        return Err(Error::Usage(
+            "input ended before the share was complete; nothing was changed.".into(),
+        ));
+    }
+    Ok(line)
+}
+
+/// Reads one share's 36 words. Returns the word indices.
+fn type_words(label: &str) -> Result<Zeroizing<Vec<u16>>> {
+    let mut w: Zeroizing<Vec<u16>> = Zeroizing::new(Vec::with_capacity(SHARE_WORDS));
+    while w.len() < SHARE_WORDS {
+        let line = read_line(&format!("{label}, word {}: ", w.len() + 1))?;
+        for tok in line.split_whitespace() {
+            if tok.eq_ignore_ascii_case("restart") {
+                w.clear();
+                eprintln!("  Starting {label} again from word 1.");
+                break;
+            }
+            match words::lookup(tok) {
+                Some(i) if w.len() < SHARE_WORDS => w.push(i),
+                Some(_) => {}
+                None => {
+                    eprintln!(
+                        "  Word {} is not in the word list: check its first four letters and type it again.",
+                        w.len() + 1
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    Ok(w)
+}
+
+/// Asks for shares until `needed` of them are valid for `v`.
+pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
+    eprintln!(
+        "Type {} share{} of vault {} ({}), one word at a time; the first four letters of each word are enough. Type 'restart' to start a share again.",
+        needed,
+        if needed == 1 { "" } else { "s" },
+        v.body.label,
+        v.fingerprint()
+    );
+    let mut accepted: Vec<Offered> = Vec::new();
+    let mut attempt = 0;
+    while accepted.len() < needed {
+        attempt += 1;
+        let label = format!("Share {}", accepted.len() + 1);
+        let source = format!("typed share {attempt}");
+        let mut w = type_words(&label)?;
+        let code = loop {
+            match ShareCode::from_words(&w, &source) {
+                Ok(c) => break Some(c),
+                Err(e) => {
+                    eprintln!("  {e}");
+                    match words::suspect_position(words::CUSTOMIZATION, &w) {
+                        Some(p) if !words::verify(words::CUSTOMIZATION, &w) => {
+                            let line = read_line(&format!("{label}, word {} again: ", p + 1))?;
+                            match line.split_whitespace().next().and_then(words::lookup) {
+                                Some(i) => w[p] = i,
+                                None => eprintln!("  That is not a word from the list."),
+                            }
+                        }
+                        _ => {
+                            eprintln!("  Type {label} again from the start.");
+                            break None;
+                        }
+                    }
+                }
+            }
+        };
+        let Some(code) = code else { continue };
+        match v.check_share(&source, &code) {
+            Ok(c) if accepted.iter().any(|o| o.code.point.x == code.point.x) => {
+                eprintln!(
+                    "  That is {}'s share again: it counts once. Type another custodian's share.",
+                    c.name
+                );
+            }
+            Ok(c) => {
+                eprintln!(
+                    "  ok: that is {}'s share ({} of {}).",
+                    c.name,
+                    c.index,
+                    v.body.custodians.len()
+                );
+                let name = c.name.clone();
+                accepted.push(Offered {
+                    source: format!("{name}'s typed share"),
+                    code,
+                });
+            }
+            Err(e) => eprintln!("  {e}"),
+        }
+    }
+    Ok(accepted)
+}

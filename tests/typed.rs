@@ -1,0 +1,148 @@
+//! Typing shares at a real terminal (tmux gives the program a pseudo-terminal): four letters
+//! are enough, an unknown word is refused at once, a failed checksum names the suspect word and
+//! asks for it again, and shares are asked until enough are in.
+
+mod common;
+use common::*;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &std::path::Path, cmd: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+            eprintln!("tmux not installed: skipping (apt-get install tmux)");
+            return None;
+        }
+        let socket = format!("gslv-test-{}-{}", std::process::id(), cmd.len());
+        let bin = assert_cmd::cargo::cargo_bin("gsl-vault");
+        let script = format!(
+            "cd '{}' && '{}' {cmd}; echo EXIT=$?; sleep 60",
+            dir.display(),
+            bin.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "220",
+                "-y",
+                "60",
+                &script,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux could not start");
+        Some(Tmux { socket })
+    }
+    fn send(&self, line: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", line])
+            .status()
+            .unwrap();
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "Enter"])
+            .status()
+            .unwrap();
+    }
+    fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-J", "-S", "-200"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+    /// Waits until the screen shows `text` (the program answers at once; the wait is only
+    /// for the terminal to catch up) and returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never saw {text:?} on:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn words_of(dir: &std::path::Path, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(share_path(dir, name)).unwrap();
+    let code = gsl_vault::share::parse_share_text(&text, name).unwrap();
+    code.to_mnemonic().split(' ').map(String::from).collect()
+}
+
+#[test]
+fn a_custodian_types_a_share_with_a_typo_and_a_stranger_word() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let w = words_of(d.path(), "alice");
+    let Some(t) = Tmux::start(d.path(), "check-share v.vault") else {
+        return;
+    };
+    t.wait_for("Share 1, word 1:");
+    // Three words, then one that is not in the list: refused at once, by position.
+    t.send(&format!("{} {} {} xylophone", w[0], w[1], w[2]));
+    t.wait_for("Word 4 is not in the word list");
+    // Four-letter prefixes for the rest, with word 20 wrong.
+    let mut rest: Vec<String> = w[3..].iter().map(|x| x[..4].to_string()).collect();
+    let wrong = if w[19] == "academic" {
+        "acid"
+    } else {
+        "academic"
+    };
+    rest[16] = wrong.to_string();
+    t.send(&rest.join(" "));
+    let s = t.wait_for("word 20 again:");
+    assert!(s.contains("word 20 is most likely wrong"), "{s}");
+    assert!(
+        !s.contains(&format!("word 20 is most likely wrong; {}", w[19])),
+        "never suggests the word"
+    );
+    t.send(&w[19]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("ok: that is alice's share (1 of 3)"), "{s}");
+    assert!(s.contains("alice's share of"), "{s}");
+    assert!(s.contains("EXIT=0"), "{s}");
+}
+
+#[test]
+fn recover_asks_for_shares_until_a_quorum_is_in() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let (a, b) = (words_of(d.path(), "alice"), words_of(d.path(), "bob"));
+    let Some(t) = Tmux::start(d.path(), "recover v.vault") else {
+        return;
+    };
+    t.wait_for("Type 2 shares");
+    t.send(&a.join(" "));
+    t.wait_for("ok: that is alice's share");
+    // The same share again counts once.
+    t.send(&a.join(" "));
+    t.wait_for("That is alice's share again");
+    t.send(&b.join(" "));
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("ok: that is bob's share (2 of 3)"), "{s}");
+    assert!(s.contains(MASTER), "the recovered key is shown: {s}");
+    assert!(s.contains("EXIT=0"), "{s}");
+}
