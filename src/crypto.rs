@@ -59,6 +59,12 @@ pub fn identity(vk: &VaultKey) -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
+/// The payload key: HKDF-SHA256(VK, info = "gsl-vault/v1 payload key"). VK itself is only ever
+/// HKDF input, never used directly as a cipher key.
+pub fn payload_key(vk: &VaultKey) -> Zeroizing<[u8; 32]> {
+    hkdf32(vk.expose(), b"gsl-vault/v1 payload key")
+}
+
 /// Wrapping key for policy `both`: HKDF-SHA256(QK || PK, info = "gsl-vault/v1 both").
 pub fn both_key(qk: &QuorumKey, pk: &PassKey) -> WrapKey {
     let mut ikm = Zeroizing::new([0u8; 64]);

@@ -83,7 +83,10 @@ pub fn encrypt(text: &[u8], delivery: &Delivery, pass: Option<&[u8]>) -> Result<
             })?;
             let s = std::str::from_utf8(p)
                 .map_err(|_| Error::Usage("a share passphrase must be UTF-8 text.".into()))?;
-            age::Encryptor::with_user_passphrase(SecretString::from(s.to_owned()))
+            let mut r = age::scrypt::Recipient::new(SecretString::from(s.to_owned()));
+            r.set_work_factor(SCRYPT_LOG_N);
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(|e| fail(&e))?
         }
     };
     let mut out = Vec::with_capacity(text.len() * 2 + 512);
@@ -109,8 +112,16 @@ pub fn is_age(bytes: &[u8]) -> bool {
 #[derive(Default)]
 pub struct Keys {
     identities: Vec<Box<dyn age::Identity + Send + Sync>>,
-    passphrases: Vec<Zeroizing<String>>,
+    passphrases: Vec<age::scrypt::Identity>,
 }
+
+/// Highest scrypt work factor (log2 N) accepted from a share file: 2^20 x 1 KiB = 1 GiB, about
+/// 2 GiB. A crafted file asking for more could exhaust memory. (The age CLI picks about one
+/// second of work, log2 N of 18 to 20 on current machines.)
+pub const MAX_SCRYPT_LOG_N: u8 = 21;
+/// Work factor gsl-vault writes: 2^18 (256 MiB, under a second here), fixed so that every
+/// machine that reads it stays under [`MAX_SCRYPT_LOG_N`].
+pub const SCRYPT_LOG_N: u8 = 18;
 
 impl Keys {
     /// Reads identity files (as written by age-keygen).
@@ -134,9 +145,12 @@ impl Keys {
         Ok(())
     }
 
-    /// Adds a share passphrase.
+    /// Adds a share passphrase, exactly as typed (the reference age CLI does not normalise
+    /// passphrases either, so the same bytes open the file with both tools).
     pub fn add_passphrase(&mut self, p: Zeroizing<String>) {
-        self.passphrases.push(p);
+        let mut id = age::scrypt::Identity::new(SecretString::from(p.as_str().to_owned()));
+        id.set_max_work_factor(MAX_SCRYPT_LOG_N);
+        self.passphrases.push(id);
     }
 
     /// Whether any share passphrase is known.
@@ -157,12 +171,7 @@ pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<
     })?;
     let scrypt = d.is_scrypt();
     let reader = if scrypt {
-        let ids: Vec<age::scrypt::Identity> = keys
-            .passphrases
-            .iter()
-            .map(|p| age::scrypt::Identity::new(SecretString::from(p.as_str().to_owned())))
-            .collect();
-        d.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+        d.decrypt(keys.passphrases.iter().map(|i| i as &dyn age::Identity))
     } else {
         d.decrypt(
             keys.identities

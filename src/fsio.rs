@@ -144,7 +144,12 @@ fn sync_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir.display(), e))
 }
 
-/// Removes temporary files a crash may have left beside `path`. Best effort.
+/// A temporary file younger than this may belong to a write in progress in another process (a
+/// drill while cron runs `status`), so it is left alone.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Removes temporary files a crash left beside `path` (those older than two minutes).
+/// Best effort.
 pub fn sweep_temps(path: &Path) {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
@@ -152,7 +157,13 @@ pub fn sweep_temps(path: &Path) {
     let prefix = format!(".{name}{TEMP_MARK}");
     if let Ok(entries) = fs::read_dir(parent_of(path)) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let stale = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_AFTER);
+            if stale && e.file_name().to_string_lossy().starts_with(&prefix) {
                 let _ = fs::remove_file(e.path());
             }
         }

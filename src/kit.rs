@@ -135,8 +135,8 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
         "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
          <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
          <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
-         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run\
-             <span class=\"mono\">gsl-vault recover {} -</span> and type the 36 words (first four letters of each), or scan the QR code into a text file.</li>\
+         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run \
+             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each), or scan the QR code into a text file and give its name after the command.</li>\
          <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
          <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
          </ol></div>\n",
@@ -154,7 +154,7 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
     }
     h.push_str("</table></div></section>\n");
     h.push_str(&format!(
-        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {} -</span> and type the words.</footer>\n",
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words.</footer>\n",
         esc(info.date),
         env!("CARGO_PKG_VERSION"),
         esc(info.vault_name)

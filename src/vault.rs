@@ -20,6 +20,13 @@ pub const MIN_DRILL_EVERY: u64 = 86_400;
 pub const MAX_DRILL_EVERY: u64 = 10 * 366 * 86_400;
 /// Default drill interval: 180 days.
 pub const DEFAULT_DRILL_EVERY: u64 = 180 * 86_400;
+/// Latest time accepted in a vault (9999-12-31T23:59:59Z): later ones cannot be shown as dates.
+pub const MAX_TIME: u64 = 253_402_300_799;
+/// At most this many refused shares are recorded in one receipt, each at most this many bytes:
+/// a drill given thousands of bad files must not grow the vault past what can be read back.
+pub const MAX_RECEIPT_REJECTED: usize = 16;
+/// See [`MAX_RECEIPT_REJECTED`].
+pub const MAX_REJECTED_LEN: usize = 300;
 /// Highest epoch: a share carries 16 bits of it.
 pub const MAX_EPOCH: u32 = u16::MAX as u32;
 
@@ -112,6 +119,22 @@ pub fn check_name(name: &str, what: &str) -> std::result::Result<(), String> {
             c.escape_unicode().to_string()
         ));
     }
+    // Latin, Greek and Cyrillic hold look-alike letters ("a" and Cyrillic "а"): a name may use
+    // letters of one of them only, so two names that print alike cannot both pass.
+    let script = |c: char| match c {
+        'A'..='Z' | 'a'..='z' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' => Some(0),
+        '\u{370}'..='\u{3ff}' | '\u{1f00}'..='\u{1fff}' => Some(1),
+        '\u{400}'..='\u{52f}' => Some(2),
+        _ => None,
+    };
+    let mut scripts = name.chars().filter_map(script);
+    if let Some(first) = scripts.next()
+        && scripts.any(|s| s != first)
+    {
+        return Err(format!(
+            "the {what} {name:?} mixes Latin, Greek or Cyrillic letters, which can look alike on paper"
+        ));
+    }
     if name.starts_with(['.', '-', ' ']) || name.ends_with(' ') {
         return Err(format!(
             "the {what} {name:?} must not start with . - or a space, nor end with a space"
@@ -194,7 +217,7 @@ fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
     }
     let mut s = SecretBytes::with_capacity(n);
     s.extend(&plain[2..2 + n])?;
-    MasterKey::new(s, path)
+    MasterKey::new(s, path).map_err(|_| bad())
 }
 
 /// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
@@ -319,7 +342,7 @@ pub fn create(
     }
 
     let payload = seal_hex(
-        vk.expose(),
+        &crypto::payload_key(&vk),
         encode_payload(master).expose(),
         &payload_aad(&identity),
     )?;
@@ -457,12 +480,26 @@ impl Vault {
         if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&b.drill_every) {
             return Err(corrupt(p, "has a drill interval out of range"));
         }
+        if b.created > MAX_TIME {
+            return Err(corrupt(p, "has a creation time out of range"));
+        }
         let vk = ed25519_dalek::VerifyingKey::from_bytes(&self.identity)
             .map_err(|_| corrupt(p, "has an invalid identity key"))?;
         let mut prev = [0u8; 32];
         for r in &b.receipts {
             let sig: Option<[u8; 64]> = hex::decode_array(&r.signature);
-            let ok = hex::decode_array::<32>(&r.prev).is_some_and(|h| h == prev)
+            let printable = |t: &str| !t.chars().any(char::is_control);
+            let fields_ok = ["quorum", "passphrase", "both"].contains(&r.kind.as_str())
+                && r.time <= MAX_TIME
+                && r.custodians
+                    .iter()
+                    .all(|c| check_name(c, "custodian name").is_ok())
+                && r.rejected.len() <= MAX_RECEIPT_REJECTED
+                && r.rejected
+                    .iter()
+                    .all(|t| t.len() <= MAX_REJECTED_LEN && printable(t));
+            let ok = fields_ok
+                && hex::decode_array::<32>(&r.prev).is_some_and(|h| h == prev)
                 && sig.is_some_and(|s| {
                     crypto::verify(&vk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes(), &s)
                 })
@@ -667,8 +704,13 @@ impl Vault {
         let bad = || corrupt(&self.path, "has a payload that does not decrypt");
         let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
         let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
-        let plain =
-            crypto::open(vk.expose(), &nonce, &ct, &payload_aad(&self.identity)).ok_or_else(bad)?;
+        let plain = crypto::open(
+            &crypto::payload_key(vk),
+            &nonce,
+            &ct,
+            &payload_aad(&self.identity),
+        )
+        .ok_or_else(bad)?;
         decode_payload(&plain, &self.path)
     }
 
@@ -682,6 +724,19 @@ impl Vault {
         rejected: Vec<String>,
     ) -> Vec<u8> {
         let sk = crypto::identity(vk);
+        let rejected: Vec<String> = rejected
+            .into_iter()
+            .take(MAX_RECEIPT_REJECTED)
+            .map(|t| {
+                let t: String = t.chars().filter(|c| !c.is_control()).collect();
+                let mut end = t.len().min(MAX_REJECTED_LEN);
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                t[..end].to_string()
+            })
+            .collect();
+        let now = now.min(MAX_TIME);
         let prev = self
             .body
             .receipts

@@ -38,12 +38,22 @@ fn prefix_index() -> &'static HashMap<&'static str, u16> {
 /// Looks a typed word up: the whole word, or its first four letters (or more, as long as they
 /// are the start of that word). Case-insensitive. `None` if it is not in the list.
 pub fn lookup(token: &str) -> Option<u16> {
-    let t = token.to_ascii_lowercase();
-    if t.len() < 4 || !t.is_ascii() {
+    let t = token.as_bytes();
+    // The longest word has 8 letters; a longer token is no word.
+    if t.len() < 4 || t.len() > 8 || !t.is_ascii() {
         return None;
     }
-    let i = *prefix_index().get(&t[..4])?;
-    wordlist()[usize::from(i)].starts_with(&t).then_some(i)
+    let mut low = zeroize::Zeroizing::new([0u8; 8]);
+    for (d, c) in low.iter_mut().zip(t) {
+        *d = c.to_ascii_lowercase();
+    }
+    let low = &low[..t.len()];
+    let prefix = std::str::from_utf8(&low[..4]).ok()?;
+    let i = *prefix_index().get(prefix)?;
+    wordlist()[usize::from(i)]
+        .as_bytes()
+        .starts_with(low)
+        .then_some(i)
 }
 
 const GEN: [u32; 10] = [
@@ -51,12 +61,12 @@ const GEN: [u32; 10] = [
     0x21B1F890, 0x03F3F120,
 ];
 
-fn polymod(custom: &[u8], values: &[u16]) -> u32 {
+fn polymod(custom: &[u8], values: impl Iterator<Item = u16>) -> u32 {
     let mut chk: u32 = 1;
     let all = custom
         .iter()
         .map(|&b| u32::from(b))
-        .chain(values.iter().map(|&v| u32::from(v)));
+        .chain(values.map(u32::from));
     for v in all {
         let b = chk >> 20;
         chk = ((chk & 0xFFFFF) << 10) ^ v;
@@ -71,9 +81,8 @@ fn polymod(custom: &[u8], values: &[u16]) -> u32 {
 
 /// The three checksum words for `data` under `custom`.
 pub fn checksum(custom: &[u8], data: &[u16]) -> [u16; CHECKSUM_WORDS] {
-    let mut v = data.to_vec();
-    v.extend([0u16; CHECKSUM_WORDS]);
-    let p = polymod(custom, &v) ^ 1;
+    // No copy of the data: it is a share's secret words.
+    let p = polymod(custom, data.iter().copied().chain([0u16; CHECKSUM_WORDS])) ^ 1;
     [
         ((p >> 20) & 1023) as u16,
         ((p >> 10) & 1023) as u16,
@@ -83,7 +92,7 @@ pub fn checksum(custom: &[u8], data: &[u16]) -> [u16; CHECKSUM_WORDS] {
 
 /// Whether `words` (data followed by checksum) verify under `custom`.
 pub fn verify(custom: &[u8], words: &[u16]) -> bool {
-    polymod(custom, words) == 1
+    polymod(custom, words.iter().copied()) == 1
 }
 
 /// One step of the polymod with a zero input value.
@@ -132,7 +141,7 @@ pub fn suspect_position(custom: &[u8], words: &[u16]) -> Option<usize> {
     if n == 0 || n > MAX_SUSPECT_LEN {
         return None;
     }
-    let target = polymod(custom, words) ^ 1;
+    let target = polymod(custom, words.iter().copied()) ^ 1;
     let mut found = None;
     for (k, table) in syndromes().iter().enumerate().take(n) {
         if let Some(&d) = table.get(&target) {

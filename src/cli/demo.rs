@@ -13,7 +13,7 @@ struct Step<'a> {
 }
 
 fn run_step(exe: &Path, dir: &Path, step: &Step<'_>) -> Result<()> {
-    println!("\n== {}", step.title);
+    outln!("\n== {}", step.title);
     let shown: Vec<String> = step
         .args
         .iter()
@@ -25,7 +25,7 @@ fn run_step(exe: &Path, dir: &Path, step: &Step<'_>) -> Result<()> {
             }
         })
         .collect();
-    println!("$ gsl-vault {}", shown.join(" "));
+    outln!("$ gsl-vault {}", shown.join(" "));
     let status = Command::new(exe)
         .args(step.args)
         .current_dir(dir)
@@ -39,7 +39,7 @@ fn run_step(exe: &Path, dir: &Path, step: &Step<'_>) -> Result<()> {
             step.title, step.expect
         )));
     }
-    println!(
+    outln!(
         "(exit code {code}{})",
         if code == 0 { "" } else { ", as expected" }
     );
@@ -53,8 +53,8 @@ pub fn run() -> Result<Exit> {
         .tempdir()
         .map_err(|e| Error::io("a temporary folder", e))?;
     let dir = tmp.path();
-    println!("gsl-vault demo: a throwaway vault in {}", dir.display());
-    println!("(a made-up master key and passphrase are stored in files there, for the demo only)");
+    outln!("gsl-vault demo: a throwaway vault in {}", dir.display());
+    outln!("(a made-up master key and passphrase are stored in files there, for the demo only)");
     gsl_vault::fsio::write_atomic(
         &dir.join("master-key.txt"),
         b"DEMO-GSL-KEY-7f3a-not-a-real-key\n",
@@ -145,7 +145,7 @@ pub fn run() -> Result<Exit> {
         tampered.as_bytes(),
         false,
     )?;
-    println!(
+    outln!(
         "\n(bob-copied-wrong.share is bob's share with word 15 changed, as a careless copy would have it)"
     );
 
@@ -179,6 +179,6 @@ pub fn run() -> Result<Exit> {
     for s in &steps2 {
         run_step(&exe, dir, s)?;
     }
-    println!("\nDemo complete. The temporary folder is removed now.");
+    outln!("\nDemo complete. The temporary folder is removed now.");
     Ok(Exit::Ok)
 }

@@ -9,7 +9,7 @@ use gsl_vault::error::{Error, Exit, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
 use gsl_vault::kdf::KdfParams;
-use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, SecretBytes, fill_random};
+use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, Passphrase, SecretBytes, fill_random};
 use gsl_vault::share::{ShareHeader, render_share_text};
 use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, Spec};
 
@@ -172,8 +172,31 @@ pub fn run(a: InitArgs) -> Result<Exit> {
             )));
         }
     }
+    let kit_paths: Vec<PathBuf> = if a.kit {
+        spec.custodians
+            .iter()
+            .map(|n| shares_dir.join(format!("{n}.html")))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut outputs: Vec<PathBuf> = std::iter::once(&a.vault)
+        .chain(&share_paths)
+        .chain(&kit_paths)
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+        .collect();
+    outputs.sort();
+    if let Some(w) = outputs.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Usage(format!(
+            "{} would be written twice (the vault, a share and a kit must be different files): choose another vault name or --shares-dir.",
+            w[0].display()
+        )));
+    }
     if !a.force {
-        for p in std::iter::once(&a.vault).chain(&share_paths) {
+        for p in std::iter::once(&a.vault)
+            .chain(&share_paths)
+            .chain(&kit_paths)
+        {
             if p.exists() {
                 return Err(Error::Exists(p.display().to_string()));
             }
@@ -227,16 +250,17 @@ pub fn run(a: InitArgs) -> Result<Exit> {
                 .filter(|(n, _)| n == name)
                 .map(|(_, p)| PathBuf::from(p))
         });
-        let p = passphrase(file.as_deref(), true, &format!("Share passphrase for {name}"))
-            .map_err(|e| match e {
-                Error::Usage(_) if file.is_none() => Error::Usage(format!(
-                    "no terminal to ask for {name}'s share passphrase: give --custodian-passphrase-file {name}=FILE."
-                )),
-                e => e,
-            })?;
-        p.check_new()?;
-        let mut b = SecretBytes::with_capacity(p.expose().len());
-        b.extend(p.expose())?;
+        let flag = format!("--custodian-passphrase-file {name}=FILE");
+        let (raw, source) = super::passphrase_raw(
+            file.as_deref(),
+            true,
+            &format!("share passphrase for {name}"),
+            &flag,
+        )?;
+        // Kept exactly as typed: the reference age CLI does not normalise passphrases, and the
+        // custodian may one day open the file with it.
+        Passphrase::new(raw.expose(), &source)?.check_new()?;
+        let b = raw;
         share_pass.push(Some(b));
     }
 
@@ -286,8 +310,8 @@ pub fn run(a: InitArgs) -> Result<Exit> {
     }
 
     if a.generate {
-        println!("Your new GSL master key (shown once; set it at your exchange now):");
-        println!("{}", String::from_utf8_lossy(master.expose()));
+        outln!("Your new GSL master key (shown once; set it at your exchange now):");
+        outln!("{}", String::from_utf8_lossy(master.expose()));
     }
     eprintln!(
         "Vault {} ({fingerprint}) created: policy {}, any {} of {} shares recover.",

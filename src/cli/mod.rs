@@ -1,6 +1,14 @@
 //! The command line: flags, their combinations, prompts, and the mapping of outcomes to exit
 //! codes. Each command is a function from its parsed arguments to an exit code.
 
+/// `println!` that does not panic when stdout is closed (`gsl-vault status | head -1`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod demo;
 mod init;
 mod kit;
@@ -15,7 +23,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use gsl_vault::error::{Error, Exit, Result};
 use gsl_vault::format::Policy;
-use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase};
+use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase, SecretBytes};
 use gsl_vault::share::{self, MAX_SHARE_FILE};
 use gsl_vault::vault::{Offered, Vault};
 use gsl_vault::{custodian, fsio};
@@ -24,9 +32,16 @@ use gsl_vault::{custodian, fsio};
 #[derive(Parser)]
 #[command(name = "gsl-vault", version, about, long_about = None)]
 pub struct Cli {
+    /// Refuse any vault whose fingerprint is not this one (XXXX-XXXX). The signature only
+    /// proves a file is internally consistent; pinning the fingerprint proves it is *your*
+    /// vault, so a replaced file cannot pass `status --check` unnoticed.
+    #[arg(long, global = true, value_name = "XXXX-XXXX")]
+    expect_fingerprint: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
+
+static EXPECT_FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 #[derive(Clone, Copy, ValueEnum)]
 enum PolicyArg {
@@ -158,6 +173,9 @@ pub fn run() -> Exit {
             };
         }
     };
+    if let Some(f) = cli.expect_fingerprint {
+        let _ = EXPECT_FINGERPRINT.set(f.trim().to_ascii_uppercase());
+    }
     let result = match cli.command {
         Command::Init(a) => init::run(a),
         Command::Status { vault, json, check } => status::run(&vault, json, check),
@@ -212,6 +230,7 @@ fn now() -> u64 {
 
 /// `YYYY-MM-DD` of a Unix time (UTC).
 fn date(secs: u64) -> String {
+    let secs = secs.min(gsl_vault::vault::MAX_TIME);
     let s = humantime::format_rfc3339_seconds(
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
     )
@@ -221,6 +240,7 @@ fn date(secs: u64) -> String {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time (UTC).
 fn datetime(secs: u64) -> String {
+    let secs = secs.min(gsl_vault::vault::MAX_TIME);
     humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
         .to_string()
 }
@@ -229,7 +249,17 @@ fn datetime(secs: u64) -> String {
 fn load_vault(path: &Path) -> Result<Vault> {
     fsio::sweep_temps(path);
     let bytes = fsio::read_capped(path, gsl_vault::format::MAX_VAULT_FILE, "vault file")?;
-    Vault::parse(&bytes, &path.display().to_string())
+    let v = Vault::parse(&bytes, &path.display().to_string())?;
+    if let Some(want) = EXPECT_FINGERPRINT.get()
+        && *want != v.fingerprint()
+    {
+        return Err(Error::Corrupt(format!(
+            "vault {} has fingerprint {}, not the expected {want}: it is another vault or a replacement; restore your own from a backup copy.",
+            path.display(),
+            v.fingerprint()
+        )));
+    }
+    Ok(v)
 }
 
 /// Whether a prompt can be shown: standard input is a terminal.
@@ -237,20 +267,25 @@ fn can_prompt() -> bool {
     std::io::stdin().is_terminal()
 }
 
-/// Reads the passphrase from `file` or the terminal. `confirm` asks twice (when setting it).
-fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphrase> {
+/// Reads a passphrase as typed (no normalisation) from `file` or the terminal. `confirm` asks
+/// twice (when setting it). `flag` names the flag to use when there is no terminal.
+fn passphrase_raw(
+    file: Option<&Path>,
+    confirm: bool,
+    what: &str,
+    flag: &str,
+) -> Result<(SecretBytes, String)> {
     if let Some(f) = file {
-        let raw = fsio::read_secret_path(f, MAX_PASSPHRASE)?;
         let name = if f == Path::new("-") {
             "standard input".to_string()
         } else {
             f.display().to_string()
         };
-        return Passphrase::new(raw.expose(), &name);
+        return Ok((fsio::read_secret_path(f, MAX_PASSPHRASE)?, name));
     }
     if !can_prompt() {
         return Err(Error::Usage(format!(
-            "no terminal to ask for {what}: give it with --passphrase-file FILE (or - for standard input)."
+            "no terminal to ask for {what}: give it with {flag} (FILE may be - for standard input)."
         )));
     }
     let first = zeroize::Zeroizing::new(
@@ -268,7 +303,15 @@ fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphra
             ));
         }
     }
-    Passphrase::new(first.as_bytes(), "the terminal")
+    let mut out = SecretBytes::with_capacity(first.len());
+    out.extend(first.as_bytes())?;
+    Ok((out, "the terminal".to_string()))
+}
+
+/// Reads the vault passphrase from `file` or the terminal, normalised (NFKD).
+fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphrase> {
+    let (raw, source) = passphrase_raw(file, confirm, what, "--passphrase-file FILE")?;
+    Passphrase::new(raw.expose(), &source)
 }
 
 /// Shares that could not be read or decoded, with why.
@@ -325,11 +368,11 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
         } else {
             let bytes = match fsio::read_capped(p, MAX_SHARE_FILE, "share file") {
                 Ok(b) => b,
-                Err(Error::Corrupt(m)) => {
+                Err(e) => {
+                    let m = format!("share {e}").replace("share share ", "share ");
                     bad.push((p.display().to_string(), Error::Shares(m)));
                     continue;
                 }
-                Err(e) => return Err(e),
             };
             (p.display().to_string(), zeroize::Zeroizing::new(bytes))
         };
@@ -385,5 +428,5 @@ fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
 
 /// Prints a JSON value on stdout.
 fn print_json(v: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }

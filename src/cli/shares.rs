@@ -36,13 +36,13 @@ pub fn check(path: &Path, shares: &ShareInput, json: bool) -> Result<Exit> {
     } else {
         for (s, c, r) in &rows {
             match (c, r) {
-                (Some(c), None) => println!(
+                (Some(c), None) => outln!(
                     "ok   {s}: {c}'s share of {} ({}), epoch {}: checksum, vault and commitment all match.",
                     v.body.label,
                     v.fingerprint(),
                     v.body.epoch
                 ),
-                (_, Some(r)) => println!("BAD  {s}: {r}"),
+                (_, Some(r)) => outln!("BAD  {s}: {r}"),
                 _ => {}
             }
         }
@@ -107,7 +107,26 @@ pub fn drill(
             path.display()
         )));
     }
+    if pass_file == Some(Path::new("-"))
+        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
+    {
+        return Err(Error::Usage(
+            "standard input (-) cannot give both a share and the passphrase.".into(),
+        ));
+    }
     let mut v = load_vault(path)?;
+    if use_passphrase && v.body.policy != Policy::Either {
+        return Err(Error::Usage(format!(
+            "vault {} has policy {}: the passphrase alone does not open it, so drill with shares{}.",
+            path.display(),
+            v.body.policy.as_str(),
+            if v.body.policy == Policy::Both {
+                " and --passphrase-file"
+            } else {
+                ""
+            }
+        )));
+    }
     let kind = if use_passphrase {
         "passphrase"
     } else if v.body.policy == Policy::Both {
@@ -142,6 +161,12 @@ pub fn drill(
     drop(v.open_payload(&out.vk)?);
     let rejected_text: Vec<String> = out.rejected.iter().map(|r| r.reason.clone()).collect();
     let bytes = v.with_receipt(&out.vk, now(), kind, out.accepted.clone(), rejected_text);
+    if bytes.len() as u64 > gsl_vault::format::MAX_VAULT_FILE {
+        return Err(Error::Other(format!(
+            "the drill passed, but its receipt would make vault {} larger than gsl-vault reads back; it was not recorded.",
+            path.display()
+        )));
+    }
     fsio::write_atomic(path, &bytes, true)?;
     let clean = out.rejected.is_empty();
     if json {
@@ -154,25 +179,25 @@ pub fn drill(
         }));
     } else {
         for r in &out.rejected {
-            println!("BAD  {}", r.reason);
+            outln!("BAD  {}", r.reason);
         }
         if use_passphrase {
-            println!(
+            outln!(
                 "Drill passed: the passphrase opens vault {} ({}).",
                 path.display(),
                 v.fingerprint()
             );
         } else {
-            println!(
+            outln!(
                 "Drill passed: {} open vault {} ({}).",
                 out.accepted.join(", "),
                 path.display(),
                 v.fingerprint()
             );
         }
-        println!("A signed receipt was added to the vault. The master key was not shown.");
+        outln!("A signed receipt was added to the vault. The master key was not shown.");
         if !clean {
-            println!(
+            outln!(
                 "Some shares were refused: replace them (gsl-vault reshare) before they are needed."
             );
         }
@@ -186,6 +211,13 @@ pub fn recover(
     pass_file: Option<&Path>,
     output: Option<&Path>,
 ) -> Result<Exit> {
+    if pass_file == Some(Path::new("-"))
+        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
+    {
+        return Err(Error::Usage(
+            "standard input (-) cannot give both a share and the passphrase.".into(),
+        ));
+    }
     let v = load_vault(path)?;
     if let Some(o) = output
         && o.exists()

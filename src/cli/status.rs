@@ -22,7 +22,7 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
     let t = now();
     let last = v.last_drill();
     let overdue = v.drill_overdue(t);
-    let next_due = last.map(|r| r.time + b.drill_every);
+    let next_due = last.map(|r| r.time.saturating_add(b.drill_every));
     if json {
         print_json(&json!({
             "vault": path.display().to_string(),
@@ -48,12 +48,12 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
             "receipts": b.receipts.len(),
         }));
     } else {
-        println!("vault:       {}", path.display());
-        println!("label:       {}", b.label);
-        println!("fingerprint: {}", v.fingerprint());
-        println!("signature:   valid (header, slots, commitments and receipts)");
-        println!("created:     {}", datetime(b.created));
-        println!(
+        outln!("vault:       {}", path.display());
+        outln!("label:       {}", b.label);
+        outln!("fingerprint: {}", v.fingerprint());
+        outln!("signature:   valid (header, slots, commitments and receipts)");
+        outln!("created:     {}", datetime(b.created));
+        outln!(
             "policy:      {} ({})",
             b.policy.as_str(),
             match b.policy {
@@ -63,22 +63,22 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
                 gsl_vault::format::Policy::Quorum => "a quorum of shares; no passphrase",
             }
         );
-        println!(
+        outln!(
             "shares:      any {} of {} recover (epoch {})",
             b.threshold,
             b.custodians.len(),
             b.epoch
         );
         for c in &b.custodians {
-            println!("  {:>3}  {}", c.index, c.name);
+            outln!("  {:>3}  {}", c.index, c.name);
         }
         match &b.kdf {
-            Some(k) => println!("argon2id:    {}", k.params().describe()),
-            None => println!("argon2id:    none (no passphrase)"),
+            Some(k) => outln!("argon2id:    {}", k.params().describe()),
+            None => outln!("argon2id:    none (no passphrase)"),
         }
-        println!("drill every: {}", duration(b.drill_every));
+        outln!("drill every: {}", duration(b.drill_every));
         match last {
-            Some(r) => println!(
+            Some(r) => outln!(
                 "last drill:  {} ({}, {}){}",
                 datetime(r.time),
                 r.kind,
@@ -91,15 +91,15 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
                     .map(|d| format!("; next due {}", datetime(d)))
                     .unwrap_or_default()
             ),
-            None => println!("last drill:  none yet"),
+            None => outln!("last drill:  none yet"),
         }
         if overdue {
-            println!(
+            outln!(
                 "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
                 path.display()
             );
         } else {
-            println!("status:      ok");
+            outln!("status:      ok");
         }
     }
     Ok(if check && overdue {

@@ -1,0 +1,221 @@
+//! Regression tests, one per finding of the first security review (named after the finding).
+
+mod common;
+use common::*;
+use gsl_vault::{crypto, format, hex, secret::VaultKey};
+
+/// Re-signs a vault body with a fresh identity, as a forger with write access could.
+fn resign(bytes: &[u8], edit: impl FnOnce(&mut format::Body)) -> Vec<u8> {
+    let mut body = format::parse(bytes, "v").unwrap().body;
+    body.receipts.clear();
+    edit(&mut body);
+    let forger = crypto::identity(&VaultKey::random().unwrap());
+    body.identity = hex::encode(&forger.verifying_key().to_bytes());
+    format::serialize(&body, |m| {
+        crypto::sign(&forger, format::FILE_SIG_CONTEXT, m)
+    })
+}
+
+#[test]
+fn h1_a_replaced_vault_fails_an_expected_fingerprint() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let o = run(d.path(), &["status", "v.vault", "--json"]);
+    let fp = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = run(
+        d.path(),
+        &["status", "v.vault", "--expect-fingerprint", &fp],
+    );
+    assert_eq!(code(&o), 0);
+    let path = d.path().join("v.vault");
+    std::fs::write(&path, resign(&std::fs::read(&path).unwrap(), |_| {})).unwrap();
+    let o = run(d.path(), &["status", "v.vault"]);
+    assert_eq!(code(&o), 0, "a re-signed file is internally consistent");
+    let o = run(
+        d.path(),
+        &[
+            "status",
+            "v.vault",
+            "--check",
+            "--expect-fingerprint",
+            &fp.to_lowercase(),
+        ],
+    );
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("not the expected {fp}")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn m1_dates_past_year_9999_are_refused_not_a_panic() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let path = d.path().join("v.vault");
+    let good = std::fs::read(&path).unwrap();
+    for created in [253_402_300_800u64, u64::MAX] {
+        std::fs::write(&path, resign(&good, |b| b.created = created)).unwrap();
+        let o = run(d.path(), &["status", "v.vault", "--json"]);
+        assert_eq!(code(&o), 5, "created {created}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn m2_init_refuses_a_vault_path_that_is_also_a_share_path() {
+    let d = workdir();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "bob.share",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "bob",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+            "--force",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("would be written twice"));
+    assert!(!d.path().join("alice.share").exists(), "nothing written");
+}
+
+#[test]
+fn m3_a_missing_extra_share_file_does_not_block_recovery() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let o = run(
+        d.path(),
+        &[
+            "recover",
+            "v.vault",
+            "alice.share",
+            "no-such.share",
+            "bob.share",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert!(stderr(&o).contains("no-such.share"));
+    let o = run(
+        d.path(),
+        &["recover", "v.vault", "alice.share", "no-such.share"],
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-such.share"), "{}", stderr(&o));
+}
+
+#[test]
+fn l2_receipts_record_a_bounded_number_of_refused_shares() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let long = "x".repeat(200);
+    let mut args: Vec<String> = vec![
+        "drill".into(),
+        "v.vault".into(),
+        "alice.share".into(),
+        "bob.share".into(),
+    ];
+    for i in 0..40 {
+        args.push(format!("{long}-{i}.share"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(d.path(), &args);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let body = format::parse(&std::fs::read(d.path().join("v.vault")).unwrap(), "v")
+        .unwrap()
+        .body;
+    let r = &body.receipts[0];
+    assert_eq!(r.rejected.len(), gsl_vault::vault::MAX_RECEIPT_REJECTED);
+    assert!(
+        r.rejected
+            .iter()
+            .all(|t| t.len() <= gsl_vault::vault::MAX_REJECTED_LEN)
+    );
+    assert_eq!(r.custodians, vec!["alice", "bob"]);
+}
+
+#[test]
+fn l4_a_closed_stdout_is_not_a_panic() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsl-vault"))
+        .args(["status", "v.vault", "--json"])
+        .current_dir(d.path())
+        .stdout(writer)
+        .status()
+        .unwrap();
+    assert_ne!(status.code(), Some(101));
+}
+
+#[test]
+fn l8_a_passphrase_drill_on_a_quorum_vault_is_refused_before_any_prompt() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let o = run(d.path(), &["drill", "v.vault", "--passphrase"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("policy quorum"), "{}", stderr(&o));
+    let o = run_stdin(
+        d.path(),
+        &["recover", "v.vault", "-", "--passphrase-file", "-"],
+        b"x",
+    );
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn l10_names_mixing_latin_and_cyrillic_are_refused() {
+    let d = workdir();
+    // "аlice" starts with CYRILLIC SMALL LETTER A.
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "\u{430}lice",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("look alike"), "{}", stderr(&o));
+    // One script alone is fine, whatever it is.
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "\u{41c}\u{430}\u{448}\u{430}",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
