@@ -145,6 +145,11 @@ impl Keys {
         Ok(())
     }
 
+    /// Adds an identity.
+    pub fn add_identity(&mut self, id: Box<dyn age::Identity + Send + Sync>) {
+        self.identities.push(id);
+    }
+
     /// Adds a share passphrase, exactly as typed (the reference age CLI does not normalise
     /// passphrases either, so the same bytes open the file with both tools).
     pub fn add_passphrase(&mut self, p: Zeroizing<String>) {

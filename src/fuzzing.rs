@@ -32,3 +32,134 @@ pub fn share_text(data: &[u8]) {
         }
     }
 }
+
+/// The word decoder: any 36 10-bit values either decode to a share that re-encodes to exactly
+/// them, or are refused; never a panic.
+pub fn share_words(data: &[u8]) {
+    let w: Vec<u16> = data
+        .chunks(2)
+        .take(40)
+        .map(|c| (u16::from(c[0]) << 8 | u16::from(*c.get(1).unwrap_or(&0))) & 1023)
+        .collect();
+    if let Ok(code) = share::ShareCode::from_words(&w, "fuzz") {
+        assert_eq!(
+            &code.to_words()[..],
+            &w[..],
+            "decoded words must re-encode identically"
+        );
+    }
+    let _ = crate::words::suspect_position(crate::words::CUSTOMIZATION, &w);
+}
+
+/// The compact decoder: a string either decodes to a share whose compact form is the same
+/// string (uppercased), or is refused; never a panic.
+pub fn share_compact(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(w) = crate::words::base32_to_words(text)
+        && let Ok(code) = share::ShareCode::from_words(&w, "fuzz")
+    {
+        assert_eq!(code.to_compact().as_str(), text.to_ascii_uppercase());
+    }
+}
+
+/// A fixed quorum-policy vault (2 of 4) and its shares, made once.
+struct Fixture {
+    vault: vault::Vault,
+    shares: Vec<share::ShareCode>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        let spec = vault::Spec {
+            label: "fuzz".into(),
+            threshold: 2,
+            custodians: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            deliveries: vec![],
+            policy: crate::format::Policy::Quorum,
+            kdf: crate::kdf::KdfParams::DEFAULT,
+            drill_every: vault::DEFAULT_DRILL_EVERY,
+            now: 1_790_000_000,
+        };
+        let mut s = crate::secret::SecretBytes::with_capacity(FIXTURE_KEY.len());
+        s.extend(FIXTURE_KEY).expect("sized");
+        let master = crate::secret::MasterKey::new(s, "fuzz").expect("valid");
+        let (bytes, issued) = vault::create(&spec, &master, None).expect("fixture vault");
+        Fixture {
+            vault: vault::Vault::parse(&bytes, "fuzz").expect("fixture parses"),
+            shares: issued.into_iter().map(|i| i.code).collect(),
+        }
+    })
+}
+
+const FIXTURE_KEY: &[u8] = b"fuzz master key";
+
+/// Combine over arbitrary share sets: any mix of the real shares (repeated, in any order) and
+/// forged ones (any fingerprint, epoch, x and y) never panics, and whenever it opens the vault
+/// the payload is the real key: a wrong key is never returned.
+pub fn combine(data: &[u8]) {
+    let f = fixture();
+    let mut offered = Vec::new();
+    for chunk in data.chunks(40).take(12) {
+        let code = if chunk[0] & 1 == 0 {
+            let real = &f.shares[usize::from(chunk[0] >> 1) % f.shares.len()];
+            let mut y = zeroize::Zeroizing::new(*real.point.y);
+            // Sometimes flip bits of a real share's y.
+            for (i, b) in chunk.iter().skip(1).take(32).enumerate() {
+                if chunk[0] & 2 != 0 {
+                    y[i] ^= b;
+                }
+            }
+            share::ShareCode {
+                fingerprint: real.fingerprint,
+                epoch: real.epoch,
+                point: crate::shamir::Point { x: real.point.x, y },
+            }
+        } else {
+            let mut y = zeroize::Zeroizing::new([0u8; 32]);
+            for (d, s) in y.iter_mut().zip(chunk.iter().skip(8)) {
+                *d = *s;
+            }
+            let mut fp = f.shares[0].fingerprint;
+            if chunk.len() > 5 && chunk[0] & 2 != 0 {
+                fp.copy_from_slice(&chunk[1..6]);
+            }
+            share::ShareCode {
+                fingerprint: fp,
+                epoch: chunk.get(6).map(|&e| u16::from(e % 3)).unwrap_or(1),
+                point: crate::shamir::Point {
+                    x: *chunk.get(7).unwrap_or(&0),
+                    y,
+                },
+            }
+        };
+        offered.push(vault::Offered {
+            source: "fuzz".into(),
+            code,
+        });
+    }
+    if let Ok(out) = f.vault.unlock_quorum(&offered, None) {
+        let key = f
+            .vault
+            .open_payload(&out.vk)
+            .expect("an opened vault decrypts");
+        assert_eq!(key.expose(), FIXTURE_KEY, "combine returned a wrong key");
+    }
+}
+
+/// The age-share reader: arbitrary bytes, armored or not, never panic the decryptor. (Only
+/// X25519 identities are offered: a scrypt stanza may legitimately ask for 2 GiB, which is a
+/// resource limit, not a bug, and is capped by `custodian::MAX_SCRYPT_LOG_N`.)
+pub fn age_share(data: &[u8]) {
+    static KEYS: std::sync::OnceLock<crate::custodian::Keys> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut k = crate::custodian::Keys::default();
+        k.add_identity(Box::new(age::x25519::Identity::generate()));
+        k
+    });
+    if crate::custodian::is_age(data) {
+        let _ = crate::custodian::decrypt(data, keys, "fuzz");
+    }
+}

@@ -24,3 +24,23 @@ fn vault_parse_corpus() {
 fn share_text_corpus() {
     replay("share_text", gsl_vault::fuzzing::share_text);
 }
+
+#[test]
+fn share_words_corpus() {
+    replay("share_words", gsl_vault::fuzzing::share_words);
+}
+
+#[test]
+fn share_compact_corpus() {
+    replay("share_compact", gsl_vault::fuzzing::share_compact);
+}
+
+#[test]
+fn combine_corpus() {
+    replay("combine", gsl_vault::fuzzing::combine);
+}
+
+#[test]
+fn age_share_corpus() {
+    replay("age_share", gsl_vault::fuzzing::age_share);
+}

@@ -393,7 +393,9 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
         }
         let parsed = std::str::from_utf8(&text)
             .map_err(|_| {
-                Error::Shares(format!("share {source} is not text: is it the right file?"))
+                Error::Shares(format!(
+                    "share {source} is not text: check that it is the share file you were given."
+                ))
             })
             .and_then(|t| share::parse_share_text(t, &source));
         match parsed {
