@@ -14,30 +14,66 @@ pub const MAX_PASSPHRASE: usize = 1024;
 /// Shortest passphrase accepted when one is set, in characters.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
+/// Locks `len` bytes at `ptr` in RAM so they are never swapped to disk. Best effort: where the
+/// OS refuses (RLIMIT_MEMLOCK), one warning is printed and the program goes on.
+fn lock_memory(ptr: *const u8, len: usize) -> Option<region::LockGuard> {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    match region::lock(ptr, len.max(1)) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            WARNED.call_once(|| {
+                eprintln!(
+                    "gsl-vault: warning: could not lock secret memory in RAM ({e}); it could be swapped to disk, so use encrypted swap."
+                )
+            });
+            None
+        }
+    }
+}
+
 macro_rules! key32 {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        pub struct $name(Zeroizing<[u8; 32]>);
+        pub struct $name {
+            // Boxed so the bytes never move (a move would leave a copy behind) and can be
+            // locked in RAM.
+            key: Box<[u8; 32]>,
+            lock: Option<region::LockGuard>,
+        }
 
         impl $name {
+            fn boxed() -> Self {
+                let key = Box::new([0u8; 32]);
+                let lock = lock_memory(key.as_ptr(), 32);
+                Self { key, lock }
+            }
+
             /// 32 fresh bytes from the operating system's random generator.
             pub fn random() -> Result<Self> {
-                let mut k = Zeroizing::new([0u8; 32]);
-                fill_random(&mut k[..])?;
-                Ok(Self(k))
+                let mut k = Self::boxed();
+                fill_random(&mut k.key[..])?;
+                Ok(k)
             }
 
             /// Takes the bytes of `src`, which is wiped.
             pub fn from_bytes(src: &mut [u8; 32]) -> Self {
-                let mut k = Zeroizing::new([0u8; 32]);
-                k.copy_from_slice(src);
+                let mut k = Self::boxed();
+                k.key.copy_from_slice(src);
                 src.zeroize();
-                Self(k)
+                k
             }
 
             /// The key bytes, for the primitive that uses them.
             pub fn expose(&self) -> &[u8; 32] {
-                &self.0
+                &self.key
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                // Wipe first, unlock after: the bytes are never swappable while they hold a key.
+                self.key.as_mut().zeroize();
+                drop(self.lock.take());
             }
         }
     };
@@ -69,13 +105,23 @@ pub fn fill_random(buf: &mut [u8]) -> Result<()> {
     })
 }
 
-/// A variable-length secret held in one buffer allocated once with its final capacity.
-pub struct SecretBytes(Zeroizing<Vec<u8>>);
+/// A variable-length secret held in one buffer allocated once with its final capacity, locked
+/// in RAM where the OS allows.
+pub struct SecretBytes(Zeroizing<Vec<u8>>, Option<region::LockGuard>);
+
+impl Drop for SecretBytes {
+    fn drop(&mut self) {
+        self.0.zeroize();
+        drop(self.1.take());
+    }
+}
 
 impl SecretBytes {
     /// An empty buffer that can hold `cap` bytes without reallocating.
     pub fn with_capacity(cap: usize) -> Self {
-        Self(Zeroizing::new(Vec::with_capacity(cap)))
+        let v: Vec<u8> = Vec::with_capacity(cap);
+        let lock = lock_memory(v.as_ptr(), cap);
+        Self(Zeroizing::new(v), lock)
     }
     /// Appends `bytes`; fails rather than reallocate (which would leave a copy behind).
     pub fn extend(&mut self, bytes: &[u8]) -> Result<()> {

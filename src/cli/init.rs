@@ -213,10 +213,7 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         };
         (fsio::read_secret_path(f, MAX_MASTER_KEY)?, name)
     } else if can_prompt() {
-        let typed = zeroize::Zeroizing::new(
-            rpassword::prompt_password("GSL master key: ")
-                .map_err(|e| Error::io("the terminal", e))?,
-        );
+        let typed = super::prompt_hidden("GSL master key: ")?;
         let mut s = SecretBytes::with_capacity(MAX_MASTER_KEY);
         s.extend(typed.as_bytes()).map_err(|_| {
             Error::Usage(format!(

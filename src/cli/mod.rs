@@ -267,6 +267,57 @@ fn can_prompt() -> bool {
     std::io::stdin().is_terminal()
 }
 
+/// Terminal settings to put back if a signal arrives while a prompt has turned echo off
+/// (rpassword alone would leave the terminal without echo after Ctrl-C).
+static SAVED_TERMIOS: std::sync::Mutex<Option<rustix::termios::Termios>> =
+    std::sync::Mutex::new(None);
+
+/// Saves the terminal's settings and, once per process, starts a thread that restores them and
+/// exits (128 + signal number) on SIGINT, SIGTERM or SIGHUP.
+fn guard_terminal() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    if let Ok(saved) = SAVED_TERMIOS.lock()
+                        && let Some(t) = saved.as_ref()
+                    {
+                        let _ = rustix::termios::tcsetattr(
+                            std::io::stdin(),
+                            rustix::termios::OptionalActions::Now,
+                            t,
+                        );
+                    }
+                    eprintln!("\ngsl-vault: interrupted; nothing was written.");
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    });
+    if let Ok(t) = rustix::termios::tcgetattr(std::io::stdin())
+        && let Ok(mut saved) = SAVED_TERMIOS.lock()
+    {
+        *saved = Some(t);
+    }
+}
+
+/// Asks for a secret at the terminal without echo; the terminal is restored even on Ctrl-C.
+fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
+    guard_terminal();
+    match rpassword::prompt_password(prompt) {
+        Ok(s) => Ok(zeroize::Zeroizing::new(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            // A signal arrived: the guard thread restores the terminal and exits with the
+            // signal's code; wait for it rather than report an error of our own.
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            std::process::exit(130)
+        }
+        Err(e) => Err(Error::io("the terminal", e)),
+    }
+}
+
 /// Reads a passphrase as typed (no normalisation) from `file` or the terminal. `confirm` asks
 /// twice (when setting it). `flag` names the flag to use when there is no terminal.
 fn passphrase_raw(
@@ -288,15 +339,9 @@ fn passphrase_raw(
             "no terminal to ask for {what}: give it with {flag} (FILE may be - for standard input)."
         )));
     }
-    let first = zeroize::Zeroizing::new(
-        rpassword::prompt_password(format!("{what}: "))
-            .map_err(|e| Error::io("the terminal", e))?,
-    );
+    let first = prompt_hidden(&format!("{what}: "))?;
     if confirm {
-        let again = zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("{what} again: "))
-                .map_err(|e| Error::io("the terminal", e))?,
-        );
+        let again = prompt_hidden(&format!("{what} again: "))?;
         if !gsl_vault::crypto::ct_eq(first.as_bytes(), again.as_bytes()) {
             return Err(Error::Usage(
                 "the two passphrases differ; nothing was written. Run the command again.".into(),
@@ -383,10 +428,7 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
                         "share {source} is protected by its custodian's passphrase and there is no terminal to ask for it: give --share-passphrase-file F."
                     )));
                 }
-                let typed = zeroize::Zeroizing::new(
-                    rpassword::prompt_password(format!("Passphrase of share {source}: "))
-                        .map_err(|e| Error::io("the terminal", e))?,
-                );
+                let typed = prompt_hidden(&format!("Passphrase of share {source}: "))?;
                 keys.add_passphrase(typed);
             }
             text = custodian::decrypt(&text, &keys, &source)?;

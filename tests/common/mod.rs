@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 pub const MASTER: &str = "GSL-test-master-key-Qx7!vR2#pL9";
 pub const PASS: &str = "a long and test-only passphrase";
@@ -101,4 +102,107 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A program under a real pseudo-terminal (tmux), for prompts.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    pub fn start(dir: &std::path::Path, cmd: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+            eprintln!("tmux not installed: skipping (apt-get install tmux)");
+            return None;
+        }
+        let socket = format!("gslv-test-{}-{}", std::process::id(), cmd.len());
+        let bin = assert_cmd::cargo::cargo_bin("gsl-vault");
+        let script = format!(
+            "cd '{}' && '{}' {cmd}; echo EXIT=$?; stty -a; sleep 60",
+            dir.display(),
+            bin.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "220",
+                "-y",
+                "60",
+                &script,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux could not start");
+        Some(Tmux { socket })
+    }
+    pub fn send(&self, line: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", line])
+            .status()
+            .unwrap();
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "Enter"])
+            .status()
+            .unwrap();
+    }
+    /// Sends a key by its tmux name (C-c, ...).
+    pub fn key(&self, k: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", k])
+            .status()
+            .unwrap();
+    }
+    /// The pid of the program (the child of the pane's shell).
+    pub fn program_pid(&self) -> u32 {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket, "list-panes", "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell: u32 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+        children
+            .split_whitespace()
+            .next()
+            .expect("the program runs")
+            .parse()
+            .unwrap()
+    }
+    pub fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-J", "-S", "-200"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+    /// Waits until the screen shows `text` (the program answers at once; the wait is only
+    /// for the terminal to catch up) and returns the screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never saw {text:?} on:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
 }
