@@ -100,3 +100,50 @@ fn kdf_costs_over_the_cap_are_refused_even_when_validly_signed() {
     assert_eq!(e.exit(), Exit::Corrupt);
     assert!(e.to_string().contains("over the cap"), "{e}");
 }
+
+#[test]
+fn swapped_or_duplicated_sections_are_refused() {
+    let (d, bytes) = vault_bytes("either");
+    let text = String::from_utf8(bytes).unwrap();
+    let magic = gsl_vault::format::MAGIC;
+    let sig_at = text.rfind("signature ").unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text[magic.len()..sig_at]).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 7] = [
+        ("slots swapped", |b| b["slots"].as_array_mut().unwrap().swap(0, 1)),
+        ("custodians swapped", |b| b["custodians"].as_array_mut().unwrap().swap(0, 1)),
+        ("a custodian duplicated", |b| {
+            let c = b["custodians"][0].clone();
+            b["custodians"].as_array_mut().unwrap().push(c)
+        }),
+        ("a slot duplicated", |b| {
+            let s = b["slots"][1].clone();
+            b["slots"].as_array_mut().unwrap().push(s)
+        }),
+        ("a receipt duplicated", |b| {
+            let r = b["receipts"][0].clone();
+            b["receipts"].as_array_mut().unwrap().push(r)
+        }),
+        ("payload replaced by a slot", |b| {
+            b["payload"]["ciphertext"] = b["slots"][0]["ciphertext"].clone();
+        }),
+        ("commitments swapped", |b| {
+            let c0 = b["custodians"][0]["commitment"].clone();
+            b["custodians"][0]["commitment"] = b["custodians"][1]["commitment"].clone();
+            b["custodians"][1]["commitment"] = c0;
+        }),
+    ];
+    let path = d.path().join("v.vault");
+    for (what, edit) in edits {
+        let mut b = body.clone();
+        edit(&mut b);
+        // Re-serialized exactly as gsl-vault writes (so only the content differs), old signature kept.
+        let forged = format!("{magic}{}\n{}", serde_json::to_string_pretty(&b).unwrap(), &text[sig_at..]);
+        assert_ne!(forged, text, "{what}");
+        let e = Vault::parse(forged.as_bytes(), "v").err().unwrap_or_else(|| panic!("{what}: accepted"));
+        assert_eq!(e.exit(), Exit::Corrupt, "{what}: {e}");
+        std::fs::write(&path, &forged).unwrap();
+        let o = run(d.path(), &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+        assert_eq!(code(&o), 5, "{what}: {}", stderr(&o));
+    }
+}
