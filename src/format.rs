@@ -84,6 +84,39 @@ pub struct Body {
     pub drill_every: u64,
     /// Drill receipts, oldest first, hash-chained.
     pub receipts: Vec<Receipt>,
+    /// A reshare waiting for confirmation: the new share set, which does not count until a
+    /// quorum of it has been proven (`reshare --confirm`). Absent when none is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+    /// Epochs retired by confirmed reshares, oldest first, so a retired share can be told when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<Retired>,
+}
+
+/// A new share set waiting for confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pending {
+    /// The epoch the new shares carry (current + 1).
+    pub epoch: u32,
+    /// Shares needed in the new set.
+    pub threshold: u8,
+    /// The new custodians and commitments.
+    pub custodians: Vec<Custodian>,
+    /// VK wrapped under the new quorum key (kind `quorum` or `both`).
+    pub slot: Slot,
+    /// When the reshare was started, Unix seconds.
+    pub created: u64,
+}
+
+/// A retired epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    /// The epoch whose shares no longer open the vault.
+    pub epoch: u32,
+    /// When its successor was confirmed, Unix seconds.
+    pub at: u64,
 }
 
 /// A custodian and the commitment to their share.

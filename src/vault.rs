@@ -157,6 +157,43 @@ fn fingerprint_bytes(identity: &[u8; 32]) -> [u8; FINGERPRINT_BYTES] {
     fp
 }
 
+/// Checks a custodian list: 2 <= t <= n <= 255, indices 1..=n in order, names valid and unique
+/// ignoring case, deliveries known, commitments well formed.
+fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<()> {
+    let n = custodians.len();
+    if shamir::check_threshold(usize::from(threshold), n).is_err() {
+        return Err(corrupt(
+            p,
+            &format!("asks for a threshold of {threshold} with {n} custodians"),
+        ));
+    }
+    for (i, c) in custodians.iter().enumerate() {
+        check_name(&c.name, "custodian name").map_err(|m| corrupt(p, &m))?;
+        if usize::from(c.index) != i + 1 {
+            return Err(corrupt(p, "lists custodians out of index order"));
+        }
+        if custodians[..i]
+            .iter()
+            .any(|o| o.name.to_lowercase() == c.name.to_lowercase())
+        {
+            return Err(corrupt(
+                p,
+                &format!("names the custodian {:?} twice", c.name),
+            ));
+        }
+        if !crate::custodian::DELIVERIES.contains(&c.delivery.as_str()) {
+            return Err(corrupt(
+                p,
+                &format!("has an unknown delivery {:?}", c.delivery),
+            ));
+        }
+        if hex::decode_array::<32>(&c.commitment).is_none() {
+            return Err(corrupt(p, "has a malformed share commitment"));
+        }
+    }
+    Ok(())
+}
+
 fn slot_aad(identity: &[u8; 32], kind: SlotKind, epoch: u32, kdf: Option<&KdfRecord>) -> [u8; 32] {
     // The quorum key changes with the epoch; the passphrase key with its salt and costs. Binding
     // each slot to what it depends on keeps a slot from being replayed into another context.
@@ -263,6 +300,115 @@ pub fn check_spec(spec: &Spec) -> Result<()> {
     Ok(())
 }
 
+/// Splits `qk` into one share per name, t of which recover it, with their commitments at `epoch`.
+fn make_share_set(
+    qk: &QuorumKey,
+    identity: &[u8; 32],
+    epoch: u32,
+    threshold: usize,
+    names: &[String],
+    deliveries: &[String],
+) -> Result<(Vec<Custodian>, Vec<Issued>)> {
+    let points = shamir::split(qk, threshold, names.len())?;
+    let fp = fingerprint_bytes(identity);
+    let custodians = points
+        .iter()
+        .zip(names)
+        .enumerate()
+        .map(|(i, (p, name))| Custodian {
+            name: name.clone(),
+            index: p.x,
+            delivery: deliveries.get(i).cloned().unwrap_or_else(|| "file".into()),
+            commitment: hex::encode(&crypto::share_commitment(identity, epoch, p.x, &p.y)),
+        })
+        .collect();
+    let issued = points
+        .into_iter()
+        .zip(names)
+        .map(|(point, name)| Issued {
+            name: name.clone(),
+            code: ShareCode {
+                fingerprint: fp,
+                epoch: epoch as u16,
+                point,
+            },
+        })
+        .collect();
+    Ok((custodians, issued))
+}
+
+/// Wraps VK into the slots `policy` needs. The quorum slot is made from `qk`, or else taken
+/// from `keep_quorum` (an existing slot for the same epoch); the passphrase slot needs `pk`.
+fn build_slots(
+    identity: &[u8; 32],
+    vk: &VaultKey,
+    epoch: u32,
+    policy: Policy,
+    qk: Option<&QuorumKey>,
+    pk: Option<(&PassKey, &KdfRecord)>,
+    keep_quorum: Option<&Slot>,
+) -> Result<Vec<Slot>> {
+    let wrap = |key: &[u8; 32], kind: SlotKind, rec: Option<&KdfRecord>| -> Result<Slot> {
+        let s = seal_hex(key, vk.expose(), &slot_aad(identity, kind, epoch, rec))?;
+        Ok(Slot {
+            kind,
+            nonce: s.nonce,
+            ciphertext: s.ciphertext,
+        })
+    };
+    let need = |what: &str| {
+        Error::Usage(format!(
+            "policy {} needs {what} to authorise this change.",
+            policy.as_str()
+        ))
+    };
+    let quorum = || -> Result<Slot> {
+        match (qk, keep_quorum) {
+            (Some(qk), _) => wrap(qk.expose(), SlotKind::Quorum, None),
+            (None, Some(s)) if s.kind == SlotKind::Quorum => Ok(s.clone()),
+            _ => Err(need("a quorum of shares")),
+        }
+    };
+    Ok(match policy {
+        Policy::Either => {
+            let (pk, rec) = pk.ok_or_else(|| need("the passphrase"))?;
+            vec![
+                wrap(pk.expose(), SlotKind::Passphrase, Some(rec))?,
+                quorum()?,
+            ]
+        }
+        Policy::Both => {
+            let (pk, rec) = pk.ok_or_else(|| need("the passphrase"))?;
+            let qk = qk.ok_or_else(|| need("a quorum of shares"))?;
+            vec![wrap(
+                crypto::both_key(qk, pk).expose(),
+                SlotKind::Both,
+                Some(rec),
+            )?]
+        }
+        Policy::Quorum => vec![quorum()?],
+    })
+}
+
+/// A fresh salt record for `params`.
+pub fn new_kdf_record(params: &KdfParams) -> Result<KdfRecord> {
+    let mut salt = [0u8; kdf::SALT_LEN];
+    crate::secret::fill_random(&mut salt)?;
+    Ok(KdfRecord {
+        memory_kib: params.memory_kib,
+        iterations: params.iterations,
+        parallelism: params.parallelism,
+        salt: hex::encode(&salt),
+    })
+}
+
+/// Derives PK for a KDF record (costs checked).
+pub fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
+    let salt: [u8; kdf::SALT_LEN] = hex::decode_array(&rec.salt)
+        .ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
+    kdf::derive(&rec.params(), pass, &salt)
+}
+
 /// Creates a vault. Returns the file bytes and the shares to hand out.
 pub fn create(
     spec: &Spec,
@@ -278,33 +424,18 @@ pub fn create(
     let identity = sk.verifying_key().to_bytes();
     let epoch = 1u32;
 
-    let points = shamir::split(&qk, spec.threshold, n)?;
-    let fp = fingerprint_bytes(&identity);
-    let custodians: Vec<Custodian> = points
-        .iter()
-        .zip(&spec.custodians)
-        .enumerate()
-        .map(|(i, (p, name))| Custodian {
-            name: name.clone(),
-            index: p.x,
-            delivery: spec
-                .deliveries
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| "file".into()),
-            commitment: hex::encode(&crypto::share_commitment(&identity, epoch, p.x, &p.y)),
-        })
-        .collect();
+    let (custodians, issued) = make_share_set(
+        &qk,
+        &identity,
+        epoch,
+        spec.threshold,
+        &spec.custodians,
+        &spec.deliveries,
+    )?;
+    let _ = n;
 
     let kdf_record = if needs_pass {
-        let mut salt = [0u8; kdf::SALT_LEN];
-        crate::secret::fill_random(&mut salt)?;
-        Some(KdfRecord {
-            memory_kib: spec.kdf.memory_kib,
-            iterations: spec.kdf.iterations,
-            parallelism: spec.kdf.parallelism,
-            salt: hex::encode(&salt),
-        })
+        Some(new_kdf_record(&spec.kdf)?)
     } else {
         None
     };
@@ -319,27 +450,15 @@ pub fn create(
         _ => None,
     };
 
-    let mut slots = Vec::new();
-    let wrap = |key: &[u8; 32], kind: SlotKind| -> Result<Slot> {
-        let aad = slot_aad(&identity, kind, epoch, kdf_record.as_ref());
-        let s = seal_hex(key, vk.expose(), &aad)?;
-        Ok(Slot {
-            kind,
-            nonce: s.nonce,
-            ciphertext: s.ciphertext,
-        })
-    };
-    match (spec.policy, &pk) {
-        (Policy::Either, Some(pk)) => {
-            slots.push(wrap(pk.expose(), SlotKind::Passphrase)?);
-            slots.push(wrap(qk.expose(), SlotKind::Quorum)?);
-        }
-        (Policy::Both, Some(pk)) => {
-            let both = crypto::both_key(&qk, pk);
-            slots.push(wrap(both.expose(), SlotKind::Both)?);
-        }
-        _ => slots.push(wrap(qk.expose(), SlotKind::Quorum)?),
-    }
+    let slots = build_slots(
+        &identity,
+        &vk,
+        epoch,
+        spec.policy,
+        Some(&qk),
+        pk.as_ref().zip(kdf_record.as_ref()),
+        None,
+    )?;
 
     let payload = seal_hex(
         &crypto::payload_key(&vk),
@@ -359,27 +478,11 @@ pub fn create(
         payload,
         drill_every: spec.drill_every,
         receipts: Vec::new(),
+        pending: None,
+        retired: Vec::new(),
     };
     let bytes = serialize(&body, &sk);
-    let issued = points
-        .into_iter()
-        .zip(&spec.custodians)
-        .map(|(point, name)| Issued {
-            name: name.clone(),
-            code: ShareCode {
-                fingerprint: fp,
-                epoch: epoch as u16,
-                point,
-            },
-        })
-        .collect();
     Ok((bytes, issued))
-}
-
-fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
-    let salt: [u8; kdf::SALT_LEN] = hex::decode_array(&rec.salt)
-        .ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
-    kdf::derive(&rec.params(), pass, &salt)
 }
 
 fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {
@@ -403,43 +506,37 @@ impl Vault {
     fn validate(&self) -> Result<()> {
         let b = &self.body;
         let p = self.path.as_str();
-        let n = b.custodians.len();
-        if shamir::check_threshold(usize::from(b.threshold), n).is_err() {
-            return Err(corrupt(
-                p,
-                &format!(
-                    "asks for a threshold of {} with {n} custodians",
-                    b.threshold
-                ),
-            ));
-        }
+        check_custodians(p, b.threshold, &b.custodians)?;
         check_name(&b.label, "label").map_err(|m| corrupt(p, &m))?;
         if b.epoch == 0 || b.epoch > MAX_EPOCH {
             return Err(corrupt(p, "has an epoch out of range"));
         }
-        for (i, c) in b.custodians.iter().enumerate() {
-            check_name(&c.name, "custodian name").map_err(|m| corrupt(p, &m))?;
-            if usize::from(c.index) != i + 1 {
-                return Err(corrupt(p, "lists custodians out of index order"));
-            }
-            if b.custodians[..i]
-                .iter()
-                .any(|o| o.name.to_lowercase() == c.name.to_lowercase())
+        let slot_ok = |s: &Slot| {
+            hex::decode_array::<24>(&s.nonce).is_some()
+                && hex::decode_array::<48>(&s.ciphertext).is_some()
+        };
+        if let Some(pending) = &b.pending {
+            check_custodians(p, pending.threshold, &pending.custodians)?;
+            let kind = if b.policy == Policy::Both {
+                SlotKind::Both
+            } else {
+                SlotKind::Quorum
+            };
+            if pending.epoch != b.epoch + 1
+                || pending.epoch > MAX_EPOCH
+                || pending.slot.kind != kind
+                || !slot_ok(&pending.slot)
+                || pending.created > MAX_TIME
             {
-                return Err(corrupt(
-                    p,
-                    &format!("names the custodian {:?} twice", c.name),
-                ));
+                return Err(corrupt(p, "has a malformed pending reshare"));
             }
-            if !crate::custodian::DELIVERIES.contains(&c.delivery.as_str()) {
-                return Err(corrupt(
-                    p,
-                    &format!("has an unknown delivery {:?}", c.delivery),
-                ));
+        }
+        let mut last = 0;
+        for r in &b.retired {
+            if r.epoch <= last || r.epoch >= b.epoch || r.at > MAX_TIME {
+                return Err(corrupt(p, "has a malformed list of retired epochs"));
             }
-            if hex::decode_array::<32>(&c.commitment).is_none() {
-                return Err(corrupt(p, "has a malformed share commitment"));
-            }
+            last = r.epoch;
         }
         let expect: &[SlotKind] = match b.policy {
             Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
@@ -449,12 +546,8 @@ impl Vault {
         if b.slots.iter().map(|s| s.kind).ne(expect.iter().copied()) {
             return Err(corrupt(p, "has slots that do not match its policy"));
         }
-        for s in &b.slots {
-            if hex::decode_array::<24>(&s.nonce).is_none()
-                || hex::decode_array::<48>(&s.ciphertext).is_none()
-            {
-                return Err(corrupt(p, "has a malformed slot"));
-            }
+        if !b.slots.iter().all(slot_ok) {
+            return Err(corrupt(p, "has a malformed slot"));
         }
         match (&b.kdf, b.policy) {
             (None, Policy::Quorum) => {}

@@ -110,8 +110,12 @@ fn swapped_or_duplicated_sections_are_refused() {
     let body: serde_json::Value = serde_json::from_str(&text[magic.len()..sig_at]).unwrap();
     type Edit = fn(&mut serde_json::Value);
     let edits: [(&str, Edit); 7] = [
-        ("slots swapped", |b| b["slots"].as_array_mut().unwrap().swap(0, 1)),
-        ("custodians swapped", |b| b["custodians"].as_array_mut().unwrap().swap(0, 1)),
+        ("slots swapped", |b| {
+            b["slots"].as_array_mut().unwrap().swap(0, 1)
+        }),
+        ("custodians swapped", |b| {
+            b["custodians"].as_array_mut().unwrap().swap(0, 1)
+        }),
         ("a custodian duplicated", |b| {
             let c = b["custodians"][0].clone();
             b["custodians"].as_array_mut().unwrap().push(c)
@@ -138,12 +142,21 @@ fn swapped_or_duplicated_sections_are_refused() {
         let mut b = body.clone();
         edit(&mut b);
         // Re-serialized exactly as gsl-vault writes (so only the content differs), old signature kept.
-        let forged = format!("{magic}{}\n{}", serde_json::to_string_pretty(&b).unwrap(), &text[sig_at..]);
+        let forged = format!(
+            "{magic}{}\n{}",
+            serde_json::to_string_pretty(&b).unwrap(),
+            &text[sig_at..]
+        );
         assert_ne!(forged, text, "{what}");
-        let e = Vault::parse(forged.as_bytes(), "v").err().unwrap_or_else(|| panic!("{what}: accepted"));
+        let e = Vault::parse(forged.as_bytes(), "v")
+            .err()
+            .unwrap_or_else(|| panic!("{what}: accepted"));
         assert_eq!(e.exit(), Exit::Corrupt, "{what}: {e}");
         std::fs::write(&path, &forged).unwrap();
-        let o = run(d.path(), &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+        let o = run(
+            d.path(),
+            &["open", "v.vault", "--passphrase-file", "pass.txt"],
+        );
         assert_eq!(code(&o), 5, "{what}: {}", stderr(&o));
     }
 }
