@@ -75,10 +75,27 @@ pub struct Rejected {
     pub reason: String,
 }
 
+/// Which share set a share is checked against.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Set {
+    /// The set that opens the vault now.
+    Current,
+    /// The new set of a reshare not yet confirmed.
+    Pending,
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time.
+fn date(secs: u64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.min(MAX_TIME));
+    humantime::format_rfc3339_seconds(t).to_string()[..10].to_string()
+}
+
 /// What a quorum unlock found.
 pub struct QuorumOutcome {
     /// The vault key, if a quorum of valid shares opened it.
     pub vk: VaultKey,
+    /// The quorum key the shares combined to (none when the passphrase opened it).
+    pub qk: Option<QuorumKey>,
     /// Names of custodians whose shares were accepted.
     pub accepted: Vec<String>,
     /// Shares refused.
@@ -257,33 +274,30 @@ fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
     MasterKey::new(s, path).map_err(|_| bad())
 }
 
-/// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
-pub fn check_spec(spec: &Spec) -> Result<()> {
-    let n = spec.custodians.len();
-    shamir::check_threshold(spec.threshold, n)?;
-    check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
-    for (i, name) in spec.custodians.iter().enumerate() {
+/// Checks a new share set: threshold, names (valid, distinct ignoring case), deliveries.
+pub fn check_new_set(threshold: usize, names: &[String], deliveries: &[String]) -> Result<()> {
+    shamir::check_threshold(threshold, names.len())?;
+    for (i, name) in names.iter().enumerate() {
         check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
-        if spec.custodians[..i]
-            .iter()
-            .any(|o| o.to_lowercase() == name.to_lowercase())
-        {
+        if names[..i].iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
             return Err(Error::Usage(format!(
                 "the custodian name {name:?} is given twice: every custodian needs a distinct name."
             )));
         }
     }
-    if !spec.deliveries.is_empty()
-        && (spec.deliveries.len() != n
-            || spec
-                .deliveries
-                .iter()
-                .any(|d| !crate::custodian::DELIVERIES.contains(&d.as_str())))
+    if !deliveries.is_empty()
+        && (deliveries.len() != names.len()
+            || deliveries.iter().any(|d| !crate::custodian::DELIVERIES.contains(&d.as_str())))
     {
-        return Err(Error::Usage(
-            "every custodian needs one known delivery.".into(),
-        ));
+        return Err(Error::Usage("every custodian needs one known delivery.".into()));
     }
+    Ok(())
+}
+
+/// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
+pub fn check_spec(spec: &Spec) -> Result<()> {
+    check_new_set(spec.threshold, &spec.custodians, &spec.deliveries)?;
+    check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
     if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
         return Err(Error::Usage(
             "--drill-every must be between 1 day and 10 years (for example 90d, 180d, 1y).".into(),
@@ -613,10 +627,28 @@ impl Vault {
         fingerprint_of(&self.identity)
     }
 
-    /// Checks one share against this vault alone: same vault, same epoch, a known index, and its
-    /// commitment. Returns the custodian it belongs to.
+    /// Checks one share against this vault's current set alone: same vault, same epoch, a known
+    /// index, and its commitment. Returns the custodian it belongs to.
     pub fn check_share(&self, source: &str, code: &ShareCode) -> Result<&Custodian> {
+        self.check_in(Set::Current, source, code)
+    }
+
+    /// Checks one share against the pending (not yet confirmed) set of a reshare.
+    pub fn check_pending_share(&self, source: &str, code: &ShareCode) -> Result<&Custodian> {
+        self.check_in(Set::Pending, source, code)
+    }
+
+    fn set(&self, set: Set) -> Result<(u32, u8, &[Custodian])> {
         let b = &self.body;
+        match set {
+            Set::Current => Ok((b.epoch, b.threshold, &b.custodians[..])),
+            Set::Pending => b.pending.as_ref().map(|p| (p.epoch, p.threshold, &p.custodians[..])).ok_or_else(|| {
+                Error::Usage(format!("no reshare is pending on vault {}: there is nothing to confirm.", self.path))
+            }),
+        }
+    }
+
+    fn check_in(&self, set: Set, source: &str, code: &ShareCode) -> Result<&Custodian> {
         if code.fingerprint != fingerprint_bytes(&self.identity) {
             let theirs = crate::words::base32_bytes(&code.fingerprint);
             return Err(Error::Shares(format!(
@@ -627,56 +659,74 @@ impl Vault {
                 self.fingerprint()
             )));
         }
-        if u32::from(code.epoch) != b.epoch {
-            let when = if u32::from(code.epoch) < b.epoch {
-                "an older"
-            } else {
-                "a newer"
-            };
-            return Err(Error::Shares(format!(
-                "share {source} is from {when} epoch ({}) than vault {} (epoch {}): it was retired by a reshare; use a share of the current set.",
-                code.epoch, self.path, b.epoch
-            )));
+        let (epoch, _, custodians) = self.set(set)?;
+        let e = u32::from(code.epoch);
+        if e != epoch {
+            return Err(Error::Shares(self.epoch_message(set, source, e)));
         }
-        let c = b
-            .custodians
-            .iter()
-            .find(|c| c.index == code.point.x)
-            .ok_or_else(|| {
-                Error::Shares(format!(
-                    "share {source} has index {}, but vault {} has only {} custodians: it is not a share of this set.",
-                    code.point.x,
-                    self.path,
-                    b.custodians.len()
-                ))
-            })?;
+        let c = custodians.iter().find(|c| c.index == code.point.x).ok_or_else(|| {
+            Error::Shares(format!(
+                "share {source} has index {}, but vault {} has only {} custodians: it is not a share of this set.",
+                code.point.x,
+                self.path,
+                custodians.len()
+            ))
+        })?;
         let want: [u8; 32] = hex::decode_array(&c.commitment)
             .ok_or_else(|| corrupt(&self.path, "has a malformed share commitment"))?;
-        let got = crypto::share_commitment(&self.identity, b.epoch, code.point.x, &code.point.y);
+        let got = crypto::share_commitment(&self.identity, epoch, code.point.x, &code.point.y);
         if !crypto::ct_eq(&want, &got) {
             return Err(Error::Shares(format!(
                 "share {source} claims to be {}'s share ({} of {}) but does not match its commitment: it was altered or mistyped; compare it with the paper.",
                 c.name,
                 c.index,
-                b.custodians.len()
+                custodians.len()
             )));
         }
         Ok(c)
     }
 
+    fn epoch_message(&self, set: Set, source: &str, e: u32) -> String {
+        let b = &self.body;
+        let p = &self.path;
+        if set == Set::Current && b.pending.as_ref().is_some_and(|x| x.epoch == e) {
+            format!(
+                "share {source} is one of the new shares of a reshare not confirmed yet: until gsl-vault reshare {p} --confirm proves a quorum of them, the current shares open vault {p}."
+            )
+        } else if set == Set::Pending && e == b.epoch {
+            format!("share {source} is a current share, not one of the new pending ones: confirm with a quorum of the new shares.")
+        } else if let Some(r) = b.retired.iter().find(|r| r.epoch == e) {
+            format!(
+                "share {source} is from epoch {e}, retired on {} when new shares were confirmed: it no longer opens vault {p}; use the custodian's new share.",
+                date(r.at)
+            )
+        } else if e < b.epoch {
+            format!(
+                "share {source} is from an older epoch ({e}) than vault {p} (epoch {}): it was retired by a reshare; use a share of the current set.",
+                b.epoch
+            )
+        } else {
+            format!(
+                "share {source} is from a newer epoch ({e}) than vault {p} (epoch {}): it belongs to a newer copy of this vault; use that copy.",
+                b.epoch
+            )
+        }
+    }
+
     /// Checks every offered share; combines a quorum of the valid ones; opens the quorum slot
     /// (with the passphrase too under policy `both`). Shares that fail are reported, never used.
-    pub fn unlock_quorum(
-        &self,
-        offered: &[Offered],
-        pass: Option<&Passphrase>,
-    ) -> Result<QuorumOutcome> {
-        let t = usize::from(self.body.threshold);
+    pub fn unlock_quorum(&self, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+        self.unlock_set(Set::Current, offered, pass)
+    }
+
+    fn unlock_set(&self, set: Set, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+        let (epoch, t, _) = self.set(set)?;
+        let t = usize::from(t);
         let mut accepted: Vec<String> = Vec::new();
         let mut points: Vec<&Point> = Vec::new();
         let mut rejected = Vec::new();
         for o in offered {
-            match self.check_share(&o.source, &o.code) {
+            match self.check_in(set, &o.source, &o.code) {
                 Ok(c) if points.iter().any(|p| p.x == o.code.point.x) => rejected.push(Rejected {
                     source: o.source.clone(),
                     reason: format!(
@@ -688,10 +738,7 @@ impl Vault {
                     accepted.push(c.name.clone());
                     points.push(&o.code.point);
                 }
-                Err(e) => rejected.push(Rejected {
-                    source: o.source.clone(),
-                    reason: e.to_string(),
-                }),
+                Err(e) => rejected.push(Rejected { source: o.source.clone(), reason: e.to_string() }),
             }
         }
         if points.len() < t {
@@ -717,36 +764,27 @@ impl Vault {
                         self.path
                     ))
                 })?;
-                let rec = self
-                    .body
-                    .kdf
-                    .as_ref()
-                    .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
-                let pk = derive_pk(rec, pass)?;
-                crypto::both_key(&qk, &pk)
+                let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+                crypto::both_key(&qk, &derive_pk(rec, pass)?)
             }
             _ => {
                 let mut k = *qk.expose();
                 WrapKey::from_bytes(&mut k)
             }
         };
-        let kind = if self.body.policy == Policy::Both {
-            SlotKind::Both
-        } else {
-            SlotKind::Quorum
+        let kind = if self.body.policy == Policy::Both { SlotKind::Both } else { SlotKind::Quorum };
+        let slot = match set {
+            Set::Current => self.body.slots.iter().find(|s| s.kind == kind),
+            Set::Pending => self.body.pending.as_ref().map(|p| &p.slot),
         };
-        let vk = self.open_slot(kind, &wrap).ok_or_else(|| match kind {
+        let vk = slot.and_then(|s| self.open_slot_at(s, epoch, &wrap)).ok_or_else(|| match kind {
             SlotKind::Both => Error::Unlock(format!(
                 "the shares are valid but the passphrase is wrong for vault {}: try again, minding keyboard layout and caps lock.",
                 self.path
             )),
             _ => corrupt(&self.path, "does not open with shares that match their commitments"),
         })?;
-        Ok(QuorumOutcome {
-            vk,
-            accepted,
-            rejected,
-        })
+        Ok(QuorumOutcome { vk, qk: Some(qk), accepted, rejected })
     }
 
     /// Opens the passphrase slot (policy `either`).
@@ -776,14 +814,13 @@ impl Vault {
 
     fn open_slot(&self, kind: SlotKind, key: &WrapKey) -> Option<VaultKey> {
         let slot = self.body.slots.iter().find(|s| s.kind == kind)?;
+        self.open_slot_at(slot, self.body.epoch, key)
+    }
+
+    fn open_slot_at(&self, slot: &Slot, epoch: u32, key: &WrapKey) -> Option<VaultKey> {
         let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
         let ct = hex::decode(&slot.ciphertext)?;
-        let aad = slot_aad(
-            &self.identity,
-            kind,
-            self.body.epoch,
-            self.body.kdf.as_ref(),
-        );
+        let aad = slot_aad(&self.identity, slot.kind, epoch, self.body.kdf.as_ref());
         let plain = crypto::open(key.expose(), &nonce, &ct, &aad)?;
         let mut k: [u8; 32] = plain.as_slice().try_into().ok()?;
         let vk = VaultKey::from_bytes(&mut k);
@@ -805,6 +842,187 @@ impl Vault {
         )
         .ok_or_else(bad)?;
         decode_payload(&plain, &self.path)
+    }
+
+    fn sign_and_serialize(&self, vk: &VaultKey) -> Vec<u8> {
+        serialize(&self.body, &crypto::identity(vk))
+    }
+
+    /// The current quorum slot, kept as is by changes that do not touch the shares.
+    fn quorum_slot(&self) -> Option<Slot> {
+        self.body.slots.iter().find(|s| s.kind == SlotKind::Quorum).cloned()
+    }
+
+    /// The passphrase key and record of the current passphrase, re-derived (policy either/both).
+    fn current_pk(&self, pass: &Passphrase) -> Result<(PassKey, KdfRecord)> {
+        let rec = self.body.kdf.clone().ok_or_else(|| {
+            Error::Usage(format!("vault {} has no passphrase (policy quorum).", self.path))
+        })?;
+        Ok((derive_pk(&rec, pass)?, rec))
+    }
+
+    /// Starts a reshare: a new share set (epoch + 1) for `names`, any `threshold` of which will
+    /// open the vault once confirmed. Until then it is pending and the current shares keep
+    /// working. Policy `both` needs the passphrase (`pass`) to wrap the new slot.
+    pub fn reshare_begin(
+        &mut self,
+        vk: &VaultKey,
+        threshold: usize,
+        names: &[String],
+        deliveries: &[String],
+        pass: Option<&Passphrase>,
+        now: u64,
+    ) -> Result<(Vec<u8>, Vec<Issued>)> {
+        if self.body.pending.is_some() {
+            return Err(Error::Usage(format!(
+                "a reshare is already pending on vault {}: confirm it (gsl-vault reshare {} --confirm SHARE...) or cancel it (--cancel) first.",
+                self.path, self.path
+            )));
+        }
+        check_new_set(threshold, names, deliveries)?;
+        let epoch = self.body.epoch + 1;
+        if epoch > MAX_EPOCH {
+            return Err(Error::Other(format!("vault {} has been reshared {MAX_EPOCH} times: make a new vault.", self.path)));
+        }
+        let qk = QuorumKey::random()?;
+        let (custodians, issued) = make_share_set(&qk, &self.identity, epoch, threshold, names, deliveries)?;
+        let (kind, wrap) = match self.body.policy {
+            Policy::Both => {
+                let pass = pass.ok_or_else(|| {
+                    Error::Usage("policy both: the passphrase is needed to make the new shares; give --passphrase-file.".into())
+                })?;
+                let (pk, _) = self.current_pk(pass)?;
+                (SlotKind::Both, crypto::both_key(&qk, &pk))
+            }
+            _ => {
+                let mut k = *qk.expose();
+                (SlotKind::Quorum, WrapKey::from_bytes(&mut k))
+            }
+        };
+        let aad = slot_aad(&self.identity, kind, epoch, self.body.kdf.as_ref());
+        let sealed = seal_hex(wrap.expose(), vk.expose(), &aad)?;
+        self.body.pending = Some(crate::format::Pending {
+            epoch,
+            threshold: threshold as u8,
+            custodians,
+            slot: Slot { kind, nonce: sealed.nonce, ciphertext: sealed.ciphertext },
+            created: now.min(MAX_TIME),
+        });
+        Ok((self.sign_and_serialize(vk), issued))
+    }
+
+    /// Confirms a pending reshare with a quorum of the new shares: they must open the vault
+    /// themselves. Then the new set replaces the old one, whose epoch is recorded as retired.
+    pub fn reshare_confirm(
+        &mut self,
+        offered: &[Offered],
+        pass: Option<&Passphrase>,
+        now: u64,
+    ) -> Result<(Vec<u8>, QuorumOutcome)> {
+        let out = self.unlock_set(Set::Pending, offered, pass)?;
+        let pending = self.body.pending.take().ok_or_else(|| Error::Other("no reshare is pending.".into()))?;
+        self.body.retired.push(crate::format::Retired { epoch: self.body.epoch, at: now.min(MAX_TIME) });
+        self.body.epoch = pending.epoch;
+        self.body.threshold = pending.threshold;
+        self.body.custodians = pending.custodians;
+        let mut slots: Vec<Slot> =
+            self.body.slots.iter().filter(|s| s.kind == SlotKind::Passphrase).cloned().collect();
+        slots.push(pending.slot);
+        self.body.slots = slots;
+        Ok((self.sign_and_serialize(&out.vk), out))
+    }
+
+    /// Drops a pending reshare; the current shares stay as they are.
+    pub fn reshare_cancel(&mut self, vk: &VaultKey) -> Result<Vec<u8>> {
+        if self.body.pending.take().is_none() {
+            return Err(Error::Usage(format!("no reshare is pending on vault {}: there is nothing to cancel.", self.path)));
+        }
+        Ok(self.sign_and_serialize(vk))
+    }
+
+    /// Sets a new passphrase (new salt, same costs unless `params` says otherwise). Policy
+    /// `both` needs the quorum key too (its slot binds both).
+    pub fn change_passphrase(
+        &mut self,
+        vk: &VaultKey,
+        qk: Option<&QuorumKey>,
+        new: &Passphrase,
+        params: Option<KdfParams>,
+    ) -> Result<Vec<u8>> {
+        let old = self.body.kdf.clone().ok_or_else(|| {
+            Error::Usage(format!(
+                "vault {} has policy quorum: it has no passphrase to change (gsl-vault policy {} either adds one).",
+                self.path, self.path
+            ))
+        })?;
+        if self.body.policy == Policy::Both && self.body.pending.is_some() {
+            return Err(Error::Usage("confirm or cancel the pending reshare before changing the passphrase.".into()));
+        }
+        let rec = new_kdf_record(&params.unwrap_or(old.params()))?;
+        rec.params().check().map_err(|m| Error::Usage(format!("{m}.")))?;
+        let pk = derive_pk(&rec, new)?;
+        self.body.slots = build_slots(
+            &self.identity,
+            vk,
+            self.body.epoch,
+            self.body.policy,
+            qk,
+            Some((&pk, &rec)),
+            self.quorum_slot().as_ref(),
+        )?;
+        self.body.kdf = Some(rec);
+        Ok(self.sign_and_serialize(vk))
+    }
+
+    /// Replaces the master key (after changing it at the exchange); shares stay valid.
+    pub fn set_secret(&mut self, vk: &VaultKey, master: &MasterKey) -> Result<Vec<u8>> {
+        self.body.payload = seal_hex(
+            &crypto::payload_key(vk),
+            encode_payload(master).expose(),
+            &payload_aad(&self.identity),
+        )?;
+        Ok(self.sign_and_serialize(vk))
+    }
+
+    /// Changes who may open the vault. A passphrase slot needs `pass` (the current one, or a
+    /// new one when the vault had none); policy `both`, or leaving it, needs the quorum key.
+    pub fn set_policy(
+        &mut self,
+        vk: &VaultKey,
+        policy: Policy,
+        qk: Option<&QuorumKey>,
+        pass: Option<&Passphrase>,
+        params: KdfParams,
+    ) -> Result<Vec<u8>> {
+        if self.body.pending.is_some() {
+            return Err(Error::Usage("confirm or cancel the pending reshare before changing the policy.".into()));
+        }
+        let pk = match (policy, pass) {
+            (Policy::Quorum, _) => None,
+            (_, None) => return Err(Error::Usage(format!("policy {} needs a passphrase; give --passphrase-file.", policy.as_str()))),
+            (_, Some(p)) => Some(match &self.body.kdf {
+                Some(rec) => (derive_pk(rec, p)?, rec.clone()),
+                None => {
+                    p.check_new()?;
+                    let rec = new_kdf_record(&params)?;
+                    rec.params().check().map_err(|m| Error::Usage(format!("{m}.")))?;
+                    (derive_pk(&rec, p)?, rec)
+                }
+            }),
+        };
+        let keep = self.quorum_slot();
+        self.body.slots = build_slots(
+            &self.identity,
+            vk,
+            self.body.epoch,
+            policy,
+            qk,
+            pk.as_ref().map(|(k, r)| (k, r)),
+            keep.as_ref(),
+        )?;
+        self.body.kdf = pk.map(|(_, r)| r);
+        self.body.policy = policy;
+        Ok(self.sign_and_serialize(vk))
     }
 
     /// Appends a signed, chained drill receipt and returns the new file bytes.

@@ -139,6 +139,7 @@ pub fn drill(
             .and_then(|p| v.unlock_passphrase(&p))
             .map(|vk| QuorumOutcome {
                 vk,
+                qk: None,
                 accepted: Vec::new(),
                 rejected: Vec::new(),
             })
