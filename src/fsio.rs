@@ -144,26 +144,48 @@ fn sync_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir.display(), e))
 }
 
-/// A temporary file younger than this may belong to a write in progress in another process (a
-/// drill while cron runs `status`), so it is left alone.
-const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+/// An exclusive lock on the folder holding a vault, held by every read-modify-write of the vault
+/// (drill receipts, reshare, passwd, ...), so two writers never lose each other's change, and a
+/// sweep of temporary files never removes one a live writer is still filling. Released on drop
+/// (and by the OS if the process dies).
+pub struct FolderLock(#[allow(dead_code)] File);
 
-/// Removes temporary files a crash left beside `path` (those older than two minutes).
-/// Best effort.
-pub fn sweep_temps(path: &Path) {
+/// Takes the folder lock for `path` without waiting.
+///
+/// # Errors
+/// `Error::Other` if another gsl-vault process holds it.
+pub fn lock_folder(path: &Path) -> Result<FolderLock> {
+    let dir = parent_of(path);
+    let f = File::open(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(FolderLock(f)),
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(Error::Other(format!(
+            "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
+            dir.display()
+        ))),
+        // A file system without locks: go on unlocked rather than refuse to work.
+        Err(_) => Ok(FolderLock(f)),
+    }
+}
+
+/// Removes temporary files a crash left beside `path`, if no other gsl-vault is writing there
+/// (the folder lock is free); with `held`, the caller holds that lock already. Best effort.
+pub fn sweep_temps(path: &Path, held: bool) {
+    let _lock = if held {
+        None
+    } else {
+        match lock_folder(path) {
+            Ok(l) => Some(l),
+            Err(_) => return,
+        }
+    };
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
     };
     let prefix = format!(".{name}{TEMP_MARK}");
     if let Ok(entries) = fs::read_dir(parent_of(path)) {
         for e in entries.flatten() {
-            let stale = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > STALE_AFTER);
-            if stale && e.file_name().to_string_lossy().starts_with(&prefix) {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
                 let _ = fs::remove_file(e.path());
             }
         }

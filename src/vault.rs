@@ -279,7 +279,10 @@ pub fn check_new_set(threshold: usize, names: &[String], deliveries: &[String]) 
     shamir::check_threshold(threshold, names.len())?;
     for (i, name) in names.iter().enumerate() {
         check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
-        if names[..i].iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+        if names[..i]
+            .iter()
+            .any(|o| o.to_lowercase() == name.to_lowercase())
+        {
             return Err(Error::Usage(format!(
                 "the custodian name {name:?} is given twice: every custodian needs a distinct name."
             )));
@@ -287,9 +290,13 @@ pub fn check_new_set(threshold: usize, names: &[String], deliveries: &[String]) 
     }
     if !deliveries.is_empty()
         && (deliveries.len() != names.len()
-            || deliveries.iter().any(|d| !crate::custodian::DELIVERIES.contains(&d.as_str())))
+            || deliveries
+                .iter()
+                .any(|d| !crate::custodian::DELIVERIES.contains(&d.as_str())))
     {
-        return Err(Error::Usage("every custodian needs one known delivery.".into()));
+        return Err(Error::Usage(
+            "every custodian needs one known delivery.".into(),
+        ));
     }
     Ok(())
 }
@@ -642,9 +649,16 @@ impl Vault {
         let b = &self.body;
         match set {
             Set::Current => Ok((b.epoch, b.threshold, &b.custodians[..])),
-            Set::Pending => b.pending.as_ref().map(|p| (p.epoch, p.threshold, &p.custodians[..])).ok_or_else(|| {
-                Error::Usage(format!("no reshare is pending on vault {}: there is nothing to confirm.", self.path))
-            }),
+            Set::Pending => b
+                .pending
+                .as_ref()
+                .map(|p| (p.epoch, p.threshold, &p.custodians[..]))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "no reshare is pending on vault {}: there is nothing to confirm.",
+                        self.path
+                    ))
+                }),
         }
     }
 
@@ -694,7 +708,9 @@ impl Vault {
                 "share {source} is one of the new shares of a reshare not confirmed yet: until gsl-vault reshare {p} --confirm proves a quorum of them, the current shares open vault {p}."
             )
         } else if set == Set::Pending && e == b.epoch {
-            format!("share {source} is a current share, not one of the new pending ones: confirm with a quorum of the new shares.")
+            format!(
+                "share {source} is a current share, not one of the new pending ones: confirm with a quorum of the new shares."
+            )
         } else if let Some(r) = b.retired.iter().find(|r| r.epoch == e) {
             format!(
                 "share {source} is from epoch {e}, retired on {} when new shares were confirmed: it no longer opens vault {p}; use the custodian's new share.",
@@ -715,11 +731,20 @@ impl Vault {
 
     /// Checks every offered share; combines a quorum of the valid ones; opens the quorum slot
     /// (with the passphrase too under policy `both`). Shares that fail are reported, never used.
-    pub fn unlock_quorum(&self, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+    pub fn unlock_quorum(
+        &self,
+        offered: &[Offered],
+        pass: Option<&Passphrase>,
+    ) -> Result<QuorumOutcome> {
         self.unlock_set(Set::Current, offered, pass)
     }
 
-    fn unlock_set(&self, set: Set, offered: &[Offered], pass: Option<&Passphrase>) -> Result<QuorumOutcome> {
+    fn unlock_set(
+        &self,
+        set: Set,
+        offered: &[Offered],
+        pass: Option<&Passphrase>,
+    ) -> Result<QuorumOutcome> {
         let (epoch, t, _) = self.set(set)?;
         let t = usize::from(t);
         let mut accepted: Vec<String> = Vec::new();
@@ -738,7 +763,10 @@ impl Vault {
                     accepted.push(c.name.clone());
                     points.push(&o.code.point);
                 }
-                Err(e) => rejected.push(Rejected { source: o.source.clone(), reason: e.to_string() }),
+                Err(e) => rejected.push(Rejected {
+                    source: o.source.clone(),
+                    reason: e.to_string(),
+                }),
             }
         }
         if points.len() < t {
@@ -764,7 +792,11 @@ impl Vault {
                         self.path
                     ))
                 })?;
-                let rec = self.body.kdf.as_ref().ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+                let rec = self
+                    .body
+                    .kdf
+                    .as_ref()
+                    .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
                 crypto::both_key(&qk, &derive_pk(rec, pass)?)
             }
             _ => {
@@ -772,7 +804,11 @@ impl Vault {
                 WrapKey::from_bytes(&mut k)
             }
         };
-        let kind = if self.body.policy == Policy::Both { SlotKind::Both } else { SlotKind::Quorum };
+        let kind = if self.body.policy == Policy::Both {
+            SlotKind::Both
+        } else {
+            SlotKind::Quorum
+        };
         let slot = match set {
             Set::Current => self.body.slots.iter().find(|s| s.kind == kind),
             Set::Pending => self.body.pending.as_ref().map(|p| &p.slot),
@@ -784,7 +820,12 @@ impl Vault {
             )),
             _ => corrupt(&self.path, "does not open with shares that match their commitments"),
         })?;
-        Ok(QuorumOutcome { vk, qk: Some(qk), accepted, rejected })
+        Ok(QuorumOutcome {
+            vk,
+            qk: Some(qk),
+            accepted,
+            rejected,
+        })
     }
 
     /// Opens the passphrase slot (policy `either`).
@@ -850,13 +891,20 @@ impl Vault {
 
     /// The current quorum slot, kept as is by changes that do not touch the shares.
     fn quorum_slot(&self) -> Option<Slot> {
-        self.body.slots.iter().find(|s| s.kind == SlotKind::Quorum).cloned()
+        self.body
+            .slots
+            .iter()
+            .find(|s| s.kind == SlotKind::Quorum)
+            .cloned()
     }
 
     /// The passphrase key and record of the current passphrase, re-derived (policy either/both).
     fn current_pk(&self, pass: &Passphrase) -> Result<(PassKey, KdfRecord)> {
         let rec = self.body.kdf.clone().ok_or_else(|| {
-            Error::Usage(format!("vault {} has no passphrase (policy quorum).", self.path))
+            Error::Usage(format!(
+                "vault {} has no passphrase (policy quorum).",
+                self.path
+            ))
         })?;
         Ok((derive_pk(&rec, pass)?, rec))
     }
@@ -882,10 +930,14 @@ impl Vault {
         check_new_set(threshold, names, deliveries)?;
         let epoch = self.body.epoch + 1;
         if epoch > MAX_EPOCH {
-            return Err(Error::Other(format!("vault {} has been reshared {MAX_EPOCH} times: make a new vault.", self.path)));
+            return Err(Error::Other(format!(
+                "vault {} has been reshared {MAX_EPOCH} times: make a new vault.",
+                self.path
+            )));
         }
         let qk = QuorumKey::random()?;
-        let (custodians, issued) = make_share_set(&qk, &self.identity, epoch, threshold, names, deliveries)?;
+        let (custodians, issued) =
+            make_share_set(&qk, &self.identity, epoch, threshold, names, deliveries)?;
         let (kind, wrap) = match self.body.policy {
             Policy::Both => {
                 let pass = pass.ok_or_else(|| {
@@ -905,7 +957,11 @@ impl Vault {
             epoch,
             threshold: threshold as u8,
             custodians,
-            slot: Slot { kind, nonce: sealed.nonce, ciphertext: sealed.ciphertext },
+            slot: Slot {
+                kind,
+                nonce: sealed.nonce,
+                ciphertext: sealed.ciphertext,
+            },
             created: now.min(MAX_TIME),
         });
         Ok((self.sign_and_serialize(vk), issued))
@@ -920,13 +976,25 @@ impl Vault {
         now: u64,
     ) -> Result<(Vec<u8>, QuorumOutcome)> {
         let out = self.unlock_set(Set::Pending, offered, pass)?;
-        let pending = self.body.pending.take().ok_or_else(|| Error::Other("no reshare is pending.".into()))?;
-        self.body.retired.push(crate::format::Retired { epoch: self.body.epoch, at: now.min(MAX_TIME) });
+        let pending = self
+            .body
+            .pending
+            .take()
+            .ok_or_else(|| Error::Other("no reshare is pending.".into()))?;
+        self.body.retired.push(crate::format::Retired {
+            epoch: self.body.epoch,
+            at: now.min(MAX_TIME),
+        });
         self.body.epoch = pending.epoch;
         self.body.threshold = pending.threshold;
         self.body.custodians = pending.custodians;
-        let mut slots: Vec<Slot> =
-            self.body.slots.iter().filter(|s| s.kind == SlotKind::Passphrase).cloned().collect();
+        let mut slots: Vec<Slot> = self
+            .body
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Passphrase)
+            .cloned()
+            .collect();
         slots.push(pending.slot);
         self.body.slots = slots;
         Ok((self.sign_and_serialize(&out.vk), out))
@@ -935,7 +1003,10 @@ impl Vault {
     /// Drops a pending reshare; the current shares stay as they are.
     pub fn reshare_cancel(&mut self, vk: &VaultKey) -> Result<Vec<u8>> {
         if self.body.pending.take().is_none() {
-            return Err(Error::Usage(format!("no reshare is pending on vault {}: there is nothing to cancel.", self.path)));
+            return Err(Error::Usage(format!(
+                "no reshare is pending on vault {}: there is nothing to cancel.",
+                self.path
+            )));
         }
         Ok(self.sign_and_serialize(vk))
     }
@@ -956,10 +1027,14 @@ impl Vault {
             ))
         })?;
         if self.body.policy == Policy::Both && self.body.pending.is_some() {
-            return Err(Error::Usage("confirm or cancel the pending reshare before changing the passphrase.".into()));
+            return Err(Error::Usage(
+                "confirm or cancel the pending reshare before changing the passphrase.".into(),
+            ));
         }
         let rec = new_kdf_record(&params.unwrap_or(old.params()))?;
-        rec.params().check().map_err(|m| Error::Usage(format!("{m}.")))?;
+        rec.params()
+            .check()
+            .map_err(|m| Error::Usage(format!("{m}.")))?;
         let pk = derive_pk(&rec, new)?;
         self.body.slots = build_slots(
             &self.identity,
@@ -995,17 +1070,26 @@ impl Vault {
         params: KdfParams,
     ) -> Result<Vec<u8>> {
         if self.body.pending.is_some() {
-            return Err(Error::Usage("confirm or cancel the pending reshare before changing the policy.".into()));
+            return Err(Error::Usage(
+                "confirm or cancel the pending reshare before changing the policy.".into(),
+            ));
         }
         let pk = match (policy, pass) {
             (Policy::Quorum, _) => None,
-            (_, None) => return Err(Error::Usage(format!("policy {} needs a passphrase; give --passphrase-file.", policy.as_str()))),
+            (_, None) => {
+                return Err(Error::Usage(format!(
+                    "policy {} needs a passphrase; give --passphrase-file.",
+                    policy.as_str()
+                )));
+            }
             (_, Some(p)) => Some(match &self.body.kdf {
                 Some(rec) => (derive_pk(rec, p)?, rec.clone()),
                 None => {
                     p.check_new()?;
                     let rec = new_kdf_record(&params)?;
-                    rec.params().check().map_err(|m| Error::Usage(format!("{m}.")))?;
+                    rec.params()
+                        .check()
+                        .map_err(|m| Error::Usage(format!("{m}.")))?;
                     (derive_pk(&rec, p)?, rec)
                 }
             }),

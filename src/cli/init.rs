@@ -4,39 +4,22 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use gsl_vault::custodian::{self, Delivery};
 use gsl_vault::error::{Error, Exit, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
 use gsl_vault::kdf::KdfParams;
-use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, Passphrase, SecretBytes, fill_random};
-use gsl_vault::share::{ShareHeader, render_share_text};
+use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, SecretBytes, fill_random};
 use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, Spec};
 
-use super::{PolicyArg, can_prompt, date, now, passphrase};
+use super::issue::{CustodianArgs, Plan};
+use super::{PolicyArg, can_prompt, now, passphrase};
 
 #[derive(Args)]
 pub struct InitArgs {
     /// The vault file to create.
     vault: PathBuf,
-    /// Shares needed to recover (2..=number of custodians).
-    #[arg(long, short = 't')]
-    threshold: usize,
-    /// A custodian, once per custodian (2..=255): NAME (a plain NAME.share), NAME=age1...
-    /// (NAME.share.age for that age recipient) or NAME=ask (NAME.share.age under a passphrase
-    /// of the custodian's own, asked now).
-    #[arg(
-        long = "custodian",
-        value_name = "NAME[=age1...|=ask]",
-        required = true
-    )]
-    custodians: Vec<String>,
-    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
-    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
-    custodian_passphrase_files: Vec<String>,
-    /// Folder for the share files (default: the vault's folder).
-    #[arg(long, value_name = "DIR")]
-    shares_dir: Option<PathBuf>,
+    #[command(flatten)]
+    who: CustodianArgs,
     /// A label printed on every share (default: the vault's file name).
     #[arg(long)]
     label: Option<String>,
@@ -64,10 +47,6 @@ pub struct InitArgs {
     /// How often a drill is due, e.g. 90d, 180d, 1y.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     drill_every: Option<std::time::Duration>,
-    /// Also write a printable HTML kit (NAME.html) beside the share files, for each custodian
-    /// with a plain share file (an age-delivered share stays encrypted).
-    #[arg(long)]
-    kit: bool,
     /// Replace an existing vault and share files.
     #[arg(long)]
     force: bool,
@@ -124,18 +103,12 @@ pub fn run(a: InitArgs) -> Result<Exit> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "gsl-vault".into()),
     };
-    let mut names = Vec::new();
-    let mut deliveries = Vec::new();
-    for c in &a.custodians {
-        let (name, d) = custodian::parse_custodian(c)?;
-        names.push(name);
-        deliveries.push(d);
-    }
+    let plan = Plan::new(&a.who, &a.vault, Some(&a.vault), a.force)?;
     let spec = Spec {
         label,
-        threshold: a.threshold,
-        custodians: names,
-        deliveries: deliveries.iter().map(|d| d.as_str().to_string()).collect(),
+        threshold: a.who.threshold,
+        custodians: plan.names.clone(),
+        deliveries: plan.delivery_names(),
         policy,
         kdf,
         drill_every: a
@@ -146,62 +119,6 @@ pub fn run(a: InitArgs) -> Result<Exit> {
     };
     // Check names, threshold and costs before asking for any secret.
     vault::check_spec(&spec)?;
-    let shares_dir = a
-        .shares_dir
-        .clone()
-        .unwrap_or_else(|| match a.vault.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        });
-    let share_paths: Vec<PathBuf> = spec
-        .custodians
-        .iter()
-        .zip(&deliveries)
-        .map(|(n, d)| shares_dir.join(d.file_name(n)))
-        .collect();
-    for f in &a.custodian_passphrase_files {
-        let known = f.split_once('=').is_some_and(|(n, _)| {
-            spec.custodians
-                .iter()
-                .zip(&deliveries)
-                .any(|(c, d)| c == n && matches!(d, Delivery::Passphrase))
-        });
-        if !known {
-            return Err(Error::Usage(format!(
-                "--custodian-passphrase-file {f:?}: give NAME=FILE for a custodian declared as --custodian NAME=ask."
-            )));
-        }
-    }
-    let kit_paths: Vec<PathBuf> = if a.kit {
-        spec.custodians
-            .iter()
-            .map(|n| shares_dir.join(format!("{n}.html")))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut outputs: Vec<PathBuf> = std::iter::once(&a.vault)
-        .chain(&share_paths)
-        .chain(&kit_paths)
-        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
-        .collect();
-    outputs.sort();
-    if let Some(w) = outputs.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::Usage(format!(
-            "{} would be written twice (the vault, a share and a kit must be different files): choose another vault name or --shares-dir.",
-            w[0].display()
-        )));
-    }
-    if !a.force {
-        for p in std::iter::once(&a.vault)
-            .chain(&share_paths)
-            .chain(&kit_paths)
-        {
-            if p.exists() {
-                return Err(Error::Exists(p.display().to_string()));
-            }
-        }
-    }
 
     let (secret, source) = if a.generate {
         (generate_key()?, "the generator".to_string())
@@ -235,76 +152,17 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         Some(p)
     };
 
-    // Each NAME=ask custodian's own passphrase, asked before anything is written.
-    let mut share_pass: Vec<Option<SecretBytes>> = Vec::new();
-    for (name, d) in spec.custodians.iter().zip(&deliveries) {
-        if !matches!(d, Delivery::Passphrase) {
-            share_pass.push(None);
-            continue;
-        }
-        let file = a.custodian_passphrase_files.iter().find_map(|f| {
-            f.split_once('=')
-                .filter(|(n, _)| n == name)
-                .map(|(_, p)| PathBuf::from(p))
-        });
-        let flag = format!("--custodian-passphrase-file {name}=FILE");
-        let (raw, source) = super::passphrase_raw(
-            file.as_deref(),
-            true,
-            &format!("share passphrase for {name}"),
-            &flag,
-        )?;
-        // Kept exactly as typed: the reference age CLI does not normalise passphrases, and the
-        // custodian may one day open the file with it.
-        Passphrase::new(raw.expose(), &source)?.check_new()?;
-        let b = raw;
-        share_pass.push(Some(b));
-    }
+    let share_pass = plan.ask_passphrases()?;
 
+    let _lock = fsio::lock_folder(&a.vault)?;
     let (bytes, issued) = vault::create(&spec, &master, pass.as_ref())?;
-    let fingerprint = vault::Vault::parse(&bytes, &a.vault.display().to_string())?.fingerprint();
-    std::fs::create_dir_all(&shares_dir).map_err(|e| Error::io(shares_dir.display(), e))?;
+    let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
     // Shares first, vault last: a vault file only exists once all its shares do.
-    let n = issued.len();
-    for (i, (share, path)) in issued.iter().zip(&share_paths).enumerate() {
-        let header = ShareHeader {
-            label: &spec.label,
-            fingerprint: &fingerprint,
-            custodian: &share.name,
-            index: share.code.point.x,
-            count: n,
-            threshold: spec.threshold,
-            epoch: 1,
-            date: &date(spec.now),
-        };
-        let text = render_share_text(&header, &share.code);
-        let out = custodian::encrypt(
-            text.as_bytes(),
-            &deliveries[i],
-            share_pass[i].as_ref().map(|p| p.expose()),
-        )?;
-        let out = zeroize::Zeroizing::new(out);
-        fsio::write_atomic(path, &out, a.force)?;
-    }
+    plan.write_shares(&issued, &share_pass, &v, spec.threshold, 1, a.force)?;
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
-    if a.kit {
-        let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
-        for (share, _) in issued
-            .iter()
-            .zip(&deliveries)
-            .filter(|(_, d)| matches!(d, Delivery::File))
-        {
-            let p = super::kit::write_kit(
-                &v,
-                &a.vault,
-                &share.name,
-                &share.code,
-                &shares_dir,
-                a.force,
-            )?;
-            eprintln!("  kit for {}: {}", share.name, p.display());
-        }
-    }
+    plan.write_kits(&v, &a.vault, &issued, a.force)?;
+    let n = issued.len();
+    let fingerprint = v.fingerprint();
 
     if a.generate {
         outln!("Your new GSL master key (shown once; set it at your exchange now):");
@@ -317,14 +175,7 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         spec.threshold,
         n
     );
-    for (share, path) in issued.iter().zip(&share_paths) {
-        eprintln!(
-            "  share {} of {n} for {}: {}",
-            share.code.point.x,
-            share.name,
-            path.display()
-        );
-    }
+    plan.report(&issued);
     eprintln!(
         "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
         a.vault.display()

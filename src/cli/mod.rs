@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod demo;
 mod init;
+mod issue;
 mod kit;
 mod shares;
 mod status;
@@ -247,7 +248,18 @@ fn datetime(secs: u64) -> String {
 
 /// Reads and checks a vault file; sweeps temporary files a crash may have left.
 fn load_vault(path: &Path) -> Result<Vault> {
-    fsio::sweep_temps(path);
+    fsio::sweep_temps(path, false);
+    read_vault(path)
+}
+
+/// Takes the folder lock, sweeps, and reads the vault: for commands that write it back.
+fn load_vault_for_update(path: &Path) -> Result<(Vault, fsio::FolderLock)> {
+    let lock = fsio::lock_folder(path)?;
+    fsio::sweep_temps(path, true);
+    Ok((read_vault(path)?, lock))
+}
+
+fn read_vault(path: &Path) -> Result<Vault> {
     let bytes = fsio::read_capped(path, gsl_vault::format::MAX_VAULT_FILE, "vault file")?;
     let v = Vault::parse(&bytes, &path.display().to_string())?;
     if let Some(want) = EXPECT_FINGERPRINT.get()

@@ -114,7 +114,7 @@ pub fn drill(
             "standard input (-) cannot give both a share and the passphrase.".into(),
         ));
     }
-    let mut v = load_vault(path)?;
+    let (mut v, _lock) = super::load_vault_for_update(path)?;
     if use_passphrase && v.body.policy != Policy::Either {
         return Err(Error::Usage(format!(
             "vault {} has policy {}: the passphrase alone does not open it, so drill with shares{}.",

@@ -1,0 +1,248 @@
+//! Issuing a share set to custodians, shared by `init` and `reshare`: the custodian flags, the
+//! output paths (never one file twice, never clobbering without --force), the custodians' own
+//! passphrases, and writing share files and kits.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use gsl_vault::custodian::{self, Delivery};
+use gsl_vault::error::{Error, Result};
+use gsl_vault::fsio;
+use gsl_vault::secret::{Passphrase, SecretBytes};
+use gsl_vault::share::{ShareHeader, render_share_text};
+use gsl_vault::vault::{Issued, Vault};
+
+/// Who receives the shares, and how.
+#[derive(Args)]
+pub struct CustodianArgs {
+    /// Shares needed to recover (2..=number of custodians).
+    #[arg(long, short = 't')]
+    pub threshold: usize,
+    /// A custodian, once per custodian (2..=255): NAME (a plain NAME.share), NAME=age1...
+    /// (NAME.share.age for that age recipient) or NAME=ask (NAME.share.age under a passphrase
+    /// of the custodian's own, asked now).
+    #[arg(
+        long = "custodian",
+        value_name = "NAME[=age1...|=ask]",
+        required = true
+    )]
+    pub custodians: Vec<String>,
+    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
+    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
+    pub custodian_passphrase_files: Vec<String>,
+    /// Folder for the share files (default: the vault's folder).
+    #[arg(long, value_name = "DIR")]
+    pub shares_dir: Option<PathBuf>,
+    /// Also write a printable HTML kit (NAME.html) beside the share files, for each custodian
+    /// with a plain share file (an age-delivered share stays encrypted).
+    #[arg(long)]
+    pub kit: bool,
+}
+
+/// The checked plan: names, deliveries and every output path.
+pub struct Plan {
+    pub names: Vec<String>,
+    pub deliveries: Vec<Delivery>,
+    pub share_paths: Vec<PathBuf>,
+    pub shares_dir: PathBuf,
+    kit: bool,
+    pass_files: Vec<String>,
+}
+
+impl Plan {
+    /// Parses the custodians and checks the output paths: none written twice (counting
+    /// `vault_out`, the vault file when it is new), none existing unless `force`.
+    pub fn new(
+        a: &CustodianArgs,
+        vault: &Path,
+        vault_out: Option<&Path>,
+        force: bool,
+    ) -> Result<Plan> {
+        let mut names = Vec::new();
+        let mut deliveries = Vec::new();
+        for c in &a.custodians {
+            let (name, d) = custodian::parse_custodian(c)?;
+            names.push(name);
+            deliveries.push(d);
+        }
+        let shares_dir = a
+            .shares_dir
+            .clone()
+            .unwrap_or_else(|| match vault.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            });
+        let plan = Plan {
+            share_paths: names
+                .iter()
+                .zip(&deliveries)
+                .map(|(n, d)| shares_dir.join(d.file_name(n)))
+                .collect(),
+            names,
+            deliveries,
+            shares_dir,
+            kit: a.kit,
+            pass_files: a.custodian_passphrase_files.clone(),
+        };
+        for f in &plan.pass_files {
+            let known = f.split_once('=').is_some_and(|(n, _)| {
+                plan.names
+                    .iter()
+                    .zip(&plan.deliveries)
+                    .any(|(c, d)| c == n && matches!(d, Delivery::Passphrase))
+            });
+            if !known {
+                return Err(Error::Usage(format!(
+                    "--custodian-passphrase-file {f:?}: give NAME=FILE for a custodian declared as --custodian NAME=ask."
+                )));
+            }
+        }
+        let outputs: Vec<PathBuf> = vault_out
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(plan.share_paths.iter().cloned())
+            .chain(plan.kit_paths())
+            .collect();
+        let mut abs: Vec<PathBuf> = outputs
+            .iter()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        abs.sort();
+        if let Some(w) = abs.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::Usage(format!(
+                "{} would be written twice (the vault, a share and a kit must be different files): choose another vault name or --shares-dir.",
+                w[0].display()
+            )));
+        }
+        if !force && let Some(p) = outputs.iter().find(|p| p.exists()) {
+            return Err(Error::Exists(p.display().to_string()));
+        }
+        Ok(plan)
+    }
+
+    fn kit_paths(&self) -> Vec<PathBuf> {
+        if !self.kit {
+            return Vec::new();
+        }
+        self.names
+            .iter()
+            .zip(&self.deliveries)
+            .filter(|(_, d)| matches!(d, Delivery::File))
+            .map(|(n, _)| self.shares_dir.join(format!("{n}.html")))
+            .collect()
+    }
+
+    /// The deliveries as recorded in the vault.
+    pub fn delivery_names(&self) -> Vec<String> {
+        self.deliveries
+            .iter()
+            .map(|d| d.as_str().to_string())
+            .collect()
+    }
+
+    /// Each NAME=ask custodian's own passphrase (as typed: the age CLI does not normalise),
+    /// from its file or the terminal. Asked before anything is written.
+    pub fn ask_passphrases(&self) -> Result<Vec<Option<SecretBytes>>> {
+        let mut out = Vec::new();
+        for (name, d) in self.names.iter().zip(&self.deliveries) {
+            if !matches!(d, Delivery::Passphrase) {
+                out.push(None);
+                continue;
+            }
+            let file = self.pass_files.iter().find_map(|f| {
+                f.split_once('=')
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, p)| PathBuf::from(p))
+            });
+            let flag = format!("--custodian-passphrase-file {name}=FILE");
+            let (raw, source) = super::passphrase_raw(
+                file.as_deref(),
+                true,
+                &format!("share passphrase for {name}"),
+                &flag,
+            )?;
+            Passphrase::new(raw.expose(), &source)?.check_new()?;
+            out.push(Some(raw));
+        }
+        Ok(out)
+    }
+
+    /// Writes every share file (0600, atomically).
+    pub fn write_shares(
+        &self,
+        issued: &[Issued],
+        passes: &[Option<SecretBytes>],
+        v: &Vault,
+        threshold: usize,
+        epoch: u32,
+        force: bool,
+    ) -> Result<()> {
+        std::fs::create_dir_all(&self.shares_dir)
+            .map_err(|e| Error::io(self.shares_dir.display(), e))?;
+        let fingerprint = v.fingerprint();
+        let date = super::date(super::now());
+        for (i, (share, path)) in issued.iter().zip(&self.share_paths).enumerate() {
+            let header = ShareHeader {
+                label: &v.body.label,
+                fingerprint: &fingerprint,
+                custodian: &share.name,
+                index: share.code.point.x,
+                count: issued.len(),
+                threshold,
+                epoch,
+                date: &date,
+            };
+            let text = render_share_text(&header, &share.code);
+            let out = zeroize::Zeroizing::new(custodian::encrypt(
+                text.as_bytes(),
+                &self.deliveries[i],
+                passes[i].as_ref().map(|p| p.expose()),
+            )?);
+            fsio::write_atomic(path, &out, force)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the kits, if asked (plain-file custodians only).
+    pub fn write_kits(
+        &self,
+        v: &Vault,
+        vault_path: &Path,
+        issued: &[Issued],
+        force: bool,
+    ) -> Result<()> {
+        if !self.kit {
+            return Ok(());
+        }
+        for (share, _) in issued
+            .iter()
+            .zip(&self.deliveries)
+            .filter(|(_, d)| matches!(d, Delivery::File))
+        {
+            let p = super::kit::write_kit(
+                v,
+                vault_path,
+                &share.name,
+                &share.code,
+                &self.shares_dir,
+                force,
+            )?;
+            eprintln!("  kit for {}: {}", share.name, p.display());
+        }
+        Ok(())
+    }
+
+    /// Lists who got which file.
+    pub fn report(&self, issued: &[Issued]) {
+        let n = issued.len();
+        for (share, path) in issued.iter().zip(&self.share_paths) {
+            eprintln!(
+                "  share {} of {n} for {}: {}",
+                share.code.point.x,
+                share.name,
+                path.display()
+            );
+        }
+    }
+}
