@@ -66,6 +66,10 @@ impl Plan {
             names.push(name);
             deliveries.push(d);
         }
+        // Names first: they decide the file names checked below.
+        let delivery_names: Vec<String> =
+            deliveries.iter().map(|d| d.as_str().to_string()).collect();
+        gsl_vault::vault::check_new_set(a.threshold, &names, &delivery_names)?;
         let shares_dir = a
             .shares_dir
             .clone()
