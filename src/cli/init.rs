@@ -120,30 +120,8 @@ pub fn run(a: InitArgs) -> Result<Exit> {
     // Check names, threshold and costs before asking for any secret.
     vault::check_spec(&spec)?;
 
-    let (secret, source) = if a.generate {
-        (generate_key()?, "the generator".to_string())
-    } else if let Some(f) = &a.secret_file {
-        let name = if f == Path::new("-") {
-            "standard input".into()
-        } else {
-            f.display().to_string()
-        };
-        (fsio::read_secret_path(f, MAX_MASTER_KEY)?, name)
-    } else if can_prompt() {
-        let typed = super::prompt_hidden("GSL master key: ")?;
-        let mut s = SecretBytes::with_capacity(MAX_MASTER_KEY);
-        s.extend(typed.as_bytes()).map_err(|_| {
-            Error::Usage(format!(
-                "the master key is longer than {MAX_MASTER_KEY} bytes."
-            ))
-        })?;
-        (s, "the terminal".to_string())
-    } else {
-        return Err(Error::Usage(
-            "no terminal to ask for the master key: give it with --secret-file FILE (or - for standard input), or use --generate.".into(),
-        ));
-    };
-    let master = MasterKey::new(secret, &source)?;
+    let master = read_master(a.secret_file.as_deref(), a.generate)?;
+
     let pass = if policy == Policy::Quorum {
         None
     } else {
@@ -181,4 +159,32 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         a.vault.display()
     );
     Ok(Exit::Ok)
+}
+
+/// Reads the master key from `--secret-file`, the terminal, or makes one (`--generate`).
+pub(super) fn read_master(secret_file: Option<&Path>, generate: bool) -> Result<MasterKey> {
+    let (secret, source) = if generate {
+        (generate_key()?, "the generator".to_string())
+    } else if let Some(f) = secret_file {
+        let name = if f == Path::new("-") {
+            "standard input".into()
+        } else {
+            f.display().to_string()
+        };
+        (fsio::read_secret_path(f, MAX_MASTER_KEY)?, name)
+    } else if can_prompt() {
+        let typed = super::prompt_hidden("GSL master key: ")?;
+        let mut s = SecretBytes::with_capacity(MAX_MASTER_KEY);
+        s.extend(typed.as_bytes()).map_err(|_| {
+            Error::Usage(format!(
+                "the master key is longer than {MAX_MASTER_KEY} bytes."
+            ))
+        })?;
+        (s, "the terminal".to_string())
+    } else {
+        return Err(Error::Usage(
+            "no terminal to ask for the master key: give it with --secret-file FILE (or - for standard input), or use --generate.".into(),
+        ));
+    };
+    MasterKey::new(secret, &source)
 }

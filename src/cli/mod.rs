@@ -13,6 +13,7 @@ mod demo;
 mod init;
 mod issue;
 mod kit;
+mod lifecycle;
 mod shares;
 mod status;
 mod typed;
@@ -156,6 +157,56 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Issue a new share set (new custodians or threshold); confirm it to retire the old one.
+    Reshare(lifecycle::ReshareArgs),
+    /// Change the vault passphrase.
+    Passwd {
+        /// The vault file.
+        vault: PathBuf,
+        /// Shares (needed with policy both, or instead of the current passphrase).
+        #[command(flatten)]
+        input: ShareInput,
+        /// Read the current passphrase from this file (`-` = standard input).
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// Read the new passphrase from this file (`-` = standard input).
+        #[arg(long, value_name = "F")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Replace the master key (after changing it at the exchange); shares stay valid.
+    SetSecret {
+        /// The vault file.
+        vault: PathBuf,
+        /// Shares, to authorise with a quorum instead of the passphrase.
+        #[command(flatten)]
+        input: ShareInput,
+        /// Read the passphrase from this file (`-` = standard input).
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// Read the new master key from this file (`-` = standard input).
+        #[arg(long, value_name = "F", conflicts_with = "generate")]
+        secret_file: Option<PathBuf>,
+        /// Make a strong random master key and show it once.
+        #[arg(long)]
+        generate: bool,
+    },
+    /// Change who may open the vault: either, both or quorum.
+    Policy {
+        /// The vault file.
+        vault: PathBuf,
+        /// The new policy.
+        #[arg(value_enum)]
+        policy: PolicyArg,
+        /// Shares, to authorise with a quorum (needed to reach or leave policy both).
+        #[command(flatten)]
+        input: ShareInput,
+        /// Read the current passphrase from this file (`-` = standard input).
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// A new passphrase, when a vault of policy quorum gets one.
+        #[arg(long, value_name = "F")]
+        new_passphrase_file: Option<PathBuf>,
+    },
     /// Walk through the whole story on a throwaway vault in a temporary folder.
     Demo,
 }
@@ -210,6 +261,44 @@ pub fn run() -> Exit {
             output,
             force,
         } => kit::run(&vault, &input, &output, force),
+        Command::Reshare(a) => lifecycle::reshare(a),
+        Command::Passwd {
+            vault,
+            input,
+            passphrase_file,
+            new_passphrase_file,
+        } => lifecycle::passwd(
+            &vault,
+            &input,
+            passphrase_file.as_deref(),
+            new_passphrase_file.as_deref(),
+        ),
+        Command::SetSecret {
+            vault,
+            input,
+            passphrase_file,
+            secret_file,
+            generate,
+        } => lifecycle::set_secret(
+            &vault,
+            &input,
+            passphrase_file.as_deref(),
+            secret_file.as_deref(),
+            generate,
+        ),
+        Command::Policy {
+            vault,
+            policy,
+            input,
+            passphrase_file,
+            new_passphrase_file,
+        } => lifecycle::policy(
+            &vault,
+            policy,
+            &input,
+            passphrase_file.as_deref(),
+            new_passphrase_file.as_deref(),
+        ),
         Command::Demo => demo::run(),
     };
     match result {

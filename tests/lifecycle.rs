@@ -1,0 +1,399 @@
+//! Keeping a vault alive: reshare with confirmation before the old shares are retired,
+//! cancel, passphrase, secret and policy changes.
+
+mod common;
+use common::*;
+
+fn status_json(dir: &std::path::Path) -> serde_json::Value {
+    let o = run(dir, &["status", "v.vault", "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn reshare_keeps_old_shares_until_the_new_ones_are_confirmed() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    // New custodians and threshold, authorised by two old shares.
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "--threshold",
+            "3",
+            "--custodian",
+            "bob",
+            "--custodian",
+            "dave",
+            "--custodian",
+            "erin",
+            "--custodian",
+            "frank",
+            "--shares-dir",
+            "new",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("pending"), "{}", stderr(&o));
+    // Pending: the old shares still open it, the new ones do not count yet.
+    let o = run(dir, &["drill", "v.vault", "alice.share", "carol.share"]);
+    assert_eq!(code(&o), 0, "old shares keep working: {}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "new/bob.share",
+            "new/dave.share",
+            "new/erin.share",
+        ],
+    );
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("not confirmed yet"), "{}", stderr(&o));
+    assert_eq!(status_json(dir)["epoch"], 1);
+    // Too few new shares cannot confirm.
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--confirm",
+            "new/bob.share",
+            "new/dave.share",
+        ],
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    // A quorum of the new shares confirms.
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--confirm",
+            "new/bob.share",
+            "new/dave.share",
+            "new/frank.share",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = status_json(dir);
+    assert_eq!(s["epoch"], 2);
+    assert_eq!(s["threshold"], 3);
+    assert_eq!(s["custodians"].as_array().unwrap().len(), 4);
+    // Old shares are retired, with a sentence saying so and when.
+    let o = run(dir, &["check-share", "v.vault", "alice.share"]);
+    assert_eq!(code(&o), 3);
+    let today = &humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10];
+    assert!(
+        stdout(&o).contains(&format!("retired on {today}")),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "carol.share",
+        ],
+    );
+    assert_eq!(code(&o), 3, "retired shares never open the vault again");
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "new/erin.share",
+            "new/dave.share",
+            "new/frank.share",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    // Confirming again: nothing is pending.
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--confirm",
+            "new/bob.share",
+            "new/dave.share",
+            "new/frank.share",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn an_abandoned_reshare_loses_nothing_and_can_be_cancelled() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--passphrase-file",
+            "pass.txt",
+            "-t",
+            "2",
+            "--custodian",
+            "x",
+            "--custodian",
+            "y",
+            "--shares-dir",
+            "new",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--passphrase-file",
+            "pass.txt",
+            "-t",
+            "2",
+            "--custodian",
+            "p",
+            "--custodian",
+            "q",
+            "--shares-dir",
+            "new2",
+        ],
+    );
+    assert_eq!(code(&o), 2, "one pending reshare at a time");
+    assert!(stderr(&o).contains("already pending"));
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--cancel",
+            "alice.share",
+            "carol.share",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--confirm",
+            "new/x.share",
+            "new/y.share",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no reshare is pending"));
+    let o = run(dir, &["drill", "v.vault", "alice.share", "bob.share"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(status_json(dir)["epoch"], 1);
+}
+
+#[test]
+fn reshare_under_policy_both_needs_shares_and_passphrase() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "both");
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "--passphrase-file",
+            "pass.txt",
+            "-t",
+            "2",
+            "--custodian",
+            "x",
+            "--custodian",
+            "y",
+            "--shares-dir",
+            "new",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "reshare",
+            "v.vault",
+            "--confirm",
+            "new/x.share",
+            "new/y.share",
+            "--passphrase-file",
+            "pass.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "new/x.share",
+            "new/y.share",
+            "--passphrase-file",
+            "pass.txt",
+        ],
+    );
+    assert_eq!(stdout(&o), format!("{MASTER}\n"), "{}", stderr(&o));
+}
+
+#[test]
+fn passwd_replaces_the_passphrase_and_keeps_the_shares() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    std::fs::write(dir.join("new.txt"), "a brand new passphrase\n").unwrap();
+    let o = run(
+        dir,
+        &[
+            "passwd",
+            "v.vault",
+            "--passphrase-file",
+            "pass.txt",
+            "--new-passphrase-file",
+            "new.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+    assert_eq!(code(&o), 4, "the old passphrase no longer opens it");
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "new.txt"]);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    let o = run(dir, &["recover", "v.vault", "carol.share", "bob.share"]);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    // A forgotten passphrase can be replaced with a quorum.
+    std::fs::write(dir.join("third.txt"), "a third passphrase here\n").unwrap();
+    let o = run(
+        dir,
+        &[
+            "passwd",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "--new-passphrase-file",
+            "third.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "third.txt"]);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}
+
+#[test]
+fn set_secret_replaces_the_key_and_keeps_passphrase_and_shares() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    std::fs::write(dir.join("next.txt"), "NEXT-GSL-KEY-after-rotation\n").unwrap();
+    let o = run(
+        dir,
+        &[
+            "set-secret",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "--secret-file",
+            "next.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("NEXT-GSL-KEY"),
+        "set-secret does not echo the key"
+    );
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+    assert_eq!(stdout(&o), "NEXT-GSL-KEY-after-rotation\n");
+    let o = run(dir, &["recover", "v.vault", "carol.share", "bob.share"]);
+    assert_eq!(stdout(&o), "NEXT-GSL-KEY-after-rotation\n");
+}
+
+#[test]
+fn policy_changes_follow_what_authorises_them() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    // either -> quorum: the passphrase no longer opens it.
+    let o = run(
+        dir,
+        &[
+            "policy",
+            "v.vault",
+            "quorum",
+            "--passphrase-file",
+            "pass.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "pass.txt"]);
+    assert_eq!(code(&o), 2);
+    assert!(status_json(dir)["kdf"].is_null());
+    // quorum -> either, with a new passphrase, authorised by shares.
+    std::fs::write(dir.join("new.txt"), "passphrase number two\n").unwrap();
+    let o = run(
+        dir,
+        &[
+            "policy",
+            "v.vault",
+            "either",
+            "alice.share",
+            "bob.share",
+            "--new-passphrase-file",
+            "new.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(dir, &["open", "v.vault", "--passphrase-file", "new.txt"]);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    // either -> both needs a quorum: the passphrase alone is refused.
+    let o = run(
+        dir,
+        &["policy", "v.vault", "both", "--passphrase-file", "new.txt"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "policy",
+            "v.vault",
+            "both",
+            "carol.share",
+            "bob.share",
+            "--passphrase-file",
+            "new.txt",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(dir, &["recover", "v.vault", "carol.share", "bob.share"]);
+    assert_eq!(code(&o), 2, "shares alone no longer open a `both` vault");
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "carol.share",
+            "bob.share",
+            "--passphrase-file",
+            "new.txt",
+        ],
+    );
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert_eq!(status_json(dir)["policy"], "both");
+}
