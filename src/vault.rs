@@ -1165,6 +1165,24 @@ impl Vault {
             .find(|r| r.epoch == self.body.epoch)
     }
 
+    /// When each current custodian's share last passed a drill (at the current epoch).
+    pub fn ledger(&self) -> Vec<(&Custodian, Option<u64>)> {
+        self.body
+            .custodians
+            .iter()
+            .map(|c| {
+                let last = self
+                    .body
+                    .receipts
+                    .iter()
+                    .rev()
+                    .find(|r| r.epoch == self.body.epoch && r.custodians.contains(&c.name))
+                    .map(|r| r.time);
+                (c, last)
+            })
+            .collect()
+    }
+
     /// Whether no drill has passed within the interval before `now`.
     pub fn drill_overdue(&self, now: u64) -> bool {
         match self.last_drill() {

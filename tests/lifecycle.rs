@@ -397,3 +397,56 @@ fn policy_changes_follow_what_authorises_them() {
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert_eq!(status_json(dir)["policy"], "both");
 }
+
+#[test]
+fn drill_all_verifies_every_custodian_and_status_shows_each() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let s = status_json(dir);
+    assert_eq!(s["all_verified"], false);
+    assert!(s["custodians"][0]["last_passed"].is_null());
+    // A quorum drill verifies only those who took part.
+    let o = run(
+        dir,
+        &["drill", "v.vault", "alice.share", "bob.share", "--all"],
+    );
+    assert_eq!(code(&o), 3, "--all with carol missing: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains("MISSING  carol's share"),
+        "{}",
+        stdout(&o)
+    );
+    let s = status_json(dir);
+    assert!(
+        s["custodians"][0]["last_passed"].is_string(),
+        "alice passed"
+    );
+    assert!(s["custodians"][2]["last_passed"].is_null(), "carol not yet");
+    assert_eq!(s["custodians"][2]["overdue"], true);
+    assert_eq!(s["all_verified"], false);
+    let o = run(
+        dir,
+        &[
+            "drill",
+            "v.vault",
+            "--all",
+            "alice.share",
+            "bob.share",
+            "carol.share",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["missing"], serde_json::json!([]));
+    let s = status_json(dir);
+    assert_eq!(s["all_verified"], true);
+    assert!(s["custodians"][2]["next_due"].is_string());
+    let o = run(dir, &["status", "v.vault"]);
+    assert!(
+        stdout(&o).contains("every custodian's share passed a drill"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -113,6 +113,10 @@ enum Command {
         /// Drill the passphrase instead of shares.
         #[arg(long)]
         passphrase: bool,
+        /// Check every custodian's share (each on its own, then a quorum); exit 3 if any is
+        /// missing or bad. Afterwards status shows every custodian verified.
+        #[arg(long)]
+        all: bool,
         /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
         #[arg(long, value_name = "F")]
         passphrase_file: Option<PathBuf>,
@@ -236,9 +240,17 @@ pub fn run() -> Exit {
             vault,
             input,
             passphrase,
+            all,
             passphrase_file,
             json,
-        } => shares::drill(&vault, &input, passphrase, passphrase_file.as_deref(), json),
+        } => shares::drill(
+            &vault,
+            &input,
+            passphrase,
+            passphrase_file.as_deref(),
+            json,
+            all,
+        ),
         Command::Recover {
             vault,
             input,

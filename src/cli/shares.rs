@@ -95,7 +95,13 @@ pub fn drill(
     use_passphrase: bool,
     pass_file: Option<&Path>,
     json: bool,
+    all: bool,
 ) -> Result<Exit> {
+    if all && use_passphrase {
+        return Err(Error::Usage(
+            "--all checks every custodian's share: it does not go with --passphrase.".into(),
+        ));
+    }
     if use_passphrase && !shares.shares.is_empty() {
         return Err(Error::Usage(
             "a drill uses either shares or --passphrase, not both: run two drills.".into(),
@@ -169,7 +175,19 @@ pub fn drill(
         )));
     }
     fsio::write_atomic(path, &bytes, true)?;
-    let clean = out.rejected.is_empty();
+    // With --all every custodian's share must have been given, and each was checked on its
+    // own against its commitment before the quorum was combined.
+    let missing: Vec<String> = if all {
+        v.body
+            .custodians
+            .iter()
+            .filter(|c| !out.accepted.contains(&c.name))
+            .map(|c| c.name.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let clean = out.rejected.is_empty() && missing.is_empty();
     if json {
         print_json(&json!({
             "ok": clean,
@@ -177,8 +195,17 @@ pub fn drill(
             "opened": true,
             "custodians": out.accepted,
             "rejected": out.rejected.iter().map(|r| json!({"share": r.source, "reason": r.reason})).collect::<Vec<_>>(),
+            "missing": missing,
         }));
     } else {
+        if all {
+            for name in &out.accepted {
+                outln!("ok   {name}'s share: checked on its own against its commitment.");
+            }
+            for name in &missing {
+                outln!("MISSING  {name}'s share was not given: it is not verified by this drill.");
+            }
+        }
         for r in &out.rejected {
             outln!("BAD  {}", r.reason);
         }

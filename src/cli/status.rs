@@ -23,6 +23,10 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
     let last = v.last_drill();
     let overdue = v.drill_overdue(t);
     let next_due = last.map(|r| r.time.saturating_add(b.drill_every));
+    let ledger = v.ledger();
+    let all_verified = ledger
+        .iter()
+        .all(|(_, l)| l.is_some_and(|l| t.saturating_sub(l) <= b.drill_every));
     if json {
         print_json(&json!({
             "vault": path.display().to_string(),
@@ -34,7 +38,21 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
             "epoch": b.epoch,
             "policy": b.policy.as_str(),
             "created": datetime(b.created),
-            "custodians": b.custodians.iter().map(|c| json!({"name": c.name, "index": c.index})).collect::<Vec<_>>(),
+        "custodians": ledger.iter().map(|(c, last)| json!({
+                "name": c.name,
+                "index": c.index,
+                "delivery": c.delivery,
+                "last_passed": last.map(datetime),
+                "next_due": last.map(|l| datetime(l.saturating_add(b.drill_every))),
+                "overdue": last.is_none_or(|l| t.saturating_sub(l) > b.drill_every),
+            })).collect::<Vec<_>>(),
+            "all_verified": all_verified,
+            "pending_reshare": b.pending.as_ref().map(|p| json!({
+                "epoch": p.epoch,
+                "threshold": p.threshold,
+                "custodians": p.custodians.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                "since": datetime(p.created),
+            })),
             "kdf": b.kdf.as_ref().map(|k| json!({
                 "memory_kib": k.memory_kib, "iterations": k.iterations, "parallelism": k.parallelism
             })),
@@ -69,8 +87,34 @@ pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
             b.custodians.len(),
             b.epoch
         );
-        for c in &b.custodians {
-            outln!("  {:>3}  {}", c.index, c.name);
+        for (c, last) in &ledger {
+            let seen = match last {
+                Some(l) => format!(
+                    "share last passed a drill {}, next due {}",
+                    datetime(*l),
+                    datetime(l.saturating_add(b.drill_every))
+                ),
+                None => "share not yet verified by a drill".to_string(),
+            };
+            outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
+        }
+        if all_verified {
+            outln!("             every custodian's share passed a drill within the interval");
+        }
+        if let Some(p) = &b.pending {
+            outln!(
+                "reshare:     pending since {} (epoch {}, any {} of {}: {}); confirm it with gsl-vault reshare {} --confirm NEW-SHARE...",
+                datetime(p.created),
+                p.epoch,
+                p.threshold,
+                p.custodians.len(),
+                p.custodians
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                path.display()
+            );
         }
         match &b.kdf {
             Some(k) => outln!("argon2id:    {}", k.params().describe()),
