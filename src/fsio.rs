@@ -168,8 +168,9 @@ pub fn lock_folder(path: &Path) -> Result<FolderLock> {
     }
 }
 
-/// Removes temporary files a crash left beside `path`, if no other gsl-vault is writing there
-/// (the folder lock is free); with `held`, the caller holds that lock already. Best effort.
+/// Removes the temporary files a crash left in the folder of `path` (a vault's, a share's: any
+/// file gsl-vault was writing there), if no other gsl-vault holds that folder's lock; with
+/// `held`, the caller holds it already. Best effort.
 pub fn sweep_temps(path: &Path, held: bool) {
     let _lock = if held {
         None
@@ -179,23 +180,49 @@ pub fn sweep_temps(path: &Path, held: bool) {
             Err(_) => return,
         }
     };
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let prefix = format!(".{name}{TEMP_MARK}");
     if let Ok(entries) = fs::read_dir(parent_of(path)) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') && name.contains(TEMP_MARK) {
                 let _ = fs::remove_file(e.path());
             }
         }
     }
 }
 
+/// Whether two paths are in the same folder (then one folder lock covers both).
+pub fn same_folder(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| fs::canonicalize(parent_of(p)).unwrap_or_else(|_| parent_of(p));
+    canon(a) == canon(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn temps_are_swept_only_when_no_writer_holds_the_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let v = d.path().join("v.vault");
+        let leftover = d.path().join(format!(".alice.share{TEMP_MARK}0011"));
+        fs::write(&leftover, b"half a share").unwrap();
+        let lock = lock_folder(&v).unwrap();
+        assert!(lock_folder(&v).is_err(), "a second writer is refused");
+        drop(lock);
+        let held = lock_folder(&v).unwrap();
+        // Another process would see the lock taken and leave the file alone; this one holds it.
+        sweep_temps(&v, true);
+        drop(held);
+        assert!(!leftover.exists(), "swept");
+        fs::write(d.path().join("keep.txt"), b"x").unwrap();
+        sweep_temps(&v, false);
+        assert!(
+            d.path().join("keep.txt").exists(),
+            "only gsl-vault's temporary files"
+        );
+    }
 
     #[test]
     fn atomic_write_is_0600_and_refuses_to_clobber() {

@@ -178,12 +178,23 @@ impl Plan {
         issued: &[Issued],
         passes: &[Option<SecretBytes>],
         v: &Vault,
+        vault_path: &Path,
         threshold: usize,
         epoch: u32,
         force: bool,
     ) -> Result<()> {
         std::fs::create_dir_all(&self.shares_dir)
             .map_err(|e| Error::io(self.shares_dir.display(), e))?;
+        // The share files' folder is locked too when it is not the vault's (which the caller
+        // holds), and a crash's leftovers there are swept.
+        let probe = self.shares_dir.join("probe");
+        let _lock = if fsio::same_folder(&probe, vault_path) {
+            None
+        } else {
+            let l = fsio::lock_folder(&probe)?;
+            fsio::sweep_temps(&probe, true);
+            Some(l)
+        };
         let fingerprint = v.fingerprint();
         let date = super::date(super::now());
         for (i, (share, path)) in issued.iter().zip(&self.share_paths).enumerate() {
