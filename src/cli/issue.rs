@@ -42,6 +42,7 @@ pub struct CustodianArgs {
 
 /// The checked plan: names, deliveries and every output path.
 pub struct Plan {
+    vault: PathBuf,
     pub names: Vec<String>,
     pub deliveries: Vec<Delivery>,
     pub share_paths: Vec<PathBuf>,
@@ -78,6 +79,7 @@ impl Plan {
                 _ => PathBuf::from("."),
             });
         let plan = Plan {
+            vault: vault.to_path_buf(),
             share_paths: names
                 .iter()
                 .zip(&deliveries)
@@ -178,7 +180,6 @@ impl Plan {
         issued: &[Issued],
         passes: &[Option<SecretBytes>],
         v: &Vault,
-        vault_path: &Path,
         threshold: usize,
         epoch: u32,
         force: bool,
@@ -188,7 +189,7 @@ impl Plan {
         // The share files' folder is locked too when it is not the vault's (which the caller
         // holds), and a crash's leftovers there are swept.
         let probe = self.shares_dir.join("probe");
-        let _lock = if fsio::same_folder(&probe, vault_path) {
+        let _lock = if fsio::same_folder(&probe, &self.vault) {
             None
         } else {
             let l = fsio::lock_folder(&probe)?;
