@@ -136,15 +136,7 @@ pub fn run(a: InitArgs) -> Result<Exit> {
     let (bytes, issued) = vault::create(&spec, &master, pass.as_ref())?;
     let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
     // Shares first, vault last: a vault file only exists once all its shares do.
-    plan.write_shares(
-        &issued,
-        &share_pass,
-        &v,
-        &a.vault,
-        spec.threshold,
-        1,
-        a.force,
-    )?;
+    plan.write_shares(&issued, &share_pass, &v, spec.threshold, 1, a.force)?;
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
     plan.write_kits(&v, &a.vault, &issued, a.force)?;
     let n = issued.len();

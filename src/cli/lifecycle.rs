@@ -209,7 +209,7 @@ pub fn reshare(a: ReshareArgs) -> Result<Exit> {
         .map(|p| p.epoch)
         .unwrap_or(v.body.epoch + 1);
     // New shares first, vault last: the pending set is recorded only once its shares exist.
-    plan.write_shares(&issued, &share_pass, &v, path, threshold, epoch, a.force)?;
+    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, a.force)?;
     write(path, &bytes)?;
     plan.write_kits(&v, path, &issued, a.force)?;
     eprintln!(
