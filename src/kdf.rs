@@ -82,6 +82,16 @@ impl KdfParams {
     }
 }
 
+/// Something that shows progress while the KDF runs; dropping it ends the display.
+pub type Progress = Box<dyn std::any::Any>;
+
+static PROGRESS: std::sync::OnceLock<fn(&KdfParams) -> Progress> = std::sync::OnceLock::new();
+
+/// Registers what to show while the KDF runs (the CLI's spinner). Once per process.
+pub fn set_progress(show: fn(&KdfParams) -> Progress) {
+    let _ = PROGRESS.set(show);
+}
+
 /// Derives a 32-byte key from `pass` and `salt` with these costs.
 ///
 /// The working memory is a buffer this function owns: it is wiped before it is freed (argon2's
@@ -131,11 +141,58 @@ pub fn derive_raw(
     })?;
     memory.resize(blocks, Block::default());
     let mut out = [0u8; 32];
+    let _progress = PROGRESS.get().map(|show| show(params));
     let r = argon.hash_password_into_with_memory(pwd, salt, &mut out, &mut memory[..]);
     memory.iter_mut().for_each(Zeroize::zeroize);
     drop(memory);
     r.map_err(bad)?;
     Ok(PassKey::from_bytes(&mut out))
+}
+
+/// Proposes costs that take about `target` on this machine with at most `max_memory_kib`:
+/// as much memory as allowed first (memory is what an attacker pays for), then passes. Returns
+/// the costs and the measured time of one derivation with them.
+pub fn calibrate(
+    target: std::time::Duration,
+    max_memory_kib: u32,
+) -> Result<(KdfParams, std::time::Duration)> {
+    let parallelism = 4;
+    let time = |p: &KdfParams| -> Result<std::time::Duration> {
+        let start = std::time::Instant::now();
+        derive_raw(
+            p,
+            b"gsl-vault calibration",
+            b"gsl-vault calibration salt",
+            &[],
+            &[],
+        )?;
+        Ok(start.elapsed())
+    };
+    let cap = max_memory_kib.max(MIN_MEMORY_KIB);
+    let probe = KdfParams {
+        memory_kib: cap,
+        iterations: 1,
+        parallelism,
+    };
+    let one = time(&probe)?.max(std::time::Duration::from_millis(1));
+    let ratio = target.as_secs_f64() / one.as_secs_f64();
+    let (memory_kib, iterations) = if ratio >= 1.0 {
+        (cap, (ratio.floor() as u32).clamp(1, MAX_ITERATIONS))
+    } else {
+        let m = ((f64::from(cap) * ratio) as u32 / 1024 * 1024).max(MIN_MEMORY_KIB);
+        (m, 1)
+    };
+    // RFC 9106's floor: memory x passes at least 192 MiB.
+    let floor = MIN_MEMORY_TIMES_ITERATIONS_KIB.div_ceil(u64::from(memory_kib)) as u32;
+    let params = KdfParams {
+        memory_kib,
+        iterations: iterations.max(floor),
+        parallelism,
+    };
+    params
+        .check()
+        .map_err(|m| Error::Other(format!("calibration proposed invalid costs: {m}.")))?;
+    Ok((params, time(&params)?))
 }
 
 #[cfg(test)]

@@ -68,3 +68,45 @@ fn sigterm_at_a_hidden_prompt_restores_the_terminal() {
     assert!(s.contains("EXIT=143"), "{s}");
     assert!(echo_on(&s), "terminal echo left off after SIGTERM:\n{s}");
 }
+
+#[test]
+fn a_spinner_shows_the_costs_while_the_kdf_runs_unless_quiet() {
+    let d = workdir();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "a",
+            "--custodian",
+            "b",
+            "--secret-file",
+            "master.txt",
+            "--passphrase-file",
+            "pass.txt",
+            "--kdf-memory",
+            "768",
+            "--kdf-iterations",
+            "4",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("Argon2id ("),
+        "no spinner when stderr is not a terminal"
+    );
+    let Some(t) = Tmux::start(d.path(), "open v.vault --passphrase-file pass.txt") else {
+        return;
+    };
+    t.wait_for("Argon2id (768 MiB, t=4, p=4): deriving the passphrase key");
+    let s = t.wait_for("EXIT=0");
+    assert!(s.contains(MASTER), "{s}");
+    let Some(t) = Tmux::start(d.path(), "open v.vault --passphrase-file pass.txt --quiet") else {
+        return;
+    };
+    let s = t.wait_for("EXIT=0");
+    assert!(!s.contains("Argon2id ("), "--quiet: {s}");
+}

@@ -450,3 +450,63 @@ fn drill_all_verifies_every_custodian_and_status_shows_each() {
         stdout(&o)
     );
 }
+
+#[test]
+fn calibrate_proposes_valid_costs_and_init_uses_them() {
+    let d = workdir();
+    let dir = d.path();
+    let o = run(
+        dir,
+        &[
+            "calibrate",
+            "--target",
+            "300ms",
+            "--max-memory",
+            "64",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = gsl_vault::kdf::KdfParams {
+        memory_kib: j["memory_kib"].as_u64().unwrap() as u32,
+        iterations: j["iterations"].as_u64().unwrap() as u32,
+        parallelism: j["parallelism"].as_u64().unwrap() as u32,
+    };
+    assert_eq!(p.memory_kib, 64 * 1024, "the memory cap holds");
+    assert!(
+        p.check().is_ok(),
+        "within RFC 9106's floor and the cap: {p:?}"
+    );
+    assert!(j["millis"].as_u64().unwrap() > 0);
+    let o = run(dir, &["calibrate", "--target", "1ms"]);
+    assert_eq!(code(&o), 2);
+    // init --kdf-time measures and records what it chose.
+    let o = run(
+        dir,
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "a",
+            "--custodian",
+            "b",
+            "--secret-file",
+            "master.txt",
+            "--passphrase-file",
+            "pass.txt",
+            "--kdf-time",
+            "300ms",
+            "--kdf-memory",
+            "64",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("Argon2id calibrated"), "{}", stderr(&o));
+    let o = run(dir, &["status", "v.vault", "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["kdf"]["memory_kib"], 65536);
+    assert!(s["kdf"]["iterations"].as_u64().unwrap() >= 3);
+}

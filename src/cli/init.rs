@@ -38,6 +38,10 @@ pub struct InitArgs {
     /// Argon2id memory in MiB (at least 64).
     #[arg(long, value_name = "MIB")]
     kdf_memory: Option<u32>,
+    /// Choose Argon2id costs by measuring this machine: one derivation takes about this long
+    /// (e.g. 2s); --kdf-memory is then the memory cap (default 1024 MiB).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, conflicts_with_all = ["kdf_iterations", "kdf_parallelism"])]
+    kdf_time: Option<std::time::Duration>,
     /// Argon2id passes (memory x passes at least 192 MiB).
     #[arg(long, value_name = "N")]
     kdf_iterations: Option<u32>,
@@ -71,8 +75,24 @@ fn generate_key() -> Result<SecretBytes> {
     Ok(s)
 }
 
-pub fn run(a: InitArgs) -> Result<Exit> {
+pub fn run(mut a: InitArgs) -> Result<Exit> {
     let policy: Policy = a.policy.into();
+    if let Some(target) = a.kdf_time
+        && policy != Policy::Quorum
+    {
+        let cap = a
+            .kdf_memory
+            .unwrap_or(super::calibrate::DEFAULT_MAX_MEMORY_MIB);
+        let (p, took) = super::calibrate::propose(target, cap)?;
+        eprintln!(
+            "Argon2id calibrated: {} ({} ms here).",
+            p.describe(),
+            took.as_millis()
+        );
+        a.kdf_memory = Some(p.memory_kib / 1024);
+        a.kdf_iterations = Some(p.iterations);
+        a.kdf_parallelism = Some(p.parallelism);
+    }
     let kdf = KdfParams {
         memory_kib: a
             .kdf_memory
@@ -81,7 +101,9 @@ pub fn run(a: InitArgs) -> Result<Exit> {
         iterations: a.kdf_iterations.unwrap_or(KdfParams::DEFAULT.iterations),
         parallelism: a.kdf_parallelism.unwrap_or(KdfParams::DEFAULT.parallelism),
     };
-    if policy == Policy::Quorum && (a.passphrase_file.is_some() || a.kdf_memory.is_some()) {
+    if policy == Policy::Quorum
+        && (a.passphrase_file.is_some() || a.kdf_memory.is_some() || a.kdf_time.is_some())
+    {
         return Err(Error::Usage(
             "policy quorum has no passphrase: drop --passphrase-file and the --kdf-* flags, or choose --policy either or both.".into(),
         ));

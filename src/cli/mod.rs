@@ -9,6 +9,7 @@ macro_rules! outln {
     }};
 }
 
+mod calibrate;
 mod demo;
 mod init;
 mod issue;
@@ -39,6 +40,9 @@ pub struct Cli {
     /// vault, so a replaced file cannot pass `status --check` unnoticed.
     #[arg(long, global = true, value_name = "XXXX-XXXX")]
     expect_fingerprint: Option<String>,
+    /// No progress display on stderr while the KDF runs.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -211,6 +215,18 @@ enum Command {
         #[arg(long, value_name = "F")]
         new_passphrase_file: Option<PathBuf>,
     },
+    /// Measure this machine and propose Argon2id costs for a target time.
+    Calibrate {
+        /// How long one derivation should take (e.g. 2s, 1500ms).
+        #[arg(long, value_parser = humantime::parse_duration, default_value = "2s")]
+        target: std::time::Duration,
+        /// The most memory to propose, in MiB (never over half the RAM).
+        #[arg(long, value_name = "MIB", default_value_t = calibrate::DEFAULT_MAX_MEMORY_MIB)]
+        max_memory: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Walk through the whole story on a throwaway vault in a temporary folder.
     Demo,
 }
@@ -232,6 +248,7 @@ pub fn run() -> Exit {
     if let Some(f) = cli.expect_fingerprint {
         let _ = EXPECT_FINGERPRINT.set(f.trim().to_ascii_uppercase());
     }
+    calibrate::install_spinner(cli.quiet);
     let result = match cli.command {
         Command::Init(a) => init::run(a),
         Command::Status { vault, json, check } => status::run(&vault, json, check),
@@ -311,6 +328,11 @@ pub fn run() -> Exit {
             passphrase_file.as_deref(),
             new_passphrase_file.as_deref(),
         ),
+        Command::Calibrate {
+            target,
+            max_memory,
+            json,
+        } => calibrate::run(target, max_memory, json),
         Command::Demo => demo::run(),
     };
     match result {

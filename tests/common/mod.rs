@@ -116,7 +116,9 @@ impl Tmux {
             eprintln!("tmux not installed: skipping (apt-get install tmux)");
             return None;
         }
-        let socket = format!("gslv-test-{}-{}", std::process::id(), cmd.len());
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("gslv-test-{}-{n}", std::process::id());
         let bin = assert_cmd::cargo::cargo_bin("gsl-vault");
         let script = format!(
             "cd '{}' && '{}' {cmd}; echo EXIT=$?; stty -a; sleep 60",
