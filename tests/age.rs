@@ -140,7 +140,7 @@ fn age_shares_interoperate_with_the_reference_cli() {
         let o = run(dir, args);
         assert_eq!(code(&o), 4, "{args:?}: {}", stderr(&o));
         assert!(
-            stderr(&o).contains("share alice.share.age does not open"),
+            stderr(&o).contains("share alice.share.age (custodian alice) does not open"),
             "{}",
             stderr(&o)
         );

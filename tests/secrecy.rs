@@ -401,3 +401,60 @@ fn init_refuses_bad_settings_before_asking_for_secrets() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
 }
+
+#[test]
+fn generate_shows_a_strong_key_once_and_the_vault_holds_it() {
+    let d = workdir();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "a",
+            "--custodian",
+            "b",
+            "--generate",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let key = out
+        .lines()
+        .nth(1)
+        .expect("the key, on the line after its heading")
+        .to_string();
+    // 26 characters of Crockford base32 (130 bits) in groups of five.
+    assert_eq!(key.replace('.', "").len(), 26, "{key}");
+    assert!(
+        key.chars()
+            .all(|c| c == '.' || "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)),
+        "{key}"
+    );
+    let o = run(d.path(), &["recover", "v.vault", "a.share", "b.share"]);
+    assert_eq!(stdout(&o), format!("{key}\n"));
+    // Shown once: nothing else prints it again, and a second vault gets another key.
+    let o = run(d.path(), &["status", "v.vault"]);
+    assert!(!stdout(&o).contains(&key));
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "w.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "c",
+            "--custodian",
+            "e",
+            "--generate",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_ne!(stdout(&o).lines().nth(1).unwrap(), key);
+}

@@ -566,7 +566,8 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
                 let typed = prompt_hidden(&format!("Passphrase of share {source}: "))?;
                 keys.add_passphrase(typed);
             }
-            text = custodian::decrypt(&text, &keys, &source)?;
+            text = custodian::decrypt(&text, &keys, &source)
+                .map_err(|e| name_custodian(e, p, typed.0))?;
         }
         let parsed = std::str::from_utf8(&text)
             .map_err(|_| {
@@ -581,6 +582,36 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
         }
     }
     Ok((ok, bad))
+}
+
+/// Adds the custodian's name to an age decryption error when the file is named after one of
+/// them (NAME.share.age, as init and reshare write it).
+fn name_custodian(e: Error, path: &Path, v: &Vault) -> Error {
+    let Error::Unlock(m) = e else { return e };
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = file
+        .strip_suffix(".share.age")
+        .or_else(|| file.strip_suffix(".age"))
+        .unwrap_or(&file);
+    let set = v
+        .body
+        .custodians
+        .iter()
+        .chain(v.body.pending.iter().flat_map(|p| p.custodians.iter()));
+    match set.map(|c| c.name.as_str()).find(|n| *n == stem) {
+        Some(name) => {
+            let src = path.display().to_string();
+            Error::Unlock(m.replacen(
+                &format!("share {src}"),
+                &format!("share {src} (custodian {name})"),
+                1,
+            ))
+        }
+        None => Error::Unlock(m),
+    }
 }
 
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
