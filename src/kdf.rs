@@ -1,7 +1,6 @@
 //! Argon2id: the passphrase-to-key function, with its cost bounds.
 
-use argon2::{Algorithm, Argon2, Block, Version};
-use zeroize::Zeroize;
+use argon2::{Algorithm, Argon2, Version};
 
 use crate::error::{Error, Result};
 use crate::secret::{PassKey, Passphrase};
@@ -132,18 +131,11 @@ pub fn derive_raw(
         Argon2::new_with_secret(secret, Algorithm::Argon2id, Version::V0x13, argon_params)
             .map_err(bad)?
     };
-    let mut memory: Vec<Block> = Vec::new();
-    memory.try_reserve_exact(blocks).map_err(|_| {
-        Error::Other(format!(
-            "not enough memory for Argon2id at {}; close other programs or use a machine with more memory.",
-            params.describe()
-        ))
-    })?;
-    memory.resize(blocks, Block::default());
+    let mut memory = crate::kdfmem::BlockMemory::new(blocks)?;
     let mut out = [0u8; 32];
     let _progress = PROGRESS.get().map(|show| show(params));
-    let r = argon.hash_password_into_with_memory(pwd, salt, &mut out, &mut memory[..]);
-    memory.iter_mut().for_each(Zeroize::zeroize);
+    let r = argon.hash_password_into_with_memory(pwd, salt, &mut out, memory.as_mut_slice());
+    // Wiped (in parallel) and unmapped here, before the result is looked at.
     drop(memory);
     r.map_err(bad)?;
     Ok(PassKey::from_bytes(&mut out))

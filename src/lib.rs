@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod hex;
 pub mod hygiene;
 pub mod kdf;
+pub mod kdfmem;
 pub mod kit;
 pub mod secret;
 pub mod shamir;

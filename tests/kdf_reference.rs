@@ -84,3 +84,27 @@ fn matches_the_reference_argon2_cli() {
         assert_eq!(hex(got.expose()), want, "m={m} t={t} p={p}");
     }
 }
+
+/// The mapped-memory KDF (gsl_vault::kdfmem) gives the same key as argon2's own allocating
+/// call, at vault-like costs, and RFC 9106's vector (above) through the same path.
+#[test]
+fn mapped_memory_kdf_equals_the_plain_call() {
+    use argon2::{Algorithm, Argon2, Params, Version};
+    for (m, t, p) in [(64 * 1024, 3, 4), (96 * 1024, 2, 1), (65 * 1024 + 8, 1, 3)] {
+        let params = KdfParams {
+            memory_kib: m,
+            iterations: t,
+            parallelism: p,
+        };
+        let got = derive_raw(&params, b"the passphrase", b"sixteen byte salt!", &[], &[]).unwrap();
+        let mut want = [0u8; 32];
+        Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(m, t, p, Some(32)).unwrap(),
+        )
+        .hash_password_into(b"the passphrase", b"sixteen byte salt!", &mut want)
+        .unwrap();
+        assert_eq!(got.expose(), &want, "m={m} t={t} p={p}");
+    }
+}
