@@ -1,0 +1,36 @@
+//! The README's main job: `gsl-vault demo` tells the whole story with real commands and leaves
+//! nothing behind.
+
+mod common;
+use common::*;
+
+#[test]
+fn demo_runs_every_step_and_cleans_up() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run(d.path(), &["demo"]);
+    assert_eq!(code(&o), 0, "{}\n{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    for step in [
+        "$ gsl-vault init kraken.vault",
+        "$ gsl-vault check-share",
+        "$ gsl-vault drill",
+        "$ gsl-vault recover",
+        "Demo complete",
+    ] {
+        assert!(out.contains(step), "missing {step:?} in:\n{out}");
+    }
+    assert_eq!(
+        out.matches("(exit code 3, as expected)").count(),
+        2,
+        "the refused drill and the mistyped share"
+    );
+    assert!(
+        stderr(&o).contains("word 15 is most likely wrong")
+            || out.contains("word 15 is most likely wrong")
+    );
+    let tmp = out.lines().next().unwrap().rsplit(' ').next().unwrap();
+    assert!(
+        !std::path::Path::new(tmp).exists(),
+        "the demo folder {tmp} is removed"
+    );
+}
