@@ -155,3 +155,43 @@ fn four_letter_prefixes_and_compact_form_alone_are_accepted() {
         stdout(&o)
     );
 }
+
+#[test]
+fn shares_of_one_set_visibly_start_alike_and_a_new_set_differs() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES, "quorum");
+    let first6 = |path: std::path::PathBuf| -> Vec<String> {
+        let code = parse_share_text(&std::fs::read_to_string(path).unwrap(), "s").unwrap();
+        code.to_mnemonic()
+            .split(' ')
+            .take(6)
+            .map(String::from)
+            .collect()
+    };
+    let heads: Vec<Vec<String>> = NAMES
+        .iter()
+        .map(|n| first6(share_path(d.path(), n)))
+        .collect();
+    assert!(heads.iter().all(|h| *h == heads[0]), "{heads:?}");
+    let o = run(
+        d.path(),
+        &[
+            "reshare",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "-t",
+            "2",
+            "--custodian",
+            "x",
+            "--custodian",
+            "y",
+            "--shares-dir",
+            "new",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let new_head = first6(d.path().join("new/x.share"));
+    assert_eq!(new_head, first6(d.path().join("new/y.share")));
+    assert_ne!(new_head, heads[0], "the epoch is in the first words");
+}

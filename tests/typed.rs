@@ -65,3 +65,40 @@ fn recover_asks_for_shares_until_a_quorum_is_in() {
     assert!(s.contains(MASTER), "the recovered key is shown: {s}");
     assert!(s.contains("EXIT=0"), "{s}");
 }
+
+#[test]
+fn a_passphrase_protected_age_share_asks_for_its_passphrase() {
+    let d = workdir();
+    std::fs::write(d.path().join("carol.pass"), "carol's own passphrase\n").unwrap();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "carol=ask",
+            "--custodian-passphrase-file",
+            "carol=carol.pass",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let Some(t) = Tmux::start(d.path(), "drill v.vault alice.share carol.share.age") else {
+        return;
+    };
+    t.wait_for("Passphrase of share carol.share.age:");
+    t.send("carol's own passphrase");
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("Drill passed: alice, carol"), "{s}");
+    assert!(
+        !s.contains("carol's own passphrase"),
+        "the passphrase is not echoed: {s}"
+    );
+}
