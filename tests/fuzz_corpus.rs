@@ -44,3 +44,8 @@ fn combine_corpus() {
 fn age_share_corpus() {
     replay("age_share", gsl_vault::fuzzing::age_share);
 }
+
+#[test]
+fn vault_body_corpus() {
+    replay("vault_body", gsl_vault::fuzzing::vault_body);
+}
