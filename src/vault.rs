@@ -909,6 +909,31 @@ impl Vault {
         Ok((derive_pk(&rec, pass)?, rec))
     }
 
+    /// Checks that `pk` is the current passphrase's key: it opens the passphrase slot (policy
+    /// either) or, with `qk`, the both slot (policy both).
+    fn verify_passphrase_key(&self, pk: &PassKey, qk: Option<&QuorumKey>) -> Result<()> {
+        let ok = match self.body.policy {
+            Policy::Either => {
+                let mut k = *pk.expose();
+                self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))
+                    .is_some()
+            }
+            Policy::Both => qk.is_some_and(|qk| {
+                self.open_slot(SlotKind::Both, &crypto::both_key(qk, pk))
+                    .is_some()
+            }),
+            Policy::Quorum => true,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Unlock(format!(
+                "wrong passphrase for vault {}: nothing was changed; try again, minding keyboard layout and caps lock.",
+                self.path
+            )))
+        }
+    }
+
     /// Starts a reshare: a new share set (epoch + 1) for `names`, any `threshold` of which will
     /// open the vault once confirmed. Until then it is pending and the current shares keep
     /// working. Policy `both` needs the passphrase (`pass`) to wrap the new slot.
@@ -1083,7 +1108,13 @@ impl Vault {
                 )));
             }
             (_, Some(p)) => Some(match &self.body.kdf {
-                Some(rec) => (derive_pk(rec, p)?, rec.clone()),
+                Some(rec) => {
+                    // The passphrase must be the one the vault has: a slot wrapped under a
+                    // mistyped one would lock the owner out.
+                    let pk = derive_pk(rec, p)?;
+                    self.verify_passphrase_key(&pk, qk)?;
+                    (pk, rec.clone())
+                }
                 None => {
                     p.check_new()?;
                     let rec = new_kdf_record(&params)?;

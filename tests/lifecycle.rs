@@ -330,7 +330,7 @@ fn policy_changes_follow_what_authorises_them() {
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "either");
-    // either -> quorum: the passphrase no longer opens it.
+    // Every policy change proves a quorum first: the passphrase alone is refused.
     let o = run(
         dir,
         &[
@@ -340,6 +340,12 @@ fn policy_changes_follow_what_authorises_them() {
             "--passphrase-file",
             "pass.txt",
         ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    // either -> quorum: the passphrase no longer opens it.
+    let o = run(
+        dir,
+        &["policy", "v.vault", "quorum", "alice.share", "bob.share"],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = run(dir, &["open", "v.vault", "--passphrase-file", "pass.txt"]);

@@ -219,3 +219,97 @@ fn l10_names_mixing_latin_and_cyrillic_are_refused() {
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// Second review, H1: moving to policy both with a mistyped passphrase must not lock the owner
+/// out: the passphrase is checked against the vault before any slot is replaced.
+#[test]
+fn r2_h1_a_mistyped_passphrase_cannot_brick_a_policy_change() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "either");
+    std::fs::write(
+        d.path().join("typo.txt"),
+        "a long and test-only passphrasf\n",
+    )
+    .unwrap();
+    let before = std::fs::read(d.path().join("v.vault")).unwrap();
+    let o = run(
+        d.path(),
+        &[
+            "policy",
+            "v.vault",
+            "both",
+            "alice.share",
+            "bob.share",
+            "--passphrase-file",
+            "typo.txt",
+        ],
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was changed"));
+    assert_eq!(
+        std::fs::read(d.path().join("v.vault")).unwrap(),
+        before,
+        "vault untouched"
+    );
+}
+
+/// Second review, H2: a reshare never replaces existing share files (they may be the current
+/// set); by default it writes the new set into a folder of its own.
+#[test]
+fn r2_h2_reshare_never_overwrites_current_shares() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let alice = std::fs::read(share_path(d.path(), "alice")).unwrap();
+    let o = run(
+        d.path(),
+        &[
+            "reshare",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "dan",
+            "--shares-dir",
+            ".",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("never replaces share files"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(share_path(d.path(), "alice")).unwrap(), alice);
+    let o = run(
+        d.path(),
+        &[
+            "reshare",
+            "v.vault",
+            "alice.share",
+            "bob.share",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "dan",
+            "--kit",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(share_path(d.path(), "alice")).unwrap(),
+        alice,
+        "current share untouched"
+    );
+    assert!(d.path().join("shares-epoch-2/alice.share").exists());
+    // Second review, M4: the new kit shows the new set, not the old one.
+    let kit = std::fs::read_to_string(d.path().join("shares-epoch-2/alice.html")).unwrap();
+    assert!(kit.contains("epoch 2"), "kit epoch");
+    assert!(kit.contains("Any 2 of the 2 shares"), "kit t of n");
+    assert!(kit.contains("The others are: <b>dan</b>"), "kit custodians");
+}

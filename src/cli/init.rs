@@ -160,7 +160,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     // Shares first, vault last: a vault file only exists once all its shares do.
     plan.write_shares(&issued, &share_pass, &v, spec.threshold, 1, a.force)?;
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
-    plan.write_kits(&v, &a.vault, &issued, a.force)?;
+    plan.write_kits(&v, &a.vault, &issued, spec.threshold, 1, a.force)?;
     let n = issued.len();
     let fingerprint = v.fingerprint();
 

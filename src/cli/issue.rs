@@ -226,6 +226,8 @@ impl Plan {
         v: &Vault,
         vault_path: &Path,
         issued: &[Issued],
+        threshold: usize,
+        epoch: u32,
         force: bool,
     ) -> Result<()> {
         if !self.kit {
@@ -236,8 +238,14 @@ impl Plan {
             .zip(&self.deliveries)
             .filter(|(_, d)| matches!(d, Delivery::File))
         {
+            let set = super::kit::KitSet {
+                epoch,
+                threshold,
+                names: &self.names,
+            };
             let p = super::kit::write_kit(
                 v,
+                &set,
                 vault_path,
                 &share.name,
                 &share.code,

@@ -10,16 +10,23 @@ use gsl_vault::vault::Vault;
 
 use super::{date, load_vault, now, read_shares};
 
-/// Writes `DIR/NAME.html` for one checked share.
+/// Which share set a kit describes: its epoch, threshold and custodians.
+pub struct KitSet<'a> {
+    pub epoch: u32,
+    pub threshold: usize,
+    pub names: &'a [String],
+}
+
+/// Writes `DIR/NAME.html` for one checked share of `set`.
 pub fn write_kit(
     v: &Vault,
+    set: &KitSet<'_>,
     vault_path: &Path,
     custodian: &str,
     code: &ShareCode,
     dir: &Path,
     force: bool,
 ) -> Result<PathBuf> {
-    let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
     let vault_name = vault_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -28,9 +35,9 @@ pub fn write_kit(
         label: &v.body.label,
         fingerprint: &v.fingerprint(),
         custodian,
-        custodians: &names,
-        threshold: usize::from(v.body.threshold),
-        epoch: v.body.epoch,
+        custodians: set.names,
+        threshold: set.threshold,
+        epoch: set.epoch,
         date: &date(now()),
         vault_name: &vault_name,
     };
@@ -54,7 +61,13 @@ pub fn run(vault_path: &Path, shares: &super::ShareInput, out: &Path, force: boo
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out.display(), e))?;
     for (name, code) in checked {
-        let p = write_kit(&v, vault_path, &name, code, out, force)?;
+        let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
+        let set = KitSet {
+            epoch: v.body.epoch,
+            threshold: usize::from(v.body.threshold),
+            names: &names,
+        };
+        let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
         eprintln!(
             "Kit for {name}: {} (print it, then delete the file).",
             p.display()

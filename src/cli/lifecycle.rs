@@ -26,7 +26,13 @@ struct Auth {
 
 /// Opens the vault with a quorum of current shares (policy `both`: and the passphrase), or, when
 /// no share is named and the policy allows it, with the passphrase alone.
-fn authorize(v: &Vault, input: &ShareInput, pass_file: Option<&Path>) -> Result<Auth> {
+/// With `quorum_only`, shares are required even where the passphrase alone would open it.
+fn authorize(
+    v: &Vault,
+    input: &ShareInput,
+    pass_file: Option<&Path>,
+    quorum_only: bool,
+) -> Result<Auth> {
     if pass_file == Some(Path::new("-"))
         && input.shares.iter().any(|s| s.as_path() == Path::new("-"))
     {
@@ -34,7 +40,7 @@ fn authorize(v: &Vault, input: &ShareInput, pass_file: Option<&Path>) -> Result<
             "standard input (-) cannot give both a share and the passphrase.".into(),
         ));
     }
-    if input.shares.is_empty() && v.body.policy == Policy::Either {
+    if input.shares.is_empty() && v.body.policy == Policy::Either && !quorum_only {
         let pass = passphrase(pass_file, false, "Vault passphrase")?;
         let vk = v.unlock_passphrase(&pass)?;
         return Ok(Auth {
@@ -63,13 +69,25 @@ fn authorize(v: &Vault, input: &ShareInput, pass_file: Option<&Path>) -> Result<
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+/// The epoch a new reshare of the vault at `path` would get (for the default folder name).
+fn epoch_next(path: &Path) -> u32 {
+    super::read_vault(path)
+        .map(|v| v.body.epoch + 1)
+        .unwrap_or(2)
+}
+
+fn check_size(path: &Path, bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > gsl_vault::format::MAX_VAULT_FILE {
         return Err(Error::Other(format!(
             "vault {} would grow past what gsl-vault reads back; nothing was written.",
             path.display()
         )));
     }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    check_size(path, bytes)?;
     fsio::write_atomic(path, bytes, true)
 }
 
@@ -98,15 +116,13 @@ pub struct ReshareArgs {
     /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
     #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
     custodian_passphrase_files: Vec<String>,
-    /// Folder for the new share files (default: the vault's folder).
+    /// Folder for the new share files (default: shares-epoch-N beside the vault). Existing
+    /// files are never replaced: they may hold the current shares.
     #[arg(long, value_name = "DIR")]
     shares_dir: Option<PathBuf>,
     /// Also write a printable kit per new plain-file share.
     #[arg(long)]
     kit: bool,
-    /// Replace existing share files.
-    #[arg(long)]
-    force: bool,
 }
 
 pub fn reshare(a: ReshareArgs) -> Result<Exit> {
@@ -169,7 +185,7 @@ pub fn reshare(a: ReshareArgs) -> Result<Exit> {
                 path.display()
             )));
         }
-        let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+        let auth = authorize(&v, &a.input, a.passphrase_file.as_deref(), false)?;
         let bytes = v.reshare_cancel(&auth.vk)?;
         write(path, &bytes)?;
         eprintln!(
@@ -187,12 +203,25 @@ pub fn reshare(a: ReshareArgs) -> Result<Exit> {
         threshold,
         custodians: a.custodians.clone(),
         custodian_passphrase_files: a.custodian_passphrase_files.clone(),
-        shares_dir: a.shares_dir.clone(),
+        shares_dir: Some(a.shares_dir.clone().unwrap_or_else(|| {
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            folder.join(format!("shares-epoch-{}", epoch_next(path)))
+        })),
         kit: a.kit,
     };
-    let plan = Plan::new(&who, path, None, a.force)?;
+    // Never replace a share file: it may hold a current share, and a reshare that failed after
+    // overwriting it would leave a vault no one can open.
+    let plan = Plan::new(&who, path, None, false).map_err(|e| match e {
+        Error::Exists(p) => Error::Usage(format!(
+            "{p} already exists, and a reshare never replaces share files (they may be the current set): choose a new --shares-dir."
+        )),
+        e => e,
+    })?;
     let (mut v, _lock) = load_vault_for_update(path)?;
-    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref(), false)?;
     let share_pass = plan.ask_passphrases()?;
     let (bytes, issued) = v.reshare_begin(
         &auth.vk,
@@ -208,10 +237,11 @@ pub fn reshare(a: ReshareArgs) -> Result<Exit> {
         .as_ref()
         .map(|p| p.epoch)
         .unwrap_or(v.body.epoch + 1);
+    check_size(path, &bytes)?;
     // New shares first, vault last: the pending set is recorded only once its shares exist.
-    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, a.force)?;
+    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, false)?;
     write(path, &bytes)?;
-    plan.write_kits(&v, path, &issued, a.force)?;
+    plan.write_kits(&v, path, &issued, threshold, epoch, false)?;
     eprintln!(
         "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",
         issued.len()
@@ -243,7 +273,7 @@ pub fn passwd(
             path.display()
         )));
     }
-    let auth = authorize(&v, input, pass_file)?;
+    let auth = authorize(&v, input, pass_file, false)?;
     let new = passphrase(new_file, true, "New vault passphrase")?;
     new.check_new()?;
     let bytes = v.change_passphrase(&auth.vk, auth.qk.as_ref(), &new, None)?;
@@ -269,7 +299,7 @@ pub fn set_secret(
         ));
     }
     let (mut v, _lock) = load_vault_for_update(path)?;
-    let auth = authorize(&v, input, pass_file)?;
+    let auth = authorize(&v, input, pass_file, false)?;
     let master = super::init::read_master(secret_file, generate)?;
     let bytes = v.set_secret(&auth.vk, &master)?;
     write(path, &bytes)?;
@@ -300,18 +330,17 @@ pub fn policy(
             to.as_str()
         )));
     }
-    if (to == Policy::Both || v.body.policy != Policy::Either)
-        && input.shares.is_empty()
-        && !super::can_prompt()
-    {
+    // Every policy change proves a quorum of shares: the quorum slot is kept (or made) by it,
+    // and a slot nobody has tested must never become the only way in.
+    if input.shares.is_empty() && !super::can_prompt() {
         return Err(Error::Usage(format!(
-            "changing vault {} from {} to {} needs a quorum of its shares: name them.",
+            "changing vault {} from {} to {} needs a quorum of its shares (so the shares are proven before the change): name them.",
             path.display(),
             v.body.policy.as_str(),
             to.as_str()
         )));
     }
-    let auth = authorize(&v, input, pass_file)?;
+    let auth = authorize(&v, input, pass_file, true)?;
     let pass = match (to, v.body.kdf.is_some(), auth.pass) {
         (Policy::Quorum, _, _) => None,
         (_, true, Some(p)) => Some(p),
