@@ -33,7 +33,8 @@ fn temps(dir: &Path) -> usize {
         .count()
 }
 
-/// Runs `args` in `dir`, killing it after `after`; returns whether it finished first.
+/// Runs `args` in `dir`, killing it after `after`; returns whether it finished, successfully,
+/// before that.
 fn run_killed(dir: &Path, args: &[&str], after: Duration) -> bool {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("gsl-vault"))
         .args(args)
@@ -45,8 +46,8 @@ fn run_killed(dir: &Path, args: &[&str], after: Duration) -> bool {
         .unwrap();
     let start = Instant::now();
     while start.elapsed() < after {
-        if child.try_wait().unwrap().is_some() {
-            return true;
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.success();
         }
         std::thread::sleep(Duration::from_micros(200));
     }
@@ -116,7 +117,6 @@ fn sigkill_at_random_moments_never_breaks_the_vault() {
                 "y",
                 "--shares-dir",
                 "new",
-                "--force",
             ],
             |o, n| o.pending.is_none() && n.pending.is_some(),
         ),
