@@ -176,7 +176,20 @@ pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<
     })?;
     let scrypt = d.is_scrypt();
     let reader = if scrypt {
-        d.decrypt(keys.passphrases.iter().map(|i| i as &dyn age::Identity))
+        // age stops at the first scrypt identity (a wrong passphrase is an error, not "not
+        // mine"), so each passphrase gets its own attempt, the latest typed first.
+        drop(d);
+        let mut result = Err(age::DecryptError::NoMatchingKeys);
+        for id in keys.passphrases.iter().rev() {
+            let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes)).map_err(|e| {
+                Error::Unlock(format!("share {source} is not a readable age file ({e})."))
+            })?;
+            result = d.decrypt(std::iter::once(id as &dyn age::Identity));
+            if result.is_ok() {
+                break;
+            }
+        }
+        result
     } else {
         d.decrypt(
             keys.identities

@@ -139,10 +139,10 @@ fn age_shares_interoperate_with_the_reference_cli() {
     ] {
         let o = run(dir, args);
         assert_eq!(code(&o), 4, "{args:?}: {}", stderr(&o));
+        let said = stdout(&o) + &stderr(&o);
         assert!(
-            stderr(&o).contains("share alice.share.age (custodian alice) does not open"),
-            "{}",
-            stderr(&o)
+            said.contains("share alice.share.age (custodian alice) does not open"),
+            "{said}"
         );
     }
     std::fs::write(dir.join("wrong.pass"), "not carol's passphrase\n").unwrap();
@@ -247,4 +247,54 @@ fn bad_custodian_specs_are_usage_errors() {
         stderr(&o)
     );
     assert!(!d.path().join("v.vault").exists());
+}
+
+/// Second review, M3: an age share that does not open is a bad share, not the end of the
+/// recovery, when a quorum of others is there.
+#[test]
+fn r2_m3_an_unopenable_extra_share_does_not_block_recovery() {
+    if !have_age() {
+        return;
+    }
+    let d = workdir();
+    let dir = d.path();
+    let pubkey = keygen(dir, "alice.key");
+    let alice = format!("alice={pubkey}");
+    let o = run(
+        dir,
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            &alice,
+            "--custodian",
+            "bob",
+            "--custodian",
+            "carol",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        dir,
+        &[
+            "recover",
+            "v.vault",
+            "alice.share.age",
+            "bob.share",
+            "carol.share",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert!(
+        stderr(&o).contains("alice.share.age (custodian alice) does not open"),
+        "{}",
+        stderr(&o)
+    );
 }

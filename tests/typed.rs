@@ -102,3 +102,44 @@ fn a_passphrase_protected_age_share_asks_for_its_passphrase() {
         "the passphrase is not echoed: {s}"
     );
 }
+
+/// Second review, M3: each passphrase-protected share is asked its own passphrase.
+#[test]
+fn r2_m3_two_custodian_passphrases_are_each_asked() {
+    let d = workdir();
+    std::fs::write(d.path().join("c.pass"), "carol's own passphrase\n").unwrap();
+    std::fs::write(d.path().join("e.pass"), "erin's different words\n").unwrap();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "carol=ask",
+            "--custodian",
+            "erin=ask",
+            "--custodian",
+            "bob",
+            "--custodian-passphrase-file",
+            "carol=c.pass",
+            "--custodian-passphrase-file",
+            "erin=e.pass",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let Some(t) = Tmux::start(d.path(), "drill v.vault carol.share.age erin.share.age") else {
+        return;
+    };
+    t.wait_for("Passphrase of share carol.share.age:");
+    t.send("carol's own passphrase");
+    t.wait_for("Passphrase of share erin.share.age:");
+    t.send("erin's different words");
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("Drill passed: carol, erin"), "{s}");
+}

@@ -557,17 +557,28 @@ fn read_shares(input: &ShareInput, typed: (&Vault, usize)) -> Result<(Vec<Offere
             (p.display().to_string(), zeroize::Zeroizing::new(bytes))
         };
         if custodian::is_age(&text) {
-            if custodian::needs_passphrase(&text) && !keys.has_passphrase() {
-                if !can_prompt() {
+            let mut opened = custodian::decrypt(&text, &keys, &source);
+            // A passphrase-protected share the known passphrases do not open: ask for its own
+            // (each custodian has theirs), at the terminal.
+            if opened.is_err() && custodian::needs_passphrase(&text) {
+                if !can_prompt() && !keys.has_passphrase() {
                     return Err(Error::Usage(format!(
                         "share {source} is protected by its custodian's passphrase and there is no terminal to ask for it: give --share-passphrase-file F."
                     )));
                 }
-                let typed = prompt_hidden(&format!("Passphrase of share {source}: "))?;
-                keys.add_passphrase(typed);
+                if can_prompt() {
+                    keys.add_passphrase(prompt_hidden(&format!("Passphrase of share {source}: "))?);
+                    opened = custodian::decrypt(&text, &keys, &source);
+                }
             }
-            text = custodian::decrypt(&text, &keys, &source)
-                .map_err(|e| name_custodian(e, p, typed.0))?;
+            match opened {
+                Ok(t) => text = t,
+                Err(e) => {
+                    // Counted as a bad share: other shares may still make a quorum.
+                    bad.push((source, name_custodian(e, p, typed.0)));
+                    continue;
+                }
+            }
         }
         let parsed = std::str::from_utf8(&text)
             .map_err(|_| {

@@ -21,6 +21,10 @@ pub fn check(path: &Path, shares: &ShareInput, json: bool) -> Result<Exit> {
             Err(e) => (o.source.clone(), None, Some(e.to_string())),
         });
     }
+    // A share that no key opens is exit 4, as when recovering; any other bad share, exit 3.
+    let undecryptable = unreadable
+        .iter()
+        .any(|(_, e)| matches!(e, Error::Unlock(_)));
     for (source, e) in unreadable {
         rows.push((source, None, Some(e.to_string())));
     }
@@ -47,7 +51,13 @@ pub fn check(path: &Path, shares: &ShareInput, json: bool) -> Result<Exit> {
             }
         }
     }
-    Ok(if all_ok { Exit::Ok } else { Exit::Shares })
+    Ok(if all_ok {
+        Exit::Ok
+    } else if undecryptable {
+        Exit::Unlock
+    } else {
+        Exit::Shares
+    })
 }
 
 /// Checks and combines shares; shares that could not even be read count as rejected.
@@ -62,6 +72,9 @@ fn unlock_with_shares(
     } else {
         None
     };
+    let undecryptable = unreadable
+        .iter()
+        .any(|(_, e)| matches!(e, Error::Unlock(_)));
     let unreadable: Vec<Rejected> = unreadable
         .into_iter()
         .map(|(source, e)| Rejected {
@@ -83,7 +96,12 @@ fn unlock_with_shares(
                 msg.push_str(r.reason.trim_end_matches('.'));
             }
             msg.push_str(": ask more custodians for their shares.");
-            Err(Error::Shares(msg))
+            // Not enough shares because one could not be decrypted: exit 4, as documented.
+            Err(if undecryptable {
+                Error::Unlock(msg)
+            } else {
+                Error::Shares(msg)
+            })
         }
         Err(e) => Err(e),
     }
