@@ -115,10 +115,10 @@ pub struct Keys {
     passphrases: Vec<age::scrypt::Identity>,
 }
 
-/// Highest scrypt work factor (log2 N) accepted from a share file: 2^20 x 1 KiB = 1 GiB, about
-/// 2 GiB. A crafted file asking for more could exhaust memory. (The age CLI picks about one
-/// second of work, log2 N of 18 to 20 on current machines.)
-pub const MAX_SCRYPT_LOG_N: u8 = 21;
+/// Highest scrypt work factor (log2 N) accepted from a share file: 2^20 x 128 x r(8) bytes =
+/// 1 GiB per attempt. A crafted file asking for more could exhaust memory. (The age CLI picks
+/// about one second of work, log2 N of 18 to 20 on current machines.)
+pub const MAX_SCRYPT_LOG_N: u8 = 20;
 /// Work factor gsl-vault writes: 2^18 (256 MiB, under a second here), fixed so that every
 /// machine that reads it stays under [`MAX_SCRYPT_LOG_N`].
 pub const SCRYPT_LOG_N: u8 = 18;
@@ -197,7 +197,12 @@ pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<
                 .map(|i| i.as_ref() as &dyn age::Identity),
         )
     };
-    let mut r = reader.map_err(|_| {
+    let mut r = reader.map_err(|e| {
+        if let age::DecryptError::ExcessiveWork { required, .. } = e {
+            return Error::Unlock(format!(
+                "share {source} asks for scrypt work 2^{required}, over gsl-vault's cap of 2^{MAX_SCRYPT_LOG_N}: it was not made by gsl-vault; ask its custodian to decrypt it with the age CLI."
+            ));
+        }
         Error::Unlock(if scrypt {
             format!("share {source} does not open with the share passphrase given: ask its custodian to type their own passphrase.")
         } else {

@@ -86,6 +86,12 @@ pub fn read_secret_path(path: &Path, max: usize) -> Result<SecretBytes> {
     }
 }
 
+/// The file a path names, through symbolic links, so a vault reached by a link is replaced in
+/// its own folder (the link stays a link). A path that does not exist yet is kept as is.
+fn resolve(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -106,6 +112,12 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
 /// Writes `bytes` to `path` atomically with mode 0600. With `replace` false an existing `path`
 /// is refused (atomically: no check-then-write race).
 pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let resolved = if replace {
+        resolve(path)
+    } else {
+        path.to_path_buf()
+    };
+    let path = resolved.as_path();
     let tmp = temp_path(path)?;
     let result = (|| {
         let mut f = OpenOptions::new()
@@ -121,13 +133,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
         if replace {
             fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e))?;
         } else {
-            fs::hard_link(&tmp, path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Error::Exists(path.display().to_string())
-                } else {
-                    Error::io(path.display(), e)
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::Exists(path.display().to_string()));
                 }
-            })?;
+                // FAT and exFAT (USB sticks) have no hard links: create the target exclusively
+                // and copy. Still never clobbers; not atomic, so a crash can leave it partial.
+                Err(_) => {
+                    let mut f = OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .mode(0o600)
+                        .open(path)
+                        .map_err(|e| {
+                            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                                Error::Exists(path.display().to_string())
+                            } else {
+                                Error::io(path.display(), e)
+                            }
+                        })?;
+                    f.write_all(bytes)
+                        .and_then(|_| f.sync_all())
+                        .map_err(|e| Error::io(path.display(), e))?;
+                }
+            }
             fs::remove_file(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
         }
         sync_dir(&parent_of(path))
@@ -150,12 +180,30 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// (and by the OS if the process dies).
 pub struct FolderLock(#[allow(dead_code)] File);
 
-/// Takes the folder lock for `path` without waiting.
+/// How long a writer waits for another gsl-vault to finish with the folder (a cron `status`
+/// sweeping, another drill) before giving up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Takes the folder lock for `path`, waiting up to ten seconds.
 ///
 /// # Errors
-/// `Error::Other` if another gsl-vault process holds it.
+/// `Error::Other` if another gsl-vault process keeps holding it.
 pub fn lock_folder(path: &Path) -> Result<FolderLock> {
-    let dir = parent_of(path);
+    let start = std::time::Instant::now();
+    loop {
+        match try_lock_folder(path) {
+            Err(e) if start.elapsed() < LOCK_WAIT => {
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Takes the folder lock for `path` without waiting.
+fn try_lock_folder(path: &Path) -> Result<FolderLock> {
+    let dir = parent_of(&resolve(path));
     let f = File::open(&dir).map_err(|e| Error::io(dir.display(), e))?;
     match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(FolderLock(f)),
@@ -175,7 +223,7 @@ pub fn sweep_temps(path: &Path, held: bool) {
     let _lock = if held {
         None
     } else {
-        match lock_folder(path) {
+        match try_lock_folder(path) {
             Ok(l) => Some(l),
             Err(_) => return,
         }
@@ -209,7 +257,7 @@ mod tests {
         let leftover = d.path().join(format!(".alice.share{TEMP_MARK}0011"));
         fs::write(&leftover, b"half a share").unwrap();
         let lock = lock_folder(&v).unwrap();
-        assert!(lock_folder(&v).is_err(), "a second writer is refused");
+        assert!(try_lock_folder(&v).is_err(), "a second writer is refused");
         drop(lock);
         let held = lock_folder(&v).unwrap();
         // Another process would see the lock taken and leave the file alone; this one holds it.

@@ -120,7 +120,12 @@ impl SecretBytes {
     /// An empty buffer that can hold `cap` bytes without reallocating.
     pub fn with_capacity(cap: usize) -> Self {
         let v: Vec<u8> = Vec::with_capacity(cap);
-        let lock = lock_memory(v.as_ptr(), cap);
+        // An empty buffer has no memory to lock (its pointer is dangling).
+        let lock = if cap == 0 {
+            None
+        } else {
+            lock_memory(v.as_ptr(), cap)
+        };
         Self(Zeroizing::new(v), lock)
     }
     /// Appends `bytes`; fails rather than reallocate (which would leave a copy behind).

@@ -313,3 +313,26 @@ fn r2_h2_reshare_never_overwrites_current_shares() {
     assert!(kit.contains("Any 2 of the 2 shares"), "kit t of n");
     assert!(kit.contains("The others are: <b>dan</b>"), "kit custodians");
 }
+
+/// Second review, L2: a vault reached through a symbolic link is updated in place; the link
+/// stays a link.
+#[test]
+fn r2_l2_a_symlinked_vault_stays_linked() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    std::os::unix::fs::symlink(d.path().join("v.vault"), d.path().join("link.vault")).unwrap();
+    let o = run(
+        d.path(),
+        &["drill", "link.vault", "alice.share", "bob.share"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(d.path().join("link.vault"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let o = run(d.path(), &["status", "v.vault", "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["receipts"], 1, "the real file got the receipt");
+}

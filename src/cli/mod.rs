@@ -407,15 +407,25 @@ fn can_prompt() -> bool {
 static SAVED_TERMIOS: std::sync::Mutex<Option<rustix::termios::Termios>> =
     std::sync::Mutex::new(None);
 
-/// Saves the terminal's settings and, once per process, starts a thread that restores them and
-/// exits (128 + signal number) on SIGINT, SIGTERM or SIGHUP.
+/// Whether a hidden prompt is waiting (echo off): only then does the guard act.
+static PROMPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Saves the terminal's settings and, once per process, starts a thread that handles SIGINT,
+/// SIGTERM and SIGHUP: during a hidden prompt it restores the terminal and exits (128 + signal
+/// number); at any other moment it does what the signal would have done without it.
 fn guard_terminal() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
             std::thread::spawn(move || {
-                if let Some(sig) = signals.forever().next() {
+                for sig in signals.forever() {
+                    if !PROMPTING.load(std::sync::atomic::Ordering::SeqCst) {
+                        // Not at a prompt: the default action, as if no handler were here
+                        // (writes are atomic, so a kill mid-write leaves the old or new file).
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                        continue;
+                    }
                     if let Ok(saved) = SAVED_TERMIOS.lock()
                         && let Some(t) = saved.as_ref()
                     {
@@ -425,7 +435,7 @@ fn guard_terminal() {
                             t,
                         );
                     }
-                    eprintln!("\ngsl-vault: interrupted; nothing was written.");
+                    eprintln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
                     std::process::exit(128 + sig);
                 }
             });
@@ -441,7 +451,10 @@ fn guard_terminal() {
 /// Asks for a secret at the terminal without echo; the terminal is restored even on Ctrl-C.
 fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
     guard_terminal();
-    match rpassword::prompt_password(prompt) {
+    PROMPTING.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answer = rpassword::prompt_password(prompt);
+    PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+    match answer {
         Ok(s) => Ok(zeroize::Zeroizing::new(s)),
         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
             // A signal arrived: the guard thread restores the terminal and exits with the
