@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 
 need=()
 command -v argon2 >/dev/null || need+=(argon2)
