@@ -205,7 +205,7 @@ enum Command {
         /// The new policy.
         #[arg(value_enum)]
         policy: PolicyArg,
-        /// Shares, to authorise with a quorum (needed to reach or leave policy both).
+        /// A quorum of current shares: every policy change proves one first.
         #[command(flatten)]
         input: ShareInput,
         /// Read the current passphrase from this file (`-` = standard input).
