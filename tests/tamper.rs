@@ -160,3 +160,54 @@ fn swapped_or_duplicated_sections_are_refused() {
         assert_eq!(code(&o), 5, "{what}: {}", stderr(&o));
     }
 }
+
+/// Every single-bit flip and every truncation, through the CLI itself: `status` and `open`
+/// exit 5 for each (the integrity check comes before the KDF, so none of them runs Argon2),
+/// never print the key, never exit 101. Spread over threads: about 40,000 processes.
+#[test]
+fn the_cli_refuses_every_bit_flip_and_truncation() {
+    let (d, bytes) = vault_bytes("either");
+    let bits = bytes.len() * 8;
+    let threads = 4;
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for k in 0..threads {
+            let (bytes, d, failures) = (&bytes, &d, &failures);
+            s.spawn(move || {
+                let name = format!("flip{k}.vault");
+                let path = d.path().join(&name);
+                let check = |m: &[u8], what: String| {
+                    std::fs::write(&path, m).unwrap();
+                    for args in [
+                        &["status", name.as_str()][..],
+                        &["open", name.as_str(), "--passphrase-file", "pass.txt"][..],
+                    ] {
+                        let o = run(d.path(), args);
+                        if code(&o) != 5 || stdout(&o).contains(MASTER) {
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("{what}, {args:?}: exit {}", code(&o)));
+                        }
+                    }
+                };
+                for i in (k..bits).step_by(threads) {
+                    let mut m = bytes.clone();
+                    m[i / 8] ^= 1 << (i % 8);
+                    check(&m, format!("bit {i}"));
+                }
+                for len in (k..bytes.len()).step_by(threads) {
+                    check(&bytes[..len], format!("truncated to {len}"));
+                }
+            });
+        }
+    });
+    let f = failures.into_inner().unwrap();
+    assert!(
+        f.is_empty(),
+        "{} of {} cases not refused with exit 5: {:?}",
+        f.len(),
+        2 * (bits + bytes.len()),
+        &f[..f.len().min(5)]
+    );
+}
