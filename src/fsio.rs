@@ -228,7 +228,9 @@ pub fn sweep_temps(path: &Path, held: bool) {
             Err(_) => return,
         }
     };
-    if let Ok(entries) = fs::read_dir(parent_of(path)) {
+    // The real folder: a vault reached through a link is written (and so leaves its temporary
+    // files) beside its target.
+    if let Ok(entries) = fs::read_dir(parent_of(&resolve(path))) {
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
