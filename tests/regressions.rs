@@ -336,3 +336,67 @@ fn r2_l2_a_symlinked_vault_stays_linked() {
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["receipts"], 1, "the real file got the receipt");
 }
+
+/// First review, H2: a custodian's own passphrase is used byte for byte as typed (as the age CLI
+/// does), not normalised: encrypting with the NFKD form and decrypting with the typed form made
+/// a non-ASCII passphrase open nothing.
+#[test]
+fn h2_custodian_passphrases_are_used_as_typed() {
+    let d = workdir();
+    // "café" with a precomposed é (U+00E9): NFKD would turn it into e + U+0301.
+    std::fs::write(d.path().join("c.pass"), "carol's café passphrase\n").unwrap();
+    std::fs::write(
+        d.path().join("nfd.pass"),
+        "carol's cafe\u{301} passphrase\n",
+    )
+    .unwrap();
+    let o = run(
+        d.path(),
+        &[
+            "init",
+            "v.vault",
+            "-t",
+            "2",
+            "--custodian",
+            "alice",
+            "--custodian",
+            "carol=ask",
+            "--custodian-passphrase-file",
+            "carol=c.pass",
+            "--secret-file",
+            "master.txt",
+            "--policy",
+            "quorum",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(
+        d.path(),
+        &[
+            "drill",
+            "v.vault",
+            "alice.share",
+            "carol.share.age",
+            "--share-passphrase-file",
+            "c.pass",
+        ],
+    );
+    assert_eq!(
+        code(&o),
+        0,
+        "the passphrase as typed opens it: {}",
+        stderr(&o)
+    );
+    let o = run(
+        d.path(),
+        &[
+            "drill",
+            "v.vault",
+            "alice.share",
+            "carol.share.age",
+            "--share-passphrase-file",
+            "nfd.pass",
+        ],
+    );
+    assert_eq!(code(&o), 4, "another byte form does not: {}", stderr(&o));
+}
