@@ -168,17 +168,15 @@ pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
             continue;
         }
         for tok in line.split_whitespace() {
-            match tok.to_ascii_lowercase().as_str() {
-                "words:" => {
-                    section = Section::Words;
-                    continue;
-                }
-                "compact:" => {
-                    section = Section::Compact;
-                    explicit_compact = true;
-                    continue;
-                }
-                _ => {}
+            // Compared in place: a lowercased copy of a share word would outlive the wipe.
+            if tok.eq_ignore_ascii_case("words:") {
+                section = Section::Words;
+                continue;
+            }
+            if tok.eq_ignore_ascii_case("compact:") {
+                section = Section::Compact;
+                explicit_compact = true;
+                continue;
             }
             if section == Section::Compact {
                 if compact.len() + tok.len() > COMPACT_LEN {
@@ -237,7 +235,12 @@ pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
         (false, None) => ShareCode::from_words(&word_idx, name),
         (false, Some(c)) => {
             let code = ShareCode::from_words(&word_idx, name)?;
-            if c[..] != word_idx[..] {
+            let same = c.len() == word_idx.len()
+                && c.iter()
+                    .zip(word_idx.iter())
+                    .fold(0u16, |acc, (a, b)| acc | (a ^ b))
+                    == 0;
+            if !same {
                 return Err(Error::Shares(format!(
                     "share {name}: its words and its compact form disagree; one of them was copied wrongly, so check both against the paper."
                 )));

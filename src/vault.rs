@@ -174,9 +174,25 @@ fn fingerprint_bytes(identity: &[u8; 32]) -> [u8; FINGERPRINT_BYTES] {
     fp
 }
 
+/// The first name in `names` that repeats an earlier one, ignoring case.
+fn repeated_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen: Vec<String> = Vec::new();
+    for n in names {
+        let low = n.to_lowercase();
+        if seen.contains(&low) {
+            return Some(n);
+        }
+        seen.push(low);
+    }
+    None
+}
+
 /// Checks a custodian list: 2 <= t <= n <= 255, indices 1..=n in order, names valid and unique
 /// ignoring case, deliveries known, commitments well formed.
 fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<()> {
+    if let Some(n) = repeated_name(custodians.iter().map(|c| c.name.as_str())) {
+        return Err(corrupt(p, &format!("names the custodian {n:?} twice")));
+    }
     let n = custodians.len();
     if shamir::check_threshold(usize::from(threshold), n).is_err() {
         return Err(corrupt(
@@ -188,15 +204,6 @@ fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<
         check_name(&c.name, "custodian name").map_err(|m| corrupt(p, &m))?;
         if usize::from(c.index) != i + 1 {
             return Err(corrupt(p, "lists custodians out of index order"));
-        }
-        if custodians[..i]
-            .iter()
-            .any(|o| o.name.to_lowercase() == c.name.to_lowercase())
-        {
-            return Err(corrupt(
-                p,
-                &format!("names the custodian {:?} twice", c.name),
-            ));
         }
         if !crate::custodian::DELIVERIES.contains(&c.delivery.as_str()) {
             return Err(corrupt(
@@ -277,16 +284,13 @@ fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
 /// Checks a new share set: threshold, names (valid, distinct ignoring case), deliveries.
 pub fn check_new_set(threshold: usize, names: &[String], deliveries: &[String]) -> Result<()> {
     shamir::check_threshold(threshold, names.len())?;
-    for (i, name) in names.iter().enumerate() {
+    for name in names {
         check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
-        if names[..i]
-            .iter()
-            .any(|o| o.to_lowercase() == name.to_lowercase())
-        {
-            return Err(Error::Usage(format!(
-                "the custodian name {name:?} is given twice: every custodian needs a distinct name."
-            )));
-        }
+    }
+    if let Some(name) = repeated_name(names.iter().map(String::as_str)) {
+        return Err(Error::Usage(format!(
+            "the custodian name {name:?} is given twice: every custodian needs a distinct name."
+        )));
     }
     if !deliveries.is_empty()
         && (deliveries.len() != names.len()

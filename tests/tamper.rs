@@ -51,7 +51,7 @@ fn every_truncation_is_refused_as_corrupt() {
 }
 
 #[test]
-fn the_cli_refuses_a_tampered_vault_before_running_the_kdf() {
+fn the_cli_refuses_a_sample_of_flips_in_one_sentence_naming_the_file() {
     let (d, bytes) = vault_bytes("either");
     let path = d.path().join("v.vault");
     // A sample of flips through the CLI: status and open both exit 5, and never 101.

@@ -33,13 +33,7 @@ fn authorize(
     pass_file: Option<&Path>,
     quorum_only: bool,
 ) -> Result<Auth> {
-    if pass_file == Some(Path::new("-"))
-        && input.shares.iter().any(|s| s.as_path() == Path::new("-"))
-    {
-        return Err(Error::Usage(
-            "standard input (-) cannot give both a share and the passphrase.".into(),
-        ));
-    }
+    super::one_stdin(pass_file, input)?;
     if input.shares.is_empty() && v.body.policy == Policy::Either && !quorum_only {
         let pass = passphrase(pass_file, false, "Vault passphrase")?;
         let vk = v.unlock_passphrase(&pass)?;

@@ -507,6 +507,18 @@ fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphra
     Passphrase::new(raw.expose(), &source)
 }
 
+/// Standard input can carry one secret per run: refuses `-` as both a share and the passphrase.
+fn one_stdin(pass_file: Option<&Path>, shares: &ShareInput) -> Result<()> {
+    if pass_file == Some(Path::new("-"))
+        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
+    {
+        return Err(Error::Usage(
+            "standard input (-) cannot give both a share and the passphrase.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Shares that could not be read or decoded, with why.
 type Unreadable = Vec<(String, Error)>;
 

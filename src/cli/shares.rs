@@ -131,13 +131,7 @@ pub fn drill(
             path.display()
         )));
     }
-    if pass_file == Some(Path::new("-"))
-        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
-    {
-        return Err(Error::Usage(
-            "standard input (-) cannot give both a share and the passphrase.".into(),
-        ));
-    }
+    super::one_stdin(pass_file, shares)?;
     let (mut v, _lock) = super::load_vault_for_update(path)?;
     if use_passphrase && v.body.policy != Policy::Either {
         return Err(Error::Usage(format!(
@@ -257,13 +251,7 @@ pub fn recover(
     pass_file: Option<&Path>,
     output: Option<&Path>,
 ) -> Result<Exit> {
-    if pass_file == Some(Path::new("-"))
-        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
-    {
-        return Err(Error::Usage(
-            "standard input (-) cannot give both a share and the passphrase.".into(),
-        ));
-    }
+    super::one_stdin(pass_file, shares)?;
     let v = load_vault(path)?;
     if let Some(o) = output
         && o.exists()
