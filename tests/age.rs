@@ -1,7 +1,6 @@
 //! age delivery, with interop both ways against the reference `age` CLI (Debian's age 1.x).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn have_age() -> bool {

@@ -2,8 +2,7 @@
 //! through the CLI as tests/bad/cases.json says: each gets its documented exit code and one
 //! sentence that names the file, and nothing panics. Plus a 4 GiB file, made sparse here.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_bad_input_gets_its_exit_code_and_one_sentence() {

@@ -2,8 +2,7 @@
 //! reshare, passwd, set-secret, policy), 200 times in all. The vault always opens, in its old
 //! state or its new one, and leftover temporary files are swept by the next run.
 
-mod common;
-use common::*;
+use crate::common::*;
 use gsl_vault::format;
 use std::path::Path;
 use std::process::Command;

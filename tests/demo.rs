@@ -1,8 +1,7 @@
 //! The README's main job: `gsl-vault demo` tells the whole story with real commands and leaves
 //! nothing behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn demo_runs_every_step_and_cleans_up() {

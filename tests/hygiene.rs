@@ -2,8 +2,7 @@
 //! core dumps off, no secret in argv or the environment, and the terminal restored after
 //! Ctrl-C or SIGTERM at a hidden prompt.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn echo_on(screen: &str) -> bool {
     // `stty -a` lists "echo" when echo is on and "-echo" when it is off.

@@ -1,8 +1,7 @@
 //! The paper kit: self-contained, says who and what, and its QR code, rendered and decoded by
 //! independent tools (librsvg's rsvg-convert and zbar's zbarimg), is accepted as that share.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn have(tool: &str) -> bool {
     let ok = std::process::Command::new(tool)

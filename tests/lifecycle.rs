@@ -1,8 +1,7 @@
 //! Keeping a vault alive: reshare with confirmation before the old shares are retired,
 //! cancel, passphrase, secret and policy changes.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn status_json(dir: &std::path::Path) -> serde_json::Value {
     let o = run(dir, &["status", "v.vault", "--json"]);

@@ -1,8 +1,7 @@
 //! Property 1 of the design: any t of n recover, any t-1 do not; a foreign, duplicated, x=0 or
 //! altered share is named and never yields a wrong key.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     (0u32..(1 << n))

@@ -1,7 +1,6 @@
 //! Regression tests, one per finding of the first security review (named after the finding).
 
-mod common;
-use common::*;
+use crate::common::*;
 use gsl_vault::{crypto, format, hex, secret::VaultKey};
 
 /// Re-signs a vault body with a fresh identity, as a forger with write access could.

@@ -1,8 +1,7 @@
 //! Property 2: a drill proves recovery and never prints, logs or writes the master key; its
 //! receipt is signed and appended. Plus the passphrase and policy paths.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -2,8 +2,7 @@
 //! different words in a real share is refused (exit 3); a single wrong word is named by its
 //! 1-based position and never corrected.
 
-mod common;
-use common::*;
+use crate::common::*;
 use gsl_vault::error::Exit;
 use gsl_vault::share::parse_share_text;
 use gsl_vault::vault::Vault;

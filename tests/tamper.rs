@@ -1,8 +1,7 @@
 //! Property 3 (vault side): every single-bit flip and every truncation of a real vault file is
 //! refused before any key derivation, and nothing panics.
 
-mod common;
-use common::*;
+use crate::common::*;
 use gsl_vault::error::Exit;
 use gsl_vault::vault::Vault;
 

@@ -2,8 +2,7 @@
 //! are enough, an unknown word is refused at once, a failed checksum names the suspect word and
 //! asks for it again, and shares are asked until enough are in.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn words_of(dir: &std::path::Path, name: &str) -> Vec<String> {
     let text = std::fs::read_to_string(share_path(dir, name)).unwrap();

@@ -1,0 +1,23 @@
+//! gsl-vault's integration tests: one binary, one module per topic (ripgrep's layout). Each test
+//! drives the real binary or the public library API; `common` holds what they share.
+
+mod common;
+
+mod age;
+mod bad_inputs;
+mod cmd;
+mod crash;
+mod demo;
+mod fuzz_corpus;
+mod hygiene;
+mod kdf_reference;
+mod kit;
+mod lifecycle;
+mod quorum;
+mod regressions;
+mod roundtrip;
+mod secrecy;
+mod share_typos;
+mod tamper;
+mod typed;
+mod vectors;
