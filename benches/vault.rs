@@ -68,7 +68,9 @@ fn parse(c: &mut Criterion) {
     };
     let mut s = SecretBytes::with_capacity(16);
     s.extend(b"bench master key").unwrap();
-    let (bytes, _) = vault::create(&spec, &MasterKey::new(s, "bench").unwrap(), None).unwrap();
+    let (v, vk, _) =
+        vault::create(&spec, &MasterKey::new(s, "bench").unwrap(), None, "bench").unwrap();
+    let bytes = v.to_bytes(&vk);
     c.bench_function("vault parse + verify (5 custodians)", |b| {
         b.iter(|| Vault::parse(black_box(&bytes), "bench").unwrap())
     });

@@ -67,7 +67,7 @@ fn main() {
             json!({
                 "vault_key": vk_hex,
                 "identity": hex::encode(&identity),
-                "fingerprint": vault::fingerprint_of(&identity),
+                "fingerprint": vault::fingerprint_of(&identity).to_string(),
                 "commitment": {"epoch": 3, "x": 2, "y": hex::encode(&y),
                                "hash": hex::encode(&crypto::share_commitment(&identity, 3, 2, &y))},
                 "both": {"quorum_key": q_hex, "pass_key": p_hex, "wrap_key": hex::encode(both.expose())},
@@ -114,13 +114,13 @@ fn main() {
         s.extend(master_text.as_bytes()).unwrap();
         let master = MasterKey::new(s, "vector").unwrap();
         let p = (policy != Policy::Quorum).then_some(&pass);
-        let (bytes, issued) = vault::create(&spec, &master, p).unwrap();
+        let (v, vk, issued) = vault::create(&spec, &master, p, &name).unwrap();
+        let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
-        let v = vault::Vault::parse(&bytes, &name).unwrap();
         for i in &issued {
             let h = ShareHeader {
                 label: &spec.label,
-                fingerprint: &v.fingerprint(),
+                fingerprint: &v.fingerprint().to_string(),
                 custodian: &i.name,
                 index: i.code.point.x,
                 count: 3,

@@ -6,10 +6,10 @@ use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use age::armor::{ArmoredReader, ArmoredWriter, Format};
-use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::secret::{SecretBytes, SharePassphrase};
 use crate::share::MAX_SHARE_FILE;
 
 /// How a custodian receives their share, as given on the command line.
@@ -25,11 +25,7 @@ pub enum Delivery {
 impl Delivery {
     /// The value stored in the vault's custodian list.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Delivery::File => "file",
-            Delivery::Age(_) => "age",
-            Delivery::Passphrase => "age-passphrase",
-        }
+        self.kind().as_str()
     }
 
     /// The share file's name for custodian `name`.
@@ -41,33 +37,52 @@ impl Delivery {
     }
 }
 
-/// Delivery values a vault may record.
-pub const DELIVERIES: [&str; 3] = ["file", "age", "age-passphrase"];
+/// How a custodian's share is delivered, as the vault records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryKind {
+    /// A plain `NAME.share` text file.
+    File,
+    /// `NAME.share.age`, encrypted to an X25519 recipient.
+    Age,
+    /// `NAME.share.age`, encrypted to a passphrase of the custodian's own.
+    AgePassphrase,
+}
 
-/// Parses `NAME`, `NAME=age1...` or `NAME=ask`.
-pub fn parse_custodian(arg: &str) -> Result<(String, Delivery)> {
-    let Some((name, how)) = arg.split_once('=') else {
-        return Ok((arg.to_string(), Delivery::File));
-    };
-    let delivery = if how == "ask" {
-        Delivery::Passphrase
-    } else if how.starts_with("age1") {
-        let r: age::x25519::Recipient = how.parse().map_err(|e| {
-            Error::Usage(format!(
-                "--custodian {name}=...: {how:?} is not an age X25519 recipient ({e}); copy the line age-keygen printed as \"Public key\"."
-            ))
-        })?;
-        Delivery::Age(Box::new(r))
-    } else {
-        return Err(Error::Usage(format!(
-            "--custodian {arg:?}: after = put an age recipient (age1...) or ask (for a passphrase of the custodian's own)."
-        )));
-    };
-    Ok((name.to_string(), delivery))
+impl DeliveryKind {
+    /// The value stored in the vault's custodian list.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::File => "file",
+            DeliveryKind::Age => "age",
+            DeliveryKind::AgePassphrase => "age-passphrase",
+        }
+    }
+
+    /// The kind a stored value names, if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::File, Self::Age, Self::AgePassphrase]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+impl Delivery {
+    /// What the vault records of this delivery.
+    pub fn kind(&self) -> DeliveryKind {
+        match self {
+            Delivery::File => DeliveryKind::File,
+            Delivery::Age(_) => DeliveryKind::Age,
+            Delivery::Passphrase => DeliveryKind::AgePassphrase,
+        }
+    }
 }
 
 /// Encrypts a share text for a custodian, armored. `pass` is needed for `Delivery::Passphrase`.
-pub fn encrypt(text: &[u8], delivery: &Delivery, pass: Option<&[u8]>) -> Result<Vec<u8>> {
+pub fn encrypt(
+    text: &[u8],
+    delivery: &Delivery,
+    pass: Option<&SharePassphrase>,
+) -> Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| {
         Error::Other(format!("age encryption failed ({e}); nothing was written."))
     };
@@ -81,9 +96,7 @@ pub fn encrypt(text: &[u8], delivery: &Delivery, pass: Option<&[u8]>) -> Result<
             let p = pass.ok_or_else(|| {
                 Error::Usage("a share passphrase is needed for this custodian.".into())
             })?;
-            let s = std::str::from_utf8(p)
-                .map_err(|_| Error::Usage("a share passphrase must be UTF-8 text.".into()))?;
-            let mut r = age::scrypt::Recipient::new(SecretString::from(s.to_owned()));
+            let mut r = age::scrypt::Recipient::new(p.to_secret_string());
             r.set_work_factor(SCRYPT_LOG_N);
             age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
                 .map_err(|e| fail(&e))?
@@ -152,8 +165,8 @@ impl Keys {
 
     /// Adds a share passphrase, exactly as typed (the reference age CLI does not normalise
     /// passphrases either, so the same bytes open the file with both tools).
-    pub fn add_passphrase(&mut self, p: Zeroizing<String>) {
-        let mut id = age::scrypt::Identity::new(SecretString::from(p.as_str().to_owned()));
+    pub fn add_passphrase(&mut self, p: &SharePassphrase) {
+        let mut id = age::scrypt::Identity::new(p.to_secret_string());
         id.set_max_work_factor(MAX_SCRYPT_LOG_N);
         self.passphrases.push(id);
     }
@@ -169,11 +182,66 @@ pub fn needs_passphrase(bytes: &[u8]) -> bool {
     age::Decryptor::new_buffered(ArmoredReader::new(bytes)).is_ok_and(|d| d.is_scrypt())
 }
 
-/// Decrypts an age-encrypted share with `keys`. `source` names it in errors (exit 4).
-pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes)).map_err(|e| {
-        Error::Unlock(format!("share {source} is not a readable age file ({e}): check that it is the file you were given."))
-    })?;
+/// Why an age-encrypted share did not open.
+#[derive(Debug)]
+pub enum AgeFailure {
+    /// Not a readable age file (what age said).
+    NotAge(String),
+    /// The file asks for more scrypt work than [`MAX_SCRYPT_LOG_N`] (log2 of what it asks).
+    ExcessiveWork(u8),
+    /// A passphrase-protected share that no known passphrase opens.
+    WrongPassphrase,
+    /// An X25519-encrypted share that no identity given opens.
+    NoIdentity,
+    /// The ciphertext is damaged (what age said).
+    Damaged(String),
+    /// It decrypts to more than a share.
+    TooLarge,
+}
+
+impl AgeFailure {
+    /// `Unlock` when a key is what is missing or wrong; `Shares` when the file holds too much.
+    pub fn kind(&self) -> crate::error::Kind {
+        match self {
+            AgeFailure::TooLarge => crate::error::Kind::Shares,
+            _ => crate::error::Kind::Unlock,
+        }
+    }
+}
+
+impl std::fmt::Display for AgeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AgeFailure::NotAge(e) => write!(
+                f,
+                "is not a readable age file ({e}): check that it is the file you were given."
+            ),
+            AgeFailure::ExcessiveWork(required) => write!(
+                f,
+                "asks for scrypt work 2^{required}, over gsl-vault's cap of 2^{MAX_SCRYPT_LOG_N}: it was not made by gsl-vault; ask its custodian to decrypt it with the age CLI."
+            ),
+            AgeFailure::WrongPassphrase => f.write_str(
+                "does not open with the share passphrase given: ask its custodian to type their own passphrase.",
+            ),
+            AgeFailure::NoIdentity => f.write_str(
+                "does not open with the identities given (-i): give the custodian's age identity file.",
+            ),
+            AgeFailure::Damaged(e) => write!(f, "failed to decrypt ({e}): the file is damaged."),
+            AgeFailure::TooLarge => f.write_str("holds more than a share."),
+        }
+    }
+}
+
+/// Largest plaintext of an age-encrypted share: a share text is under 2 KiB.
+pub const MAX_SHARE_PLAINTEXT: usize = 4096;
+
+/// Decrypts an age-encrypted share with `keys`, into a secret buffer sized once.
+///
+/// # Errors
+/// Why it did not open.
+pub fn decrypt(bytes: &[u8], keys: &Keys) -> std::result::Result<SecretBytes, AgeFailure> {
+    let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes))
+        .map_err(|e| AgeFailure::NotAge(e.to_string()))?;
     let scrypt = d.is_scrypt();
     let reader = if scrypt {
         // age stops at the first scrypt identity (a wrong passphrase is an error, not "not
@@ -181,9 +249,8 @@ pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<
         drop(d);
         let mut result = Err(age::DecryptError::NoMatchingKeys);
         for id in keys.passphrases.iter().rev() {
-            let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes)).map_err(|e| {
-                Error::Unlock(format!("share {source} is not a readable age file ({e})."))
-            })?;
+            let d = age::Decryptor::new_buffered(ArmoredReader::new(bytes))
+                .map_err(|e| AgeFailure::NotAge(e.to_string()))?;
             result = d.decrypt(std::iter::once(id as &dyn age::Identity));
             if result.is_ok() {
                 break;
@@ -197,35 +264,21 @@ pub fn decrypt(bytes: &[u8], keys: &Keys, source: &str) -> Result<Zeroizing<Vec<
                 .map(|i| i.as_ref() as &dyn age::Identity),
         )
     };
-    let mut r = reader.map_err(|e| {
-        if let age::DecryptError::ExcessiveWork { required, .. } = e {
-            return Error::Unlock(format!(
-                "share {source} asks for scrypt work 2^{required}, over gsl-vault's cap of 2^{MAX_SCRYPT_LOG_N}: it was not made by gsl-vault; ask its custodian to decrypt it with the age CLI."
-            ));
-        }
-        Error::Unlock(if scrypt {
-            format!("share {source} does not open with the share passphrase given: ask its custodian to type their own passphrase.")
-        } else {
-            format!("share {source} does not open with the identities given (-i): give the custodian's age identity file.")
-        })
+    let mut r = reader.map_err(|e| match e {
+        age::DecryptError::ExcessiveWork { required, .. } => AgeFailure::ExcessiveWork(required),
+        _ if scrypt => AgeFailure::WrongPassphrase,
+        _ => AgeFailure::NoIdentity,
     })?;
-    let mut out = Zeroizing::new(Vec::with_capacity(4096));
+    let mut out = SecretBytes::with_capacity(MAX_SHARE_PLAINTEXT);
     let mut chunk = Zeroizing::new([0u8; 1024]);
     loop {
-        let n = r.read(&mut chunk[..]).map_err(|e| {
-            Error::Unlock(format!(
-                "share {source} failed to decrypt ({e}): the file is damaged."
-            ))
-        })?;
+        let n = r
+            .read(&mut chunk[..])
+            .map_err(|e| AgeFailure::Damaged(e.to_string()))?;
         if n == 0 {
             break;
         }
-        if out.len() + n > out.capacity() {
-            return Err(Error::Shares(format!(
-                "share {source} holds more than a share."
-            )));
-        }
-        out.extend_from_slice(&chunk[..n]);
+        out.extend(&chunk[..n]).map_err(|_| AgeFailure::TooLarge)?;
     }
     Ok(out)
 }

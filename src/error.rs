@@ -1,33 +1,34 @@
-//! One error type for the whole crate, each variant mapped to one documented exit code.
+//! One error type for the whole crate. Variants carry data (which vault, which share, have and
+//! need, which secret is missing), so a caller can act on them; the command line turns each into
+//! its sentence with a recommendation and an exit code (rage's pattern). `Display` here gives
+//! the library's own sentence, which names no command-line flag.
 //!
-//! Messages are full sentences: what happened, to which file or share, what to do next. They
-//! never contain a secret: no variant carries secret bytes, only names, paths and counts.
+//! No variant carries secret bytes: only names, paths, counts and dates.
 
 use std::fmt;
 
-/// The exit codes of the CLI contract (README.md, "Exit codes"). Scripts rely on them.
+use crate::format::Policy;
+use crate::kdf::KdfBoundError;
+
+/// What kind of failure an error is. The CLI maps each kind to one documented exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// 0: done.
-    Ok = 0,
-    /// 1: any other failure (I/O, ...).
-    Failure = 1,
-    /// 2: usage: bad flags, or a secret needed with no terminal and no file.
-    Usage = 2,
-    /// 3: not enough valid shares, or a share that is bad, foreign, stale or given twice.
-    Shares = 3,
-    /// 4: wrong passphrase, or a share that cannot be decrypted.
-    Unlock = 4,
-    /// 5: vault file corrupt, tampered, of an unknown version or asking KDF costs over the cap.
-    Corrupt = 5,
-    /// 6: `status --check`: the drill is overdue.
-    Overdue = 6,
+pub enum Kind {
+    /// Wrong flags or values, or a secret needed and not given.
+    Usage,
+    /// I/O, an existing output, or anything that is neither the user's nor the vault's fault.
+    Failure,
+    /// Not enough valid shares, or a share that is bad, foreign, stale or given twice.
+    Shares,
+    /// A wrong passphrase, or a share that cannot be decrypted.
+    Unlock,
+    /// A vault file that is corrupt, tampered, of an unknown version or out of bounds.
+    Corrupt,
 }
 
-/// Every way an operation can fail, with the sentence the user sees.
+/// Every way an operation can fail.
 #[derive(Debug)]
 pub enum Error {
-    /// Wrong flags or values; the message says which and what to use.
+    /// Wrong values; the sentence says which and what to use.
     Usage(String),
     /// An I/O failure on a named file.
     Io {
@@ -36,30 +37,178 @@ pub enum Error {
         /// What the OS said.
         source: std::io::Error,
     },
-    /// A refused write because the target exists and `--force` was not given.
+    /// A refused write: the target exists.
     Exists(String),
     /// Any other failure that is neither the user's nor the vault's fault.
     Other(String),
-    /// A share is bad, foreign, stale, duplicated, or there are not enough of them.
+    /// A share text that does not decode (checksum, words, length), as a sentence.
     Shares(String),
-    /// The passphrase is wrong, or a share file cannot be decrypted.
+    /// A wrong passphrase, as a sentence.
     Unlock(String),
-    /// The vault file is corrupt, tampered, unknown or out of bounds.
+    /// The vault file is corrupt, tampered, unknown or out of bounds, as a sentence.
     Corrupt(String),
+    /// One share was refused.
+    Refused(Box<Refusal>),
+    /// Fewer valid shares than the threshold.
+    TooFewShares {
+        /// The vault, as named to the user.
+        vault: String,
+        /// Valid distinct shares offered.
+        have: usize,
+        /// Shares needed.
+        need: usize,
+        /// Every share refused, in the order offered.
+        refused: Vec<Refusal>,
+    },
+    /// The operation needs a secret that was not given.
+    Needs {
+        /// The vault's policy, which says what is needed.
+        policy: Policy,
+        /// What is missing.
+        secret: Secret,
+    },
+    /// A setting outside its bounds, found before any secret is asked for.
+    OutOfBounds(Bound),
+    /// A reshare is already pending, so a new one cannot start.
+    ResharePending {
+        /// The vault.
+        vault: String,
+    },
+}
+
+/// A secret an operation may need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secret {
+    /// The vault passphrase.
+    Passphrase,
+    /// A quorum of shares.
+    Quorum,
+}
+
+/// A setting outside its bounds.
+#[derive(Debug)]
+pub enum Bound {
+    /// The drill interval (one day to ten years).
+    DrillEvery,
+    /// Argon2id costs.
+    Kdf(KdfBoundError),
+}
+
+/// A share refused, where it came from, and why.
+#[derive(Debug)]
+pub struct Refusal {
+    /// The file, "standard input", or the typed share it came from.
+    pub source: String,
+    /// The custodian it belongs to, when the file's name tells and the share itself cannot.
+    pub custodian: Option<String>,
+    /// Why it was refused.
+    pub why: Why,
+}
+
+/// Why a share was refused.
+#[derive(Debug)]
+pub enum Why {
+    /// The file could not be read.
+    Unreadable(Error),
+    /// The file is not text.
+    NotText,
+    /// The text is not a share (words, checksum, length); the sentence says which.
+    Malformed(Error),
+    /// An age-encrypted share that does not open.
+    Undecryptable(crate::custodian::AgeFailure),
+    /// A share of another vault.
+    OtherVault {
+        /// The share's fingerprint (`XXXX-XXXX`).
+        theirs: String,
+        /// The vault.
+        vault: String,
+        /// The vault's fingerprint.
+        ours: String,
+    },
+    /// A new share of a reshare not confirmed yet, offered as a current one.
+    NotConfirmedYet {
+        /// The vault.
+        vault: String,
+    },
+    /// A current share offered as one of a pending reshare's new shares.
+    NotPending,
+    /// A share of an epoch retired by a confirmed reshare.
+    Retired {
+        /// The share's epoch.
+        epoch: u32,
+        /// When it was retired, Unix seconds.
+        at: u64,
+        /// The vault.
+        vault: String,
+    },
+    /// A share of an older epoch than the vault's (a vault file from before its reshare).
+    Older {
+        /// The share's epoch.
+        epoch: u32,
+        /// The vault.
+        vault: String,
+        /// The vault's epoch.
+        current: u32,
+    },
+    /// A share of a newer epoch than the vault's (an older copy of the vault file).
+    Newer {
+        /// The share's epoch.
+        epoch: u32,
+        /// The vault.
+        vault: String,
+        /// The vault's epoch.
+        current: u32,
+    },
+    /// An index no custodian of the set has.
+    UnknownIndex {
+        /// The share's index.
+        index: u8,
+        /// The vault.
+        vault: String,
+        /// Custodians in the set.
+        count: usize,
+    },
+    /// The share does not match its custodian's commitment.
+    Commitment {
+        /// Whose share it claims to be.
+        custodian: String,
+        /// Its index.
+        index: u8,
+        /// Custodians in the set.
+        count: usize,
+    },
+    /// A share given twice.
+    Twice {
+        /// Whose share it is.
+        custodian: String,
+        /// Its index.
+        index: u8,
+    },
 }
 
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// The exit code the CLI returns for this error.
-    pub fn exit(&self) -> Exit {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> Kind {
         match self {
-            Error::Usage(_) => Exit::Usage,
-            Error::Io { .. } | Error::Exists(_) | Error::Other(_) => Exit::Failure,
-            Error::Shares(_) => Exit::Shares,
-            Error::Unlock(_) => Exit::Unlock,
-            Error::Corrupt(_) => Exit::Corrupt,
+            Error::Usage(_) | Error::Needs { .. } | Error::OutOfBounds(_) => Kind::Usage,
+            Error::ResharePending { .. } => Kind::Usage,
+            Error::Io { .. } | Error::Exists(_) | Error::Other(_) => Kind::Failure,
+            Error::Shares(_) => Kind::Shares,
+            Error::Refused(r) => r.kind(),
+            Error::TooFewShares { refused, .. } => {
+                // Not enough shares because one could not be decrypted: a key is what is
+                // missing, so it is an unlock failure, as documented.
+                if refused.iter().any(|r| r.kind() == Kind::Unlock) {
+                    Kind::Unlock
+                } else {
+                    Kind::Shares
+                }
+            }
+            Error::Unlock(_) => Kind::Unlock,
+            Error::Corrupt(_) => Kind::Corrupt,
         }
     }
 
@@ -68,6 +217,121 @@ impl Error {
         Error::Io {
             path: path.to_string(),
             source,
+        }
+    }
+
+    /// A refusal of the share from `source`.
+    pub fn refused(source: &str, why: Why) -> Self {
+        Error::Refused(Box::new(Refusal::new(source, why)))
+    }
+}
+
+impl Refusal {
+    /// A refusal with no custodian named.
+    pub fn new(source: &str, why: Why) -> Self {
+        Refusal {
+            source: source.to_string(),
+            custodian: None,
+            why,
+        }
+    }
+
+    /// `Unlock` for a share that does not decrypt, `Shares` for any other.
+    pub fn kind(&self) -> Kind {
+        match &self.why {
+            Why::Undecryptable(a) => a.kind(),
+            _ => Kind::Shares,
+        }
+    }
+
+    /// "share F (custodian N)", as a refusal sentence starts.
+    pub fn subject(&self) -> String {
+        match &self.custodian {
+            Some(name) => format!("share {} (custodian {name})", self.source),
+            None => format!("share {}", self.source),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.subject();
+        match &self.why {
+            Why::Unreadable(e) => write!(f, "share {e}"),
+            Why::NotText => write!(
+                f,
+                "{s} is not text: check that it is the share file you were given."
+            ),
+            Why::Malformed(e) => write!(f, "{e}"),
+            Why::Undecryptable(a) => write!(f, "{s} {a}"),
+            Why::OtherVault {
+                theirs,
+                vault,
+                ours,
+            } => write!(
+                f,
+                "{s} belongs to another vault ({theirs}), not to {vault} ({ours}): find the share made for this vault."
+            ),
+            Why::NotConfirmedYet { vault } => write!(
+                f,
+                "{s} is one of the new shares of a reshare not confirmed yet: until a quorum of them confirms the reshare, the current shares open vault {vault}."
+            ),
+            Why::NotPending => write!(
+                f,
+                "{s} is a current share, not one of the new pending ones: confirm with a quorum of the new shares."
+            ),
+            Why::Retired { epoch, at, vault } => write!(
+                f,
+                "{s} is from epoch {epoch}, retired on {} when new shares were confirmed: it no longer opens vault {vault}; use the custodian's new share.",
+                crate::dates::date(*at)
+            ),
+            Why::Older {
+                epoch,
+                vault,
+                current,
+            } => write!(
+                f,
+                "{s} is from an older epoch ({epoch}) than vault {vault} (epoch {current}): it was retired by a reshare; use a share of the current set."
+            ),
+            Why::Newer {
+                epoch,
+                vault,
+                current,
+            } => write!(
+                f,
+                "{s} is from a newer epoch ({epoch}) than vault {vault} (epoch {current}): it belongs to a newer copy of this vault; use that copy."
+            ),
+            Why::UnknownIndex {
+                index,
+                vault,
+                count,
+            } => write!(
+                f,
+                "{s} has index {index}, but vault {vault} has only {count} custodians: it is not a share of this set."
+            ),
+            Why::Commitment {
+                custodian,
+                index,
+                count,
+            } => write!(
+                f,
+                "{s} claims to be {custodian}'s share ({index} of {count}) but does not match its commitment: it was altered or mistyped; compare it with the paper."
+            ),
+            Why::Twice { custodian, index } => write!(
+                f,
+                "{s} is {custodian}'s share again (index {index}): a share given twice counts once."
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bound::DrillEvery => {
+                f.write_str("the drill interval must be between 1 day and 10 years")
+            }
+            Bound::Kdf(k) => write!(f, "{k}"),
         }
     }
 }
@@ -80,13 +344,31 @@ impl fmt::Display for Error {
             | Error::Shares(m)
             | Error::Unlock(m)
             | Error::Corrupt(m) => f.write_str(m),
-            Error::Exists(p) => write!(
-                f,
-                "{p} already exists: choose another path, or pass --force to replace it."
-            ),
+            Error::Exists(p) => write!(f, "{p} already exists."),
             Error::Io { path, source } => {
                 write!(f, "{path}: {source}; check the path and its permissions.")
             }
+            Error::Refused(r) => write!(f, "{r}"),
+            Error::TooFewShares {
+                vault, have, need, ..
+            } => write!(
+                f,
+                "{have} valid share(s) of {need} needed to open vault {vault}."
+            ),
+            Error::Needs { policy, secret } => write!(
+                f,
+                "policy {} needs {}.",
+                policy.as_str(),
+                match secret {
+                    Secret::Passphrase => "the passphrase",
+                    Secret::Quorum => "a quorum of shares",
+                }
+            ),
+            Error::OutOfBounds(b) => write!(f, "{b}."),
+            Error::ResharePending { vault } => write!(
+                f,
+                "a reshare is already pending on vault {vault}: confirm or cancel it first."
+            ),
         }
     }
 }

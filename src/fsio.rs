@@ -37,6 +37,37 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Reads a whole file of at most `cap` bytes that holds a secret (a share) into a buffer sized
+/// once, wiped when dropped; a larger file is refused without being read.
+pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretBytes> {
+    let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    let len = f
+        .metadata()
+        .map_err(|e| Error::io(path.display(), e))?
+        .len();
+    if len > cap {
+        return Err(too_big(path, cap, what));
+    }
+    let mut out = SecretBytes::with_capacity(cap as usize + 1);
+    let mut chunk = zeroize::Zeroizing::new([0u8; 1024]);
+    let mut r = f.take(cap + 1);
+    loop {
+        let n = match r.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path.display(), e)),
+        };
+        // More than the cap (the file grew since it was measured): refused, never reallocated.
+        out.extend(&chunk[..n])
+            .map_err(|_| too_big(path, cap, what))?;
+    }
+    if out.len() as u64 > cap {
+        return Err(too_big(path, cap, what));
+    }
+    Ok(out)
+}
+
 fn too_big(path: &Path, cap: u64, what: &str) -> Error {
     Error::Corrupt(format!(
         "{} is larger than any {what} ({} KiB at most): check that it is the right file.",

@@ -86,9 +86,9 @@ fn fixture() -> &'static Fixture {
         let mut s = crate::secret::SecretBytes::with_capacity(FIXTURE_KEY.len());
         s.extend(FIXTURE_KEY).expect("sized");
         let master = crate::secret::MasterKey::new(s, "fuzz").expect("valid");
-        let (bytes, issued) = vault::create(&spec, &master, None).expect("fixture vault");
+        let (v, vk, issued) = vault::create(&spec, &master, None, "fuzz").expect("fixture vault");
         Fixture {
-            vault: vault::Vault::parse(&bytes, "fuzz").expect("fixture parses"),
+            vault: vault::Vault::parse(&v.to_bytes(&vk), "fuzz").expect("fixture parses"),
             shares: issued.into_iter().map(|i| i.code).collect(),
         }
     })
@@ -140,7 +140,7 @@ pub fn combine(data: &[u8]) {
             code,
         });
     }
-    if let Ok(out) = f.vault.unlock_quorum(&offered, None) {
+    if let Ok(out) = f.vault.unlock_quorum(&offered, Vec::new(), None) {
         let key = f
             .vault
             .open_payload(&out.vk)
@@ -160,7 +160,7 @@ pub fn age_share(data: &[u8]) {
         k
     });
     if crate::custodian::is_age(data) {
-        let _ = crate::custodian::decrypt(data, keys, "fuzz");
+        let _ = crate::custodian::decrypt(data, keys);
     }
 }
 

@@ -38,33 +38,26 @@ impl KdfParams {
         parallelism: 4,
     };
 
-    /// Checks the bounds. Returns the sentence saying which bound fails, if any.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    /// Checks the bounds.
+    ///
+    /// # Errors
+    /// Which bound fails: over the cap, under RFC 9106's floor, or too little memory per lane.
+    pub fn check(&self) -> std::result::Result<(), KdfBoundError> {
         let m = self.memory_kib;
         let t = self.iterations;
         let p = self.parallelism;
         if m > MAX_MEMORY_KIB || t > MAX_ITERATIONS || p > MAX_PARALLELISM {
-            return Err(format!(
-                "Argon2id costs {} are over the cap (at most {} MiB, t={MAX_ITERATIONS}, p={MAX_PARALLELISM})",
-                self.describe(),
-                MAX_MEMORY_KIB / 1024
-            ));
+            return Err(KdfBoundError::OverCap(*self));
         }
         if m < MIN_MEMORY_KIB
             || u64::from(m) * u64::from(t) < MIN_MEMORY_TIMES_ITERATIONS_KIB
             || t == 0
             || p == 0
         {
-            return Err(format!(
-                "Argon2id costs {} are under RFC 9106's floor (at least 64 MiB, and memory x iterations at least 192 MiB, p >= 1)",
-                self.describe()
-            ));
+            return Err(KdfBoundError::UnderFloor(*self));
         }
         if m < 8 * p {
-            return Err(format!(
-                "Argon2id costs {} give less than 8 KiB per lane",
-                self.describe()
-            ));
+            return Err(KdfBoundError::LaneTooSmall(*self));
         }
         Ok(())
     }
@@ -78,6 +71,42 @@ impl KdfParams {
             format!("{m} KiB")
         };
         format!("{mem}, t={}, p={}", self.iterations, self.parallelism)
+    }
+}
+
+/// Which bound a set of Argon2id costs fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KdfBoundError {
+    /// Over [`MAX_MEMORY_KIB`], [`MAX_ITERATIONS`] or [`MAX_PARALLELISM`].
+    OverCap(KdfParams),
+    /// Under RFC 9106's floor ([`MIN_MEMORY_KIB`], [`MIN_MEMORY_TIMES_ITERATIONS_KIB`]).
+    UnderFloor(KdfParams),
+    /// Less than 8 KiB of memory per lane (Argon2's own minimum).
+    LaneTooSmall(KdfParams),
+}
+
+impl std::fmt::Display for KdfBoundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KdfBoundError::OverCap(k) => write!(
+                f,
+                "Argon2id costs {} are over the cap (at most {} MiB, t={MAX_ITERATIONS}, p={MAX_PARALLELISM})",
+                k.describe(),
+                MAX_MEMORY_KIB / 1024
+            ),
+            KdfBoundError::UnderFloor(k) => write!(
+                f,
+                "Argon2id costs {} are under RFC 9106's floor (at least 64 MiB, and memory x iterations at least 192 MiB, p >= 1)",
+                k.describe()
+            ),
+            KdfBoundError::LaneTooSmall(k) => {
+                write!(
+                    f,
+                    "Argon2id costs {} give less than 8 KiB per lane",
+                    k.describe()
+                )
+            }
+        }
     }
 }
 

@@ -9,13 +9,16 @@
 
 pub mod crypto;
 pub mod custodian;
+pub mod dates;
 pub mod error;
+pub mod fingerprint;
 pub mod format;
 pub mod fsio;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hex;
 pub mod hygiene;
+pub mod intake;
 pub mod kdf;
 pub mod kdfmem;
 pub mod kit;

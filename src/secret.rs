@@ -233,6 +233,35 @@ impl Passphrase {
     }
 }
 
+/// A custodian's own share passphrase (age's scrypt recipient), kept exactly as typed: the
+/// reference age CLI does not normalise passphrases either, so the same bytes open the file with
+/// both tools.
+pub struct SharePassphrase(SecretBytes);
+
+impl SharePassphrase {
+    /// Takes `raw` as it is. `source` names where it came from, for errors.
+    ///
+    /// # Errors
+    /// `Usage` if it is not UTF-8 text (age takes a string).
+    pub fn new(raw: SecretBytes, source: &str) -> Result<Self> {
+        if std::str::from_utf8(raw.expose()).is_err() {
+            return Err(Error::Usage(format!("{source} is not UTF-8 text.")));
+        }
+        Ok(Self(raw))
+    }
+
+    /// The bytes, as typed.
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose()
+    }
+
+    /// A copy in age's own zeroizing string type, for its scrypt recipient and identity.
+    pub fn to_secret_string(&self) -> age::secrecy::SecretString {
+        // Checked as UTF-8 in `new`; lossy never replaces anything here.
+        age::secrecy::SecretString::from(String::from_utf8_lossy(self.0.expose()).into_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,7 @@ use crate::words;
 
 /// Share format version carried in the first four bits.
 pub const SHARE_VERSION: u8 = 1;
-/// Bytes of the vault fingerprint carried by a share (40 bits, the 8 characters shown).
-pub const FINGERPRINT_BYTES: usize = 5;
+pub use crate::fingerprint::FINGERPRINT_BYTES;
 /// Words in a share.
 pub const SHARE_WORDS: usize = 36;
 /// Data words (before the checksum).

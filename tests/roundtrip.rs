@@ -6,7 +6,7 @@ use gsl_vault::kdf::KdfParams;
 use gsl_vault::secret::{MasterKey, QuorumKey, SecretBytes};
 use gsl_vault::shamir::{self, Point};
 use gsl_vault::share::{ShareCode, ShareHeader, parse_share_text, render_share_text};
-use gsl_vault::vault::{self, Offered, Spec, Vault};
+use gsl_vault::vault::{self, Offered, ReceiptKind, Spec, Vault};
 use proptest::prelude::*;
 
 fn master(bytes: &[u8]) -> MasterKey {
@@ -83,16 +83,17 @@ proptest! {
             label, threshold: t, custodians: names, deliveries: vec![], policy: Policy::Quorum,
             kdf: KdfParams::DEFAULT, drill_every: drill_days * 86_400, now: 1_790_000_000,
         };
-        let (bytes, issued) = vault::create(&spec, &master(&key), None).unwrap();
-        let mut v = Vault::parse(&bytes, "p").unwrap();
+        let (created, vk, issued) = vault::create(&spec, &master(&key), None, "p").unwrap();
+        let mut v = Vault::parse(&created.to_bytes(&vk), "p").unwrap();
         prop_assert_eq!(&v.body.custodians.len(), &n);
         // Open with t shares, append a receipt: the new file parses and holds the same body.
         let offered: Vec<Offered> = issued.into_iter().take(t)
             .map(|i| Offered { source: i.name, code: i.code }).collect();
-        let out = v.unlock_quorum(&offered, None).unwrap();
+        let out = v.unlock_quorum(&offered, Vec::new(), None).unwrap();
         let opened = v.open_payload(&out.vk).unwrap();
         prop_assert_eq!(opened.expose(), &key[..]);
-        let bytes2 = v.with_receipt(&out.vk, 1_790_000_100, "quorum", out.accepted.clone(), vec![]);
+        v.add_receipt(&out.vk, 1_790_000_100, ReceiptKind::Quorum, out.accepted.clone(), vec![]);
+        let bytes2 = v.to_bytes(&out.vk);
         let v2 = Vault::parse(&bytes2, "p").unwrap();
         prop_assert_eq!(&v2.body, &v.body);
         prop_assert_eq!(gsl_vault::format::body_bytes(&v2.body), gsl_vault::format::body_bytes(&v.body));

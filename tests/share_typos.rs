@@ -3,7 +3,7 @@
 //! 1-based position and never corrected.
 
 use crate::common::*;
-use gsl_vault::error::Exit;
+use gsl_vault::error::Kind;
 use gsl_vault::share::parse_share_text;
 use gsl_vault::vault::Vault;
 use gsl_vault::words::wordlist;
@@ -34,7 +34,7 @@ fn every_single_word_substitution_is_refused_and_located() {
                     .expect_err("a substituted share was accepted"),
                 Err(e) => e,
             };
-            assert_eq!(err.exit(), Exit::Shares);
+            assert_eq!(err.kind(), Kind::Shares);
             let want = format!("word {} is most likely wrong", pos + 1);
             assert!(err.to_string().contains(&want), "pos {pos} -> {w}: {err}");
             checked += 1;
@@ -59,7 +59,7 @@ fn every_adjacent_swap_is_refused() {
                 .expect_err("a swapped share was accepted"),
             Err(e) => e,
         };
-        assert_eq!(err.exit(), Exit::Shares, "swap at {pos}: {err}");
+        assert_eq!(err.kind(), Kind::Shares, "swap at {pos}: {err}");
         checked += 1;
     }
     assert!(checked >= 30);

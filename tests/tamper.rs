@@ -2,7 +2,7 @@
 //! refused before any key derivation, and nothing panics.
 
 use crate::common::*;
-use gsl_vault::error::Exit;
+use gsl_vault::error::Kind;
 use gsl_vault::vault::Vault;
 
 fn vault_bytes(policy: &str) -> (tempfile::TempDir, Vec<u8>) {
@@ -27,7 +27,7 @@ fn every_bit_flip_is_refused_as_corrupt() {
                 "bit {i} (byte {}) flipped and the vault still parsed",
                 i / 8
             ),
-            Err(e) => assert_eq!(e.exit(), Exit::Corrupt, "bit {i}: {e}"),
+            Err(e) => assert_eq!(e.kind(), Kind::Corrupt, "bit {i}: {e}"),
         }
         m[i / 8] ^= 1 << (i % 8);
     }
@@ -45,7 +45,7 @@ fn every_truncation_is_refused_as_corrupt() {
         let e = Vault::parse(&bytes[..len], "v")
             .err()
             .unwrap_or_else(|| panic!("truncated at {len} and parsed"));
-        assert_eq!(e.exit(), Exit::Corrupt, "len {len}: {e}");
+        assert_eq!(e.kind(), Kind::Corrupt, "len {len}: {e}");
     }
 }
 
@@ -96,7 +96,7 @@ fn kdf_costs_over_the_cap_are_refused_even_when_validly_signed() {
     let e = Vault::parse(&forged, "v")
         .err()
         .expect("1 TiB of Argon2 memory must be refused");
-    assert_eq!(e.exit(), Exit::Corrupt);
+    assert_eq!(e.kind(), Kind::Corrupt);
     assert!(e.to_string().contains("over the cap"), "{e}");
 }
 
@@ -150,7 +150,7 @@ fn swapped_or_duplicated_sections_are_refused() {
         let e = Vault::parse(forged.as_bytes(), "v")
             .err()
             .unwrap_or_else(|| panic!("{what}: accepted"));
-        assert_eq!(e.exit(), Exit::Corrupt, "{what}: {e}");
+        assert_eq!(e.kind(), Kind::Corrupt, "{what}: {e}");
         std::fs::write(&path, &forged).unwrap();
         let o = run(
             d.path(),

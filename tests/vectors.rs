@@ -47,7 +47,7 @@ fn derivation_vectors() {
             .to_bytes();
         assert_eq!(hex::encode(&id), d["identity"].as_str().unwrap());
         assert_eq!(
-            vault::fingerprint_of(&id),
+            vault::fingerprint_of(&id).to_string(),
             d["fingerprint"].as_str().unwrap()
         );
         let c = &d["commitment"];

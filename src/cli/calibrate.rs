@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 
 use serde_json::json;
 
-use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::error::{Error, Result};
+
+use super::report::Exit;
 use gsl_vault::kdf::{self, KdfParams};
 
 /// Default memory cap, MiB.
@@ -51,7 +53,7 @@ pub fn propose(
 pub fn run(target: std::time::Duration, max_mib: u32, json: bool) -> Result<Exit> {
     let (p, took) = propose(target, max_mib)?;
     if json {
-        super::print_json(&json!({
+        super::output::print_json(&json!({
             "memory_kib": p.memory_kib,
             "iterations": p.iterations,
             "parallelism": p.parallelism,

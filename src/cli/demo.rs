@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::error::{Error, Result};
+
+use super::report::Exit;
 
 struct Step<'a> {
     title: &'a str,

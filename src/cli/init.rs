@@ -1,60 +1,20 @@
 //! `gsl-vault init`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::Args;
-
-use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::dates::now;
+use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
+use gsl_vault::intake::source_name;
 use gsl_vault::kdf::KdfParams;
 use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, SecretBytes, fill_random};
-use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, Spec};
+use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, FIRST_EPOCH, Spec};
 
-use super::issue::{CustodianArgs, Plan};
-use super::{PolicyArg, can_prompt, now, passphrase};
-
-#[derive(Args)]
-pub struct InitArgs {
-    /// The vault file to create.
-    vault: PathBuf,
-    #[command(flatten)]
-    who: CustodianArgs,
-    /// A label printed on every share (default: the vault's file name).
-    #[arg(long)]
-    label: Option<String>,
-    /// Read the master key from this file (`-` = standard input) instead of a prompt.
-    #[arg(long, value_name = "F", conflicts_with = "generate")]
-    secret_file: Option<PathBuf>,
-    /// Make a strong random master key and show it once.
-    #[arg(long)]
-    generate: bool,
-    /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
-    #[arg(long, value_name = "F")]
-    passphrase_file: Option<PathBuf>,
-    /// Who may open the vault.
-    #[arg(long, value_enum, default_value = "either")]
-    policy: PolicyArg,
-    /// Argon2id memory in MiB (at least 64).
-    #[arg(long, value_name = "MIB")]
-    kdf_memory: Option<u32>,
-    /// Choose Argon2id costs by measuring this machine: one derivation takes about this long
-    /// (e.g. 2s); --kdf-memory is then the memory cap (default 1024 MiB).
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, conflicts_with_all = ["kdf_iterations", "kdf_parallelism"])]
-    kdf_time: Option<std::time::Duration>,
-    /// Argon2id passes (memory x passes at least 192 MiB).
-    #[arg(long, value_name = "N")]
-    kdf_iterations: Option<u32>,
-    /// Argon2id lanes.
-    #[arg(long, value_name = "P")]
-    kdf_parallelism: Option<u32>,
-    /// How often a drill is due, e.g. 90d, 180d, 1y.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    drill_every: Option<std::time::Duration>,
-    /// Replace an existing vault and share files.
-    #[arg(long)]
-    force: bool,
-}
+use super::args::InitArgs;
+use super::issue::Plan;
+use super::prompt::{can_prompt, passphrase, prompt_secret};
+use super::report::Exit;
 
 /// Crockford's base32 alphabet: 32 symbols, no I, L, O or U to misread.
 const GEN_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -75,8 +35,8 @@ fn generate_key() -> Result<SecretBytes> {
     Ok(s)
 }
 
-pub fn run(mut a: InitArgs) -> Result<Exit> {
-    let policy: Policy = a.policy.into();
+/// The Argon2id costs: measured for `--kdf-time`, else the flags over the defaults.
+fn kdf_params(a: &mut InitArgs, policy: Policy) -> Result<KdfParams> {
     if let Some(target) = a.kdf_time
         && policy != Policy::Quorum
     {
@@ -93,14 +53,18 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         a.kdf_iterations = Some(p.iterations);
         a.kdf_parallelism = Some(p.parallelism);
     }
-    let kdf = KdfParams {
+    Ok(KdfParams {
         memory_kib: a
             .kdf_memory
             .map(|m| m.saturating_mul(1024))
             .unwrap_or(KdfParams::DEFAULT.memory_kib),
         iterations: a.kdf_iterations.unwrap_or(KdfParams::DEFAULT.iterations),
         parallelism: a.kdf_parallelism.unwrap_or(KdfParams::DEFAULT.parallelism),
-    };
+    })
+}
+
+/// Refuses flags that do not go together.
+fn check_flags(a: &InitArgs, policy: Policy) -> Result<()> {
     if policy == Policy::Quorum
         && (a.passphrase_file.is_some() || a.kdf_memory.is_some() || a.kdf_time.is_some())
     {
@@ -117,6 +81,13 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
             "only one of --secret-file and --passphrase-file can read standard input (-).".into(),
         ));
     }
+    Ok(())
+}
+
+pub fn run(mut a: InitArgs) -> Result<Exit> {
+    let policy: Policy = a.policy.into();
+    let kdf = kdf_params(&mut a, policy)?;
+    check_flags(&a, policy)?;
     let label = match &a.label {
         Some(l) => l.clone(),
         None => a
@@ -130,7 +101,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         label,
         threshold: a.who.threshold,
         custodians: plan.names.clone(),
-        deliveries: plan.delivery_names(),
+        deliveries: plan.delivery_kinds(),
         policy,
         kdf,
         drill_every: a
@@ -155,12 +126,23 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     let share_pass = plan.ask_passphrases()?;
 
     let _lock = fsio::lock_folder(&a.vault)?;
-    let (bytes, issued) = vault::create(&spec, &master, pass.as_ref())?;
-    let v = vault::Vault::parse(&bytes, &a.vault.display().to_string())?;
+    let (v, vk, issued) = vault::create(
+        &spec,
+        &master,
+        pass.as_ref(),
+        &a.vault.display().to_string(),
+    )?;
     // Shares first, vault last: a vault file only exists once all its shares do.
-    plan.write_shares(&issued, &share_pass, &v, spec.threshold, 1, a.force)?;
-    fsio::write_atomic(&a.vault, &bytes, a.force)?;
-    plan.write_kits(&v, &a.vault, &issued, spec.threshold, 1, a.force)?;
+    plan.write_shares(
+        &issued,
+        &share_pass,
+        &v,
+        spec.threshold,
+        FIRST_EPOCH,
+        a.force,
+    )?;
+    fsio::write_atomic(&a.vault, &v.to_bytes(&vk), a.force)?;
+    plan.write_kits(&v, &a.vault, &issued, spec.threshold, FIRST_EPOCH, a.force)?;
     let n = issued.len();
     let fingerprint = v.fingerprint();
 
@@ -188,20 +170,9 @@ pub(super) fn read_master(secret_file: Option<&Path>, generate: bool) -> Result<
     let (secret, source) = if generate {
         (generate_key()?, "the generator".to_string())
     } else if let Some(f) = secret_file {
-        let name = if f == Path::new("-") {
-            "standard input".into()
-        } else {
-            f.display().to_string()
-        };
-        (fsio::read_secret_path(f, MAX_MASTER_KEY)?, name)
+        (fsio::read_secret_path(f, MAX_MASTER_KEY)?, source_name(f))
     } else if can_prompt() {
-        let typed = super::prompt_hidden("GSL master key: ")?;
-        let mut s = SecretBytes::with_capacity(MAX_MASTER_KEY);
-        s.extend(typed.as_bytes()).map_err(|_| {
-            Error::Usage(format!(
-                "the master key is longer than {MAX_MASTER_KEY} bytes."
-            ))
-        })?;
+        let s = prompt_secret("GSL master key: ", MAX_MASTER_KEY, "the master key")?;
         (s, "the terminal".to_string())
     } else {
         return Err(Error::Usage(

@@ -4,41 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
-
-use gsl_vault::custodian::{self, Delivery};
+use gsl_vault::custodian::{self, Delivery, DeliveryKind};
+use gsl_vault::dates::{date, now};
 use gsl_vault::error::{Error, Result};
 use gsl_vault::fsio;
-use gsl_vault::secret::{Passphrase, SecretBytes};
+use gsl_vault::secret::{Passphrase, SharePassphrase};
 use gsl_vault::share::{ShareHeader, render_share_text};
 use gsl_vault::vault::{Issued, Vault};
 
-/// Who receives the shares, and how.
-#[derive(Args)]
-pub struct CustodianArgs {
-    /// Shares needed to recover (2..=number of custodians).
-    #[arg(long, short = 't')]
-    pub threshold: usize,
-    /// A custodian, once per custodian (2..=255): NAME (a plain NAME.share), NAME=age1...
-    /// (NAME.share.age for that age recipient) or NAME=ask (NAME.share.age under a passphrase
-    /// of the custodian's own, asked now).
-    #[arg(
-        long = "custodian",
-        value_name = "NAME[=age1...|=ask]",
-        required = true
-    )]
-    pub custodians: Vec<String>,
-    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
-    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
-    pub custodian_passphrase_files: Vec<String>,
-    /// Folder for the share files (default: the vault's folder).
-    #[arg(long, value_name = "DIR")]
-    pub shares_dir: Option<PathBuf>,
-    /// Also write a printable HTML kit (NAME.html) beside the share files, for each custodian
-    /// with a plain share file (an age-delivered share stays encrypted).
-    #[arg(long)]
-    pub kit: bool,
-}
+use super::args::CustodianArgs;
+use super::prompt::passphrase_raw;
 
 /// The checked plan: names, deliveries and every output path.
 pub struct Plan {
@@ -63,14 +38,13 @@ impl Plan {
         let mut names = Vec::new();
         let mut deliveries = Vec::new();
         for c in &a.custodians {
-            let (name, d) = custodian::parse_custodian(c)?;
+            let (name, d) = parse_custodian(c)?;
             names.push(name);
             deliveries.push(d);
         }
         // Names first: they decide the file names checked below.
-        let delivery_names: Vec<String> =
-            deliveries.iter().map(|d| d.as_str().to_string()).collect();
-        gsl_vault::vault::check_new_set(a.threshold, &names, &delivery_names)?;
+        let kinds: Vec<DeliveryKind> = deliveries.iter().map(Delivery::kind).collect();
+        gsl_vault::vault::check_new_set(a.threshold, &names, &kinds)?;
         let shares_dir = a
             .shares_dir
             .clone()
@@ -140,16 +114,13 @@ impl Plan {
     }
 
     /// The deliveries as recorded in the vault.
-    pub fn delivery_names(&self) -> Vec<String> {
-        self.deliveries
-            .iter()
-            .map(|d| d.as_str().to_string())
-            .collect()
+    pub fn delivery_kinds(&self) -> Vec<DeliveryKind> {
+        self.deliveries.iter().map(Delivery::kind).collect()
     }
 
     /// Each NAME=ask custodian's own passphrase (as typed: the age CLI does not normalise),
     /// from its file or the terminal. Asked before anything is written.
-    pub fn ask_passphrases(&self) -> Result<Vec<Option<SecretBytes>>> {
+    pub fn ask_passphrases(&self) -> Result<Vec<Option<SharePassphrase>>> {
         let mut out = Vec::new();
         for (name, d) in self.names.iter().zip(&self.deliveries) {
             if !matches!(d, Delivery::Passphrase) {
@@ -162,14 +133,14 @@ impl Plan {
                     .map(|(_, p)| PathBuf::from(p))
             });
             let flag = format!("--custodian-passphrase-file {name}=FILE");
-            let (raw, source) = super::passphrase_raw(
+            let (raw, source) = passphrase_raw(
                 file.as_deref(),
                 true,
                 &format!("share passphrase for {name}"),
                 &flag,
             )?;
             Passphrase::new(raw.expose(), &source)?.check_new()?;
-            out.push(Some(raw));
+            out.push(Some(SharePassphrase::new(raw, &source)?));
         }
         Ok(out)
     }
@@ -178,7 +149,7 @@ impl Plan {
     pub fn write_shares(
         &self,
         issued: &[Issued],
-        passes: &[Option<SecretBytes>],
+        passes: &[Option<SharePassphrase>],
         v: &Vault,
         threshold: usize,
         epoch: u32,
@@ -196,8 +167,8 @@ impl Plan {
             fsio::sweep_temps(&probe, true);
             Some(l)
         };
-        let fingerprint = v.fingerprint();
-        let date = super::date(super::now());
+        let fingerprint = v.fingerprint().to_string();
+        let date = date(now());
         for (i, (share, path)) in issued.iter().zip(&self.share_paths).enumerate() {
             let header = ShareHeader {
                 label: &v.body.label,
@@ -213,7 +184,7 @@ impl Plan {
             let out = zeroize::Zeroizing::new(custodian::encrypt(
                 text.as_bytes(),
                 &self.deliveries[i],
-                passes[i].as_ref().map(|p| p.expose()),
+                passes[i].as_ref(),
             )?);
             fsio::write_atomic(path, &out, force)?;
         }
@@ -269,4 +240,26 @@ impl Plan {
             );
         }
     }
+}
+
+/// Parses `NAME`, `NAME=age1...` or `NAME=ask`.
+fn parse_custodian(arg: &str) -> Result<(String, Delivery)> {
+    let Some((name, how)) = arg.split_once('=') else {
+        return Ok((arg.to_string(), Delivery::File));
+    };
+    let delivery = if how == "ask" {
+        Delivery::Passphrase
+    } else if how.starts_with("age1") {
+        let r: age::x25519::Recipient = how.parse().map_err(|e| {
+            Error::Usage(format!(
+                "--custodian {name}=...: {how:?} is not an age X25519 recipient ({e}); copy the line age-keygen printed as \"Public key\"."
+            ))
+        })?;
+        Delivery::Age(Box::new(r))
+    } else {
+        return Err(Error::Usage(format!(
+            "--custodian {arg:?}: after = put an age recipient (age1...) or ask (for a passphrase of the custodian's own)."
+        )));
+    };
+    Ok((name.to_string(), delivery))
 }

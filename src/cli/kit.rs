@@ -2,13 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-use gsl_vault::error::{Error, Exit, Result};
+use gsl_vault::dates::{date, now};
+use gsl_vault::error::{Error, Result};
 use gsl_vault::fsio;
 use gsl_vault::kit::{self, KitInfo};
 use gsl_vault::share::ShareCode;
 use gsl_vault::vault::Vault;
 
-use super::{date, load_vault, now, read_shares};
+use super::args::KitArgs;
+use super::load::Vaults;
+use super::report::Exit;
+use super::shares::read_shares;
 
 /// Which share set a kit describes: its epoch, threshold and custodians.
 pub struct KitSet<'a> {
@@ -33,7 +37,7 @@ pub fn write_kit(
         .unwrap_or_else(|| vault_path.display().to_string());
     let info = KitInfo {
         label: &v.body.label,
-        fingerprint: &v.fingerprint(),
+        fingerprint: &v.fingerprint().to_string(),
         custodian,
         custodians: set.names,
         threshold: set.threshold,
@@ -47,12 +51,14 @@ pub fn write_kit(
     Ok(path)
 }
 
-pub fn run(vault_path: &Path, shares: &super::ShareInput, out: &Path, force: bool) -> Result<Exit> {
-    let v = load_vault(vault_path)?;
-    let (offered, unreadable) = read_shares(shares, (&v, 1))?;
-    if let Some((_, e)) = unreadable.into_iter().next() {
-        return Err(e);
+pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
+    let (vault_path, out, force) = (a.vault.as_path(), a.output.as_path(), a.force);
+    let v = vaults.load(vault_path)?;
+    let intake = read_shares(&a.input, &v, 1)?;
+    if let Some(r) = intake.refused.into_iter().next() {
+        return Err(Error::Refused(Box::new(r)));
     }
+    let offered = intake.offered;
     // Every share must be this vault's and current before any page is written.
     let mut checked = Vec::new();
     for o in &offered {

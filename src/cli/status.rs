@@ -4,9 +4,15 @@ use std::path::Path;
 
 use serde_json::json;
 
-use gsl_vault::error::{Exit, Result};
+use gsl_vault::dates::{datetime, now};
+use gsl_vault::error::Result;
+use gsl_vault::format::Policy;
+use gsl_vault::vault::Vault;
 
-use super::{datetime, load_vault, now, print_json};
+use super::args::StatusArgs;
+use super::load::Vaults;
+use super::output::print_json;
+use super::report::Exit;
 
 fn duration(secs: u64) -> String {
     if secs.is_multiple_of(86_400) {
@@ -16,139 +22,171 @@ fn duration(secs: u64) -> String {
     }
 }
 
-pub fn run(path: &Path, json: bool, check: bool) -> Result<Exit> {
-    let v = load_vault(path)?;
-    let b = &v.body;
+/// What `status` computes once, for both outputs.
+struct Ledger<'a> {
+    path: &'a Path,
+    v: &'a Vault,
+    t: u64,
+    overdue: bool,
+    next_due: Option<u64>,
+    all_verified: bool,
+}
+
+pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let v = vaults.load(path)?;
     let t = now();
     let last = v.last_drill();
-    let overdue = v.drill_overdue(t);
-    let next_due = last.map(|r| r.time.saturating_add(b.drill_every));
-    let ledger = v.ledger();
-    let all_verified = ledger
-        .iter()
-        .all(|(_, l)| l.is_some_and(|l| t.saturating_sub(l) <= b.drill_every));
-    if json {
-        print_json(&json!({
-            "vault": path.display().to_string(),
-            "fingerprint": v.fingerprint(),
-            "label": b.label,
-            "signature": "valid",
-            "threshold": b.threshold,
-            "count": b.custodians.len(),
-            "epoch": b.epoch,
-            "policy": b.policy.as_str(),
-            "created": datetime(b.created),
-        "custodians": ledger.iter().map(|(c, last)| json!({
-                "name": c.name,
-                "index": c.index,
-                "delivery": c.delivery,
-                "last_passed": last.map(datetime),
-                "next_due": last.map(|l| datetime(l.saturating_add(b.drill_every))),
-                "overdue": last.is_none_or(|l| t.saturating_sub(l) > b.drill_every),
-            })).collect::<Vec<_>>(),
-            "all_verified": all_verified,
-            "pending_reshare": b.pending.as_ref().map(|p| json!({
-                "epoch": p.epoch,
-                "threshold": p.threshold,
-                "custodians": p.custodians.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-                "since": datetime(p.created),
-            })),
-            "kdf": b.kdf.as_ref().map(|k| json!({
-                "memory_kib": k.memory_kib, "iterations": k.iterations, "parallelism": k.parallelism
-            })),
-            "drill": {
-                "every": duration(b.drill_every),
-                "last": last.map(|r| datetime(r.time)),
-                "last_kind": last.map(|r| r.kind.clone()),
-                "next_due": next_due.map(datetime),
-                "overdue": overdue,
-            },
-            "receipts": b.receipts.len(),
-        }));
+    let l = Ledger {
+        path,
+        v: &v,
+        t,
+        overdue: v.drill_overdue(t),
+        next_due: last.map(|r| r.time.saturating_add(v.body.drill_every)),
+        all_verified: v
+            .ledger()
+            .iter()
+            .all(|(_, l)| l.is_some_and(|l| t.saturating_sub(l) <= v.body.drill_every)),
+    };
+    if a.json {
+        print_status_json(&l);
     } else {
-        outln!("vault:       {}", path.display());
-        outln!("label:       {}", b.label);
-        outln!("fingerprint: {}", v.fingerprint());
-        outln!("signature:   valid (header, slots, commitments and receipts)");
-        outln!("created:     {}", datetime(b.created));
-        outln!(
-            "policy:      {} ({})",
-            b.policy.as_str(),
-            match b.policy {
-                gsl_vault::format::Policy::Either =>
-                    "the passphrase alone, or a quorum of shares alone",
-                gsl_vault::format::Policy::Both => "a quorum of shares and the passphrase",
-                gsl_vault::format::Policy::Quorum => "a quorum of shares; no passphrase",
-            }
-        );
-        outln!(
-            "shares:      any {} of {} recover (epoch {})",
-            b.threshold,
-            b.custodians.len(),
-            b.epoch
-        );
-        for (c, last) in &ledger {
-            let seen = match last {
-                Some(l) => format!(
-                    "share last passed a drill {}, next due {}",
-                    datetime(*l),
-                    datetime(l.saturating_add(b.drill_every))
-                ),
-                None => "share not yet verified by a drill".to_string(),
-            };
-            outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
-        }
-        if all_verified {
-            outln!("             every custodian's share passed a drill within the interval");
-        }
-        if let Some(p) = &b.pending {
-            outln!(
-                "reshare:     pending since {} (epoch {}, any {} of {}: {}); confirm it with gsl-vault reshare {} --confirm NEW-SHARE...",
-                datetime(p.created),
-                p.epoch,
-                p.threshold,
-                p.custodians.len(),
-                p.custodians
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                path.display()
-            );
-        }
-        match &b.kdf {
-            Some(k) => outln!("argon2id:    {}", k.params().describe()),
-            None => outln!("argon2id:    none (no passphrase)"),
-        }
-        outln!("drill every: {}", duration(b.drill_every));
-        match last {
-            Some(r) => outln!(
-                "last drill:  {} ({}, {}){}",
-                datetime(r.time),
-                r.kind,
-                if r.custodians.is_empty() {
-                    "passphrase".to_string()
-                } else {
-                    r.custodians.join(", ")
-                },
-                next_due
-                    .map(|d| format!("; next due {}", datetime(d)))
-                    .unwrap_or_default()
-            ),
-            None => outln!("last drill:  none yet"),
-        }
-        if overdue {
-            outln!(
-                "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
-                path.display()
-            );
-        } else {
-            outln!("status:      ok");
-        }
+        print_status_text(&l);
     }
-    Ok(if check && overdue {
+    Ok(if a.check && l.overdue {
         Exit::Overdue
     } else {
         Exit::Ok
     })
+}
+
+fn print_status_json(l: &Ledger<'_>) {
+    let (path, v, t, overdue, next_due, all_verified) =
+        (l.path, l.v, l.t, l.overdue, l.next_due, l.all_verified);
+    let b = &v.body;
+    let last = v.last_drill();
+    let ledger = v.ledger();
+    print_json(&json!({
+        "vault": path.display().to_string(),
+        "fingerprint": v.fingerprint().to_string(),
+        "label": b.label,
+        "signature": "valid",
+        "threshold": b.threshold,
+        "count": b.custodians.len(),
+        "epoch": b.epoch,
+        "policy": b.policy.as_str(),
+        "created": datetime(b.created),
+    "custodians": ledger.iter().map(|(c, last)| json!({
+            "name": c.name,
+            "index": c.index,
+            "delivery": c.delivery,
+            "last_passed": last.map(datetime),
+            "next_due": last.map(|l| datetime(l.saturating_add(b.drill_every))),
+            "overdue": last.is_none_or(|l| t.saturating_sub(l) > b.drill_every),
+        })).collect::<Vec<_>>(),
+        "all_verified": all_verified,
+        "pending_reshare": b.pending.as_ref().map(|p| json!({
+            "epoch": p.epoch,
+            "threshold": p.threshold,
+            "custodians": p.custodians.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            "since": datetime(p.created),
+        })),
+        "kdf": b.kdf.as_ref().map(|k| json!({
+            "memory_kib": k.memory_kib, "iterations": k.iterations, "parallelism": k.parallelism
+        })),
+        "drill": {
+            "every": duration(b.drill_every),
+            "last": last.map(|r| datetime(r.time)),
+            "last_kind": last.map(|r| r.kind.clone()),
+            "next_due": next_due.map(datetime),
+            "overdue": overdue,
+        },
+        "receipts": b.receipts.len(),
+    }));
+}
+
+fn print_status_text(l: &Ledger<'_>) {
+    let (path, v, overdue, next_due, all_verified) =
+        (l.path, l.v, l.overdue, l.next_due, l.all_verified);
+    let b = &v.body;
+    let last = v.last_drill();
+    let ledger = v.ledger();
+    outln!("vault:       {}", path.display());
+    outln!("label:       {}", b.label);
+    outln!("fingerprint: {}", v.fingerprint());
+    outln!("signature:   valid (header, slots, commitments and receipts)");
+    outln!("created:     {}", datetime(b.created));
+    outln!(
+        "policy:      {} ({})",
+        b.policy.as_str(),
+        match b.policy {
+            Policy::Either => "the passphrase alone, or a quorum of shares alone",
+            Policy::Both => "a quorum of shares and the passphrase",
+            Policy::Quorum => "a quorum of shares; no passphrase",
+        }
+    );
+    outln!(
+        "shares:      any {} of {} recover (epoch {})",
+        b.threshold,
+        b.custodians.len(),
+        b.epoch
+    );
+    for (c, last) in &ledger {
+        let seen = match last {
+            Some(l) => format!(
+                "share last passed a drill {}, next due {}",
+                datetime(*l),
+                datetime(l.saturating_add(b.drill_every))
+            ),
+            None => "share not yet verified by a drill".to_string(),
+        };
+        outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
+    }
+    if all_verified {
+        outln!("             every custodian's share passed a drill within the interval");
+    }
+    if let Some(p) = &b.pending {
+        outln!(
+            "reshare:     pending since {} (epoch {}, any {} of {}: {}); confirm it with gsl-vault reshare {} --confirm NEW-SHARE...",
+            datetime(p.created),
+            p.epoch,
+            p.threshold,
+            p.custodians.len(),
+            p.custodians
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            path.display()
+        );
+    }
+    match &b.kdf {
+        Some(k) => outln!("argon2id:    {}", k.params().describe()),
+        None => outln!("argon2id:    none (no passphrase)"),
+    }
+    outln!("drill every: {}", duration(b.drill_every));
+    match last {
+        Some(r) => outln!(
+            "last drill:  {} ({}, {}){}",
+            datetime(r.time),
+            r.kind,
+            if r.custodians.is_empty() {
+                "passphrase".to_string()
+            } else {
+                r.custodians.join(", ")
+            },
+            next_due
+                .map(|d| format!("; next due {}", datetime(d)))
+                .unwrap_or_default()
+        ),
+        None => outln!("last drill:  none yet"),
+    }
+    if overdue {
+        outln!(
+            "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
+            path.display()
+        );
+    } else {
+        outln!("status:      ok");
+    }
 }

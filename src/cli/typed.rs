@@ -113,7 +113,7 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
                     code,
                 });
             }
-            Err(e) => eprintln!("  {e}"),
+            Err(e) => eprintln!("  {}", super::report::sentence(&e)),
         }
     }
     Ok(accepted)

@@ -1,0 +1,341 @@
+//! The command line's shape: every command, flag and argument (clap derive). Help texts are part
+//! of the CLI contract; what each command does lives in its own file.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use gsl_vault::format::Policy;
+
+use super::calibrate::DEFAULT_MAX_MEMORY_MIB;
+
+/// gsl-vault: an offline vault for your exchange's Global Settings Lock master key.
+#[derive(Parser)]
+#[command(name = "gsl-vault", version, about, long_about = None)]
+pub struct Cli {
+    /// Refuse any vault whose fingerprint is not this one (XXXX-XXXX). The signature only
+    /// proves a file is internally consistent; pinning the fingerprint proves it is *your*
+    /// vault, so a replaced file cannot pass `status --check` unnoticed.
+    #[arg(long, global = true, value_name = "XXXX-XXXX")]
+    pub expect_fingerprint: Option<String>,
+    /// No progress display on stderr while the KDF runs.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PolicyArg {
+    /// The passphrase alone, or a quorum of shares alone.
+    Either,
+    /// A quorum of shares and the passphrase together.
+    Both,
+    /// A quorum of shares only (no passphrase).
+    Quorum,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::Either => Policy::Either,
+            PolicyArg::Both => Policy::Both,
+            PolicyArg::Quorum => Policy::Quorum,
+        }
+    }
+}
+
+/// Where shares come from: files (plain or age-encrypted), `-` for standard input, and the keys
+/// that open age-encrypted ones.
+#[derive(clap::Args)]
+pub struct ShareInput {
+    /// Share files: NAME.share, NAME.share.age, or `-` for words typed on standard input.
+    pub shares: Vec<PathBuf>,
+    /// An age identity file that opens an age-encrypted share (repeatable).
+    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// A file holding the passphrase of a passphrase-protected share (repeatable).
+    #[arg(long = "share-passphrase-file", value_name = "F")]
+    pub share_passphrase_files: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a vault for a master key and write one share per custodian.
+    Init(InitArgs),
+    /// Show a vault's settings, custodians and drill state (needs no secret).
+    Status(StatusArgs),
+    /// Check one or more shares against the vault, each on its own (reveals nothing).
+    CheckShare(CheckShareArgs),
+    /// Rehearse recovery with shares or the passphrase; the master key is never shown.
+    Drill(DrillArgs),
+    /// Reveal the master key from a quorum of shares.
+    Recover(RecoverArgs),
+    /// Reveal the master key with the passphrase.
+    Open(OpenArgs),
+    /// Write a printable HTML page (words, QR code, recovery steps) for each share.
+    Kit(KitArgs),
+    /// Issue a new share set (new custodians or threshold); confirm it to retire the old one.
+    Reshare(ReshareArgs),
+    /// Change the vault passphrase.
+    Passwd(PasswdArgs),
+    /// Replace the master key (after changing it at the exchange); shares stay valid.
+    SetSecret(SetSecretArgs),
+    /// Change who may open the vault: either, both or quorum.
+    Policy(PolicyChangeArgs),
+    /// Measure this machine and propose Argon2id costs for a target time.
+    Calibrate(CalibrateArgs),
+    /// Walk through the whole story on a throwaway vault in a temporary folder.
+    Demo,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 6 when no drill has passed within the drill interval.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args)]
+pub struct CheckShareArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct DrillArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Drill the passphrase instead of shares.
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Check every custodian's share (each on its own, then a quorum); exit 3 if any is
+    /// missing or bad. Afterwards status shows every custodian verified.
+    #[arg(long)]
+    pub all: bool,
+    /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct RecoverArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Passphrase file, for a vault whose policy is `both`.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Write the master key to this file (0600, never overwritten) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Write the master key to this file (0600, never overwritten) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct KitArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Folder for the pages (one NAME.html per custodian).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace existing pages.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct PasswdArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Shares (needed with policy both, or instead of the current passphrase).
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Read the current passphrase from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the new passphrase from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub new_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct SetSecretArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Shares, to authorise with a quorum instead of the passphrase.
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Read the passphrase from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the new master key from this file (`-` = standard input).
+    #[arg(long, value_name = "F", conflicts_with = "generate")]
+    pub secret_file: Option<PathBuf>,
+    /// Make a strong random master key and show it once.
+    #[arg(long)]
+    pub generate: bool,
+}
+
+#[derive(Args)]
+pub struct PolicyChangeArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// The new policy.
+    #[arg(value_enum)]
+    pub policy: PolicyArg,
+    /// A quorum of current shares: every policy change proves one first.
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Read the current passphrase from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// A new passphrase, when a vault of policy quorum gets one.
+    #[arg(long, value_name = "F")]
+    pub new_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// How long one derivation should take (e.g. 2s, 1500ms).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2s")]
+    pub target: std::time::Duration,
+    /// The most memory to propose, in MiB (never over half the RAM).
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_MEMORY_MIB)]
+    pub max_memory: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The vault file to create.
+    pub vault: PathBuf,
+    #[command(flatten)]
+    pub who: CustodianArgs,
+    /// A label printed on every share (default: the vault's file name).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Read the master key from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F", conflicts_with = "generate")]
+    pub secret_file: Option<PathBuf>,
+    /// Make a strong random master key and show it once.
+    #[arg(long)]
+    pub generate: bool,
+    /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Who may open the vault.
+    #[arg(long, value_enum, default_value = "either")]
+    pub policy: PolicyArg,
+    /// Argon2id memory in MiB (at least 64).
+    #[arg(long, value_name = "MIB")]
+    pub kdf_memory: Option<u32>,
+    /// Choose Argon2id costs by measuring this machine: one derivation takes about this long
+    /// (e.g. 2s); --kdf-memory is then the memory cap (default 1024 MiB).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, conflicts_with_all = ["kdf_iterations", "kdf_parallelism"])]
+    pub kdf_time: Option<std::time::Duration>,
+    /// Argon2id passes (memory x passes at least 192 MiB).
+    #[arg(long, value_name = "N")]
+    pub kdf_iterations: Option<u32>,
+    /// Argon2id lanes.
+    #[arg(long, value_name = "P")]
+    pub kdf_parallelism: Option<u32>,
+    /// How often a drill is due, e.g. 90d, 180d, 1y.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub drill_every: Option<std::time::Duration>,
+    /// Replace an existing vault and share files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct ReshareArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Shares: current ones to authorise a new set (or --cancel), new ones with --confirm.
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Read the vault passphrase from this file (`-` = standard input) instead of a prompt.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Prove a quorum of the new shares; then they replace the old ones, which are retired.
+    #[arg(long, conflicts_with = "cancel")]
+    pub confirm: bool,
+    /// Drop the pending new shares; the current ones stay as they are.
+    #[arg(long)]
+    pub cancel: bool,
+    /// Shares needed in the new set.
+    #[arg(long, short = 't')]
+    pub threshold: Option<usize>,
+    /// A custodian of the new set (as for init: NAME, NAME=age1... or NAME=ask).
+    #[arg(long = "custodian", value_name = "NAME[=age1...|=ask]")]
+    pub custodians: Vec<String>,
+    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
+    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
+    pub custodian_passphrase_files: Vec<String>,
+    /// Folder for the new share files (default: shares-epoch-N beside the vault). Existing
+    /// files are never replaced: they may hold the current shares.
+    #[arg(long, value_name = "DIR")]
+    pub shares_dir: Option<PathBuf>,
+    /// Also write a printable kit per new plain-file share.
+    #[arg(long)]
+    pub kit: bool,
+}
+
+/// Who receives the shares, and how.
+#[derive(Args)]
+pub struct CustodianArgs {
+    /// Shares needed to recover (2..=number of custodians).
+    #[arg(long, short = 't')]
+    pub threshold: usize,
+    /// A custodian, once per custodian (2..=255): NAME (a plain NAME.share), NAME=age1...
+    /// (NAME.share.age for that age recipient) or NAME=ask (NAME.share.age under a passphrase
+    /// of the custodian's own, asked now).
+    #[arg(
+        long = "custodian",
+        value_name = "NAME[=age1...|=ask]",
+        required = true
+    )]
+    pub custodians: Vec<String>,
+    /// The share passphrase of a NAME=ask custodian, from a file: NAME=F (repeatable).
+    #[arg(long = "custodian-passphrase-file", value_name = "NAME=F")]
+    pub custodian_passphrase_files: Vec<String>,
+    /// Folder for the share files (default: the vault's folder).
+    #[arg(long, value_name = "DIR")]
+    pub shares_dir: Option<PathBuf>,
+    /// Also write a printable HTML kit (NAME.html) beside the share files, for each custodian
+    /// with a plain share file (an age-delivered share stays encrypted).
+    #[arg(long)]
+    pub kit: bool,
+}

@@ -1,0 +1,69 @@
+//! What authorises a change to a vault: the passphrase, or a quorum of current shares (with the
+//! passphrase too under policy `both`).
+
+use std::path::Path;
+
+use gsl_vault::error::Result;
+use gsl_vault::format::Policy;
+use gsl_vault::secret::{Passphrase, QuorumKey, VaultKey};
+use gsl_vault::vault::Vault;
+
+use super::args::ShareInput;
+use super::prompt::{one_stdin, passphrase};
+use super::report::refusal;
+use super::shares::read_shares;
+
+/// The vault key, and the quorum key and passphrase when they were given (some changes need
+/// them).
+pub struct Auth {
+    pub vk: VaultKey,
+    pub qk: Option<QuorumKey>,
+    pub pass: Option<Passphrase>,
+}
+
+/// How a change may be authorised.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The passphrase alone where the policy allows it and no share is named.
+    PassphraseOrQuorum,
+    /// A quorum of shares, always (policy changes prove one first).
+    Quorum,
+}
+
+/// Opens the vault with a quorum of current shares (policy `both`: and the passphrase), or, when
+/// no share is named and the policy allows it, with the passphrase alone.
+pub fn authorize(
+    v: &Vault,
+    input: &ShareInput,
+    pass_file: Option<&Path>,
+    how: Via,
+) -> Result<Auth> {
+    one_stdin(pass_file, input)?;
+    if input.shares.is_empty() && v.body.policy == Policy::Either && how != Via::Quorum {
+        let pass = passphrase(pass_file, false, "Vault passphrase")?;
+        let vk = v.unlock_passphrase(&pass)?;
+        return Ok(Auth {
+            vk,
+            qk: None,
+            pass: Some(pass),
+        });
+    }
+    let intake = read_shares(input, v, usize::from(v.body.threshold))?;
+    let pass = if v.body.policy == Policy::Both {
+        Some(passphrase(pass_file, false, "Vault passphrase")?)
+    } else {
+        None
+    };
+    for r in &intake.refused {
+        eprintln!("gsl-vault: warning: {}", refusal(r));
+    }
+    let out = v.unlock_quorum(&intake.offered, Vec::new(), pass.as_ref())?;
+    for r in &out.rejected {
+        eprintln!("gsl-vault: warning: {}", refusal(r));
+    }
+    Ok(Auth {
+        vk: out.vk,
+        qk: out.qk,
+        pass,
+    })
+}

@@ -1,0 +1,60 @@
+//! `gsl-vault check-share`: each share checked on its own against its commitment; nothing is
+//! combined and nothing is revealed.
+
+use serde_json::json;
+
+use gsl_vault::error::{Error, Kind, Result};
+
+use super::args::CheckShareArgs;
+use super::load::Vaults;
+use super::output::print_json;
+use super::report::{Exit, refusal, sentence};
+use super::shares::read_shares;
+
+pub fn run(a: &CheckShareArgs, vaults: &Vaults) -> Result<Exit> {
+    let v = vaults.load(&a.vault)?;
+    let intake = read_shares(&a.input, &v, 1)?;
+    let mut rows = Vec::new();
+    for o in &intake.offered {
+        rows.push(match v.check_share(&o.source, &o.code) {
+            Ok(c) => (o.source.clone(), Some(c.name.clone()), None),
+            Err(Error::Refused(r)) => (o.source.clone(), None, Some(refusal(&r))),
+            Err(e) => (o.source.clone(), None, Some(sentence(&e))),
+        });
+    }
+    // A share that no key opens is exit 4, as when recovering; any other bad share, exit 3.
+    let undecryptable = intake.refused.iter().any(|r| r.kind() == Kind::Unlock);
+    for r in &intake.refused {
+        rows.push((r.source.clone(), None, Some(refusal(r))));
+    }
+    let all_ok = rows.iter().all(|r| r.2.is_none());
+    if a.json {
+        print_json(&serde_json::Value::Array(
+            rows.iter()
+                .map(
+                    |(s, c, r)| json!({"share": s, "custodian": c, "ok": r.is_none(), "reason": r}),
+                )
+                .collect(),
+        ));
+    } else {
+        for (s, c, r) in &rows {
+            match (c, r) {
+                (Some(c), None) => outln!(
+                    "ok   {s}: {c}'s share of {} ({}), epoch {}: checksum, vault and commitment all match.",
+                    v.body.label,
+                    v.fingerprint(),
+                    v.body.epoch
+                ),
+                (_, Some(r)) => outln!("BAD  {s}: {r}"),
+                _ => {}
+            }
+        }
+    }
+    Ok(if all_ok {
+        Exit::Ok
+    } else if undecryptable {
+        Exit::Unlock
+    } else {
+        Exit::Shares
+    })
+}

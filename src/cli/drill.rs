@@ -1,0 +1,187 @@
+//! `gsl-vault drill`: recovery rehearsed with shares or the passphrase; the payload is decrypted
+//! to prove it, dropped at once, and a signed receipt is added to the vault.
+
+use serde_json::json;
+
+use gsl_vault::dates::now;
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::{MAX_VAULT_FILE, Policy};
+use gsl_vault::fsio;
+use gsl_vault::vault::{QuorumOutcome, ReceiptKind, Vault};
+
+use super::args::DrillArgs;
+use super::load::Vaults;
+use super::output::print_json;
+use super::prompt::{can_prompt, one_stdin, passphrase};
+use super::report::{Exit, refusal, sentence};
+use super::shares::unlock_with_shares;
+
+/// Refuses flag combinations that cannot make a drill.
+fn check_flags(a: &DrillArgs) -> Result<()> {
+    if a.all && a.passphrase {
+        return Err(Error::Usage(
+            "--all checks every custodian's share: it does not go with --passphrase.".into(),
+        ));
+    }
+    if a.passphrase && !a.input.shares.is_empty() {
+        return Err(Error::Usage(
+            "a drill uses either shares or --passphrase, not both: run two drills.".into(),
+        ));
+    }
+    if !a.passphrase && a.input.shares.is_empty() && !can_prompt() {
+        return Err(Error::Usage(format!(
+            "name the shares to drill (gsl-vault drill {} SHARE...), or drill the passphrase with --passphrase.",
+            a.vault.display()
+        )));
+    }
+    one_stdin(a.passphrase_file.as_deref(), &a.input)
+}
+
+/// What the drill proves, given the vault's policy.
+fn kind_of(a: &DrillArgs, v: &Vault) -> Result<ReceiptKind> {
+    if a.passphrase && v.body.policy != Policy::Either {
+        return Err(Error::Usage(format!(
+            "vault {} has policy {}: the passphrase alone does not open it, so drill with shares{}.",
+            a.vault.display(),
+            v.body.policy.as_str(),
+            if v.body.policy == Policy::Both {
+                " and --passphrase-file"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok(if a.passphrase {
+        ReceiptKind::Passphrase
+    } else if v.body.policy == Policy::Both {
+        ReceiptKind::Both
+    } else {
+        ReceiptKind::Quorum
+    })
+}
+
+pub fn run(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
+    check_flags(a)?;
+    let path = a.vault.as_path();
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let kind = kind_of(a, &v)?;
+    let result = if a.passphrase {
+        passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")
+            .and_then(|p| v.unlock_passphrase(&p))
+            .map(|vk| QuorumOutcome {
+                vk,
+                qk: None,
+                accepted: Vec::new(),
+                rejected: Vec::new(),
+            })
+    } else {
+        unlock_with_shares(&v, &a.input, a.passphrase_file.as_deref())
+    };
+    let out = match result {
+        Ok(o) => o,
+        Err(e) => {
+            if a.json {
+                print_json(&json!({
+                    "ok": false, "kind": kind.as_str(), "custodians": [], "rejected": [], "error": sentence(&e)
+                }));
+            }
+            return Err(e);
+        }
+    };
+    // Recovery is proven only when the payload itself decrypts. It is dropped (and wiped) at
+    // once: a drill never prints, logs or writes the master key.
+    drop(v.open_payload(&out.vk)?);
+    let rejected: Vec<(String, String)> = out
+        .rejected
+        .iter()
+        .map(|r| (r.source.clone(), refusal(r)))
+        .collect();
+    let reasons = rejected.iter().map(|(_, r)| r.clone()).collect();
+    v.add_receipt(&out.vk, now(), kind, out.accepted.clone(), reasons);
+    let bytes = v.to_bytes(&out.vk);
+    if bytes.len() as u64 > MAX_VAULT_FILE {
+        return Err(Error::Other(format!(
+            "the drill passed, but its receipt would make vault {} larger than gsl-vault reads back; it was not recorded.",
+            path.display()
+        )));
+    }
+    fsio::write_atomic(path, &bytes, true)?;
+    // With --all every custodian's share must have been given, and each was checked on its
+    // own against its commitment before the quorum was combined.
+    let missing: Vec<String> = if a.all {
+        v.body
+            .custodians
+            .iter()
+            .filter(|c| !out.accepted.contains(&c.name))
+            .map(|c| c.name.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let clean = out.rejected.is_empty() && missing.is_empty();
+    let report = Report {
+        kind,
+        accepted: &out.accepted,
+        rejected: &rejected,
+        missing: &missing,
+        clean,
+    };
+    report.print(a, &v);
+    Ok(if clean { Exit::Ok } else { Exit::Shares })
+}
+
+/// What a passed drill prints.
+struct Report<'a> {
+    kind: ReceiptKind,
+    accepted: &'a [String],
+    rejected: &'a [(String, String)],
+    missing: &'a [String],
+    clean: bool,
+}
+
+impl Report<'_> {
+    fn print(&self, a: &DrillArgs, v: &Vault) {
+        if a.json {
+            print_json(&json!({
+                "ok": self.clean,
+                "kind": self.kind.as_str(),
+                "opened": true,
+                "custodians": self.accepted,
+                "rejected": self.rejected.iter().map(|(s, r)| json!({"share": s, "reason": r})).collect::<Vec<_>>(),
+                "missing": self.missing,
+            }));
+            return;
+        }
+        if a.all {
+            for name in self.accepted {
+                outln!("ok   {name}'s share: checked on its own against its commitment.");
+            }
+            for name in self.missing {
+                outln!("MISSING  {name}'s share was not given: it is not verified by this drill.");
+            }
+        }
+        for (_, r) in self.rejected {
+            outln!("BAD  {r}");
+        }
+        if a.passphrase {
+            outln!(
+                "Drill passed: the passphrase opens vault {} ({}).",
+                a.vault.display(),
+                v.fingerprint()
+            );
+        } else {
+            outln!(
+                "Drill passed: {} open vault {} ({}).",
+                self.accepted.join(", "),
+                a.vault.display(),
+                v.fingerprint()
+            );
+        }
+        outln!("A signed receipt was added to the vault. The master key was not shown.");
+        if !self.clean {
+            outln!(
+                "Some shares were refused: replace them (gsl-vault reshare) before they are needed."
+            );
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! `gsl-vault passwd`: a new vault passphrase, authorised by the old one or a quorum (so a
+//! forgotten passphrase can be replaced); under policy `both`, by both.
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::Policy;
+
+use super::args::PasswdArgs;
+use super::auth::{Via, authorize};
+use super::load::{Vaults, write_vault};
+use super::prompt::passphrase;
+use super::report::Exit;
+
+pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let pass_file = a.passphrase_file.as_deref();
+    if pass_file.is_some() && pass_file == a.new_passphrase_file.as_deref() {
+        return Err(Error::Usage(
+            "--passphrase-file and --new-passphrase-file must be different files.".into(),
+        ));
+    }
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    if v.body.policy == Policy::Quorum {
+        return Err(Error::Usage(format!(
+            "vault {} has policy quorum: it has no passphrase (gsl-vault policy {} either adds one).",
+            path.display(),
+            path.display()
+        )));
+    }
+    let auth = authorize(&v, &a.input, pass_file, Via::PassphraseOrQuorum)?;
+    let new = passphrase(
+        a.new_passphrase_file.as_deref(),
+        true,
+        "New vault passphrase",
+    )?;
+    new.check_new()?;
+    v.change_passphrase(&auth.vk, auth.qk.as_ref(), &new, None)?;
+    write_vault(path, &v.to_bytes(&auth.vk))?;
+    eprintln!(
+        "The passphrase of vault {} is changed; the shares are unchanged.",
+        path.display()
+    );
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,61 @@
+//! `gsl-vault policy either|both|quorum`: who may open the vault. Every change proves a quorum
+//! of shares first, and a reused passphrase is checked before any slot is replaced.
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::Policy;
+use gsl_vault::kdf::KdfParams;
+
+use super::args::PolicyChangeArgs;
+use super::auth::{Via, authorize};
+use super::load::{Vaults, write_vault};
+use super::prompt::{can_prompt, passphrase};
+use super::report::Exit;
+
+pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let pass_file = a.passphrase_file.as_deref();
+    let to: Policy = a.policy.into();
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    if v.body.policy == to {
+        return Err(Error::Usage(format!(
+            "vault {} already has policy {}.",
+            path.display(),
+            to.as_str()
+        )));
+    }
+    // Every policy change proves a quorum of shares: the quorum slot is kept (or made) by it,
+    // and a slot nobody has tested must never become the only way in.
+    if a.input.shares.is_empty() && !can_prompt() {
+        return Err(Error::Usage(format!(
+            "changing vault {} from {} to {} needs a quorum of its shares (so the shares are proven before the change): name them.",
+            path.display(),
+            v.body.policy.as_str(),
+            to.as_str()
+        )));
+    }
+    let auth = authorize(&v, &a.input, pass_file, Via::Quorum)?;
+    let pass = match (to, v.body.kdf.is_some(), auth.pass) {
+        (Policy::Quorum, _, _) => None,
+        (_, true, Some(p)) => Some(p),
+        (_, true, None) => Some(passphrase(pass_file, false, "Vault passphrase")?),
+        (_, false, _) => {
+            let p = passphrase(
+                a.new_passphrase_file.as_deref(),
+                true,
+                "New vault passphrase",
+            )?;
+            p.check_new()?;
+            Some(p)
+        }
+    };
+    v.set_policy(
+        &auth.vk,
+        to,
+        auth.qk.as_ref(),
+        pass.as_ref(),
+        KdfParams::DEFAULT,
+    )?;
+    write_vault(path, &v.to_bytes(&auth.vk))?;
+    eprintln!("Vault {} now has policy {}.", path.display(), to.as_str());
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,138 @@
+//! Asking the user: whether a terminal is there, hidden prompts that give the terminal back even
+//! on Ctrl-C, and passphrases from a file, standard input or the terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::fsio;
+use gsl_vault::intake::source_name;
+use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase, SecretBytes};
+
+use super::args::ShareInput;
+
+/// Whether a prompt can be shown: standard input is a terminal.
+pub fn can_prompt() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Terminal settings to put back if a signal arrives while a prompt has turned echo off
+/// (rpassword alone would leave the terminal without echo after Ctrl-C).
+static SAVED_TERMIOS: std::sync::Mutex<Option<rustix::termios::Termios>> =
+    std::sync::Mutex::new(None);
+
+/// Whether a hidden prompt is waiting (echo off): only then does the guard act.
+static PROMPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Saves the terminal's settings and, once per process, starts a thread that handles SIGINT,
+/// SIGTERM and SIGHUP: during a hidden prompt it restores the terminal and exits (128 + signal
+/// number); at any other moment it does what the signal would have done without it.
+fn guard_terminal() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                for sig in signals.forever() {
+                    if !PROMPTING.load(std::sync::atomic::Ordering::SeqCst) {
+                        // Not at a prompt: the default action, as if no handler were here
+                        // (writes are atomic, so a kill mid-write leaves the old or new file).
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                        continue;
+                    }
+                    if let Ok(saved) = SAVED_TERMIOS.lock()
+                        && let Some(t) = saved.as_ref()
+                    {
+                        let _ = rustix::termios::tcsetattr(
+                            std::io::stdin(),
+                            rustix::termios::OptionalActions::Now,
+                            t,
+                        );
+                    }
+                    eprintln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    });
+    if let Ok(t) = rustix::termios::tcgetattr(std::io::stdin())
+        && let Ok(mut saved) = SAVED_TERMIOS.lock()
+    {
+        *saved = Some(t);
+    }
+}
+
+/// Asks for a secret at the terminal without echo; the terminal is restored even on Ctrl-C.
+pub fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
+    guard_terminal();
+    PROMPTING.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answer = rpassword::prompt_password(prompt);
+    PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+    match answer {
+        Ok(s) => Ok(zeroize::Zeroizing::new(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            // A signal arrived: the guard thread restores the terminal and exits with the
+            // signal's code; wait for it rather than report an error of our own.
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            std::process::exit(130)
+        }
+        Err(e) => Err(Error::io("the terminal", e)),
+    }
+}
+
+/// Reads a passphrase as typed (no normalisation) from `file` or the terminal. `confirm` asks
+/// twice (when setting it). `flag` names the flag to use when there is no terminal.
+pub fn passphrase_raw(
+    file: Option<&Path>,
+    confirm: bool,
+    what: &str,
+    flag: &str,
+) -> Result<(SecretBytes, String)> {
+    if let Some(f) = file {
+        return Ok((fsio::read_secret_path(f, MAX_PASSPHRASE)?, source_name(f)));
+    }
+    if !can_prompt() {
+        return Err(Error::Usage(format!(
+            "no terminal to ask for {what}: give it with {flag} (FILE may be - for standard input)."
+        )));
+    }
+    let first = prompt_hidden(&format!("{what}: "))?;
+    if confirm {
+        let again = prompt_hidden(&format!("{what} again: "))?;
+        if !gsl_vault::crypto::ct_eq(first.as_bytes(), again.as_bytes()) {
+            return Err(Error::Usage(
+                "the two passphrases differ; nothing was written. Run the command again.".into(),
+            ));
+        }
+    }
+    let mut out = SecretBytes::with_capacity(first.len());
+    out.extend(first.as_bytes())?;
+    Ok((out, "the terminal".to_string()))
+}
+
+/// Reads the vault passphrase from `file` or the terminal, normalised (NFKD).
+pub fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Passphrase> {
+    let (raw, source) = passphrase_raw(file, confirm, what, "--passphrase-file FILE")?;
+    Passphrase::new(raw.expose(), &source)
+}
+
+/// Standard input can carry one secret per run: refuses `-` as both a share and the passphrase.
+pub fn one_stdin(pass_file: Option<&Path>, shares: &ShareInput) -> Result<()> {
+    if pass_file == Some(Path::new("-"))
+        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
+    {
+        return Err(Error::Usage(
+            "standard input (-) cannot give both a share and the passphrase.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Asks for a secret at a hidden prompt, into a secret buffer of at most `max` bytes.
+pub fn prompt_secret(prompt: &str, max: usize, what: &str) -> Result<SecretBytes> {
+    let typed = prompt_hidden(prompt)?;
+    let mut s = SecretBytes::with_capacity(max);
+    s.extend(typed.as_bytes())
+        .map_err(|_| Error::Usage(format!("{what} is longer than {max} bytes.")))?;
+    Ok(s)
+}

@@ -1,0 +1,52 @@
+//! `gsl-vault recover` (a quorum of shares) and `gsl-vault open` (the passphrase): the two ways
+//! to reveal the master key.
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::Policy;
+
+use super::args::{OpenArgs, RecoverArgs};
+use super::load::Vaults;
+use super::output::reveal;
+use super::prompt::{one_stdin, passphrase};
+use super::report::{Exit, refusal};
+use super::shares::unlock_with_shares;
+
+pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
+    one_stdin(a.passphrase_file.as_deref(), &a.input)?;
+    let v = vaults.load(&a.vault)?;
+    if let Some(o) = &a.output
+        && o.exists()
+    {
+        return Err(Error::Exists(o.display().to_string()));
+    }
+    let out = unlock_with_shares(&v, &a.input, a.passphrase_file.as_deref())?;
+    for r in &out.rejected {
+        eprintln!("gsl-vault: warning: {}", refusal(r));
+    }
+    let master = v.open_payload(&out.vk)?;
+    eprintln!("Recovered with the shares of {}.", out.accepted.join(", "));
+    reveal(master.expose(), a.output.as_deref())?;
+    Ok(Exit::Ok)
+}
+
+pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
+    let v = vaults.load(&a.vault)?;
+    if v.body.policy != Policy::Either {
+        return Err(Error::Usage(format!(
+            "vault {} has policy {}: the passphrase alone cannot open it; use gsl-vault recover {} SHARE...",
+            a.vault.display(),
+            v.body.policy.as_str(),
+            a.vault.display()
+        )));
+    }
+    if let Some(o) = &a.output
+        && o.exists()
+    {
+        return Err(Error::Exists(o.display().to_string()));
+    }
+    let p = passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")?;
+    let vk = v.unlock_passphrase(&p)?;
+    let master = v.open_payload(&vk)?;
+    reveal(master.expose(), a.output.as_deref())?;
+    Ok(Exit::Ok)
+}

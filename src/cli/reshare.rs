@@ -1,0 +1,178 @@
+//! `gsl-vault reshare`: a new share set, pending until a quorum of it proves itself
+//! (`--confirm`), when the old set is retired; or dropped (`--cancel`).
+
+use std::path::{Path, PathBuf};
+
+use gsl_vault::dates::now;
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::Policy;
+
+use super::args::{CustodianArgs, ReshareArgs};
+use super::auth::{Via, authorize};
+use super::issue::Plan;
+use super::load::{Vaults, check_size, write_vault};
+use super::prompt::passphrase;
+use super::report::{Exit, refusal};
+use super::shares::read_shares;
+
+pub fn run(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
+    let new_set = a.threshold.is_some() || !a.custodians.is_empty();
+    if (a.confirm || a.cancel) && new_set {
+        return Err(Error::Usage(
+            "--confirm and --cancel take no new custodians: run them on their own.".into(),
+        ));
+    }
+    if a.confirm {
+        return confirm(a, vaults);
+    }
+    if a.cancel {
+        return cancel(a, vaults);
+    }
+    begin(a, vaults)
+}
+
+fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    if a.input.shares.is_empty() {
+        return Err(Error::Usage(format!(
+            "name a quorum of the new shares: gsl-vault reshare {} --confirm SHARE...",
+            path.display()
+        )));
+    }
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let pending = v
+        .body
+        .pending
+        .as_ref()
+        .map(|p| usize::from(p.threshold))
+        .unwrap_or(2);
+    let intake = read_shares(&a.input, &v, pending)?;
+    for r in &intake.refused {
+        eprintln!("gsl-vault: warning: {}", refusal(r));
+    }
+    let pass = if v.body.policy == Policy::Both {
+        Some(passphrase(
+            a.passphrase_file.as_deref(),
+            false,
+            "Vault passphrase",
+        )?)
+    } else {
+        None
+    };
+    let old_epoch = v.body.epoch;
+    let out = v.reshare_confirm(&intake.offered, Vec::new(), pass.as_ref(), now())?;
+    for r in &out.rejected {
+        eprintln!("gsl-vault: warning: {}", refusal(r));
+    }
+    write_vault(path, &v.to_bytes(&out.vk))?;
+    eprintln!(
+        "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
+        out.accepted.join(", "),
+        path.display(),
+        v.body.epoch
+    );
+    eprintln!(
+        "A copy of the vault file made before today still opens with the old shares: replace every copy you keep, and change the master key at the exchange if an old share may have leaked."
+    );
+    Ok(Exit::Ok)
+}
+
+fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    if v.body.pending.is_none() {
+        return Err(Error::Usage(format!(
+            "no reshare is pending on vault {}: there is nothing to cancel.",
+            path.display()
+        )));
+    }
+    let auth = authorize(
+        &v,
+        &a.input,
+        a.passphrase_file.as_deref(),
+        Via::PassphraseOrQuorum,
+    )?;
+    v.reshare_cancel()?;
+    write_vault(path, &v.to_bytes(&auth.vk))?;
+    eprintln!(
+        "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
+        path.display()
+    );
+    Ok(Exit::Ok)
+}
+
+/// The default folder of a reshare's new shares: `shares-epoch-N` beside the vault.
+fn default_shares_dir(path: &Path, vaults: &Vaults) -> PathBuf {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let next = vaults.read(path).map(|v| v.body.epoch + 1).unwrap_or(2);
+    folder.join(format!("shares-epoch-{next}"))
+}
+
+fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let Some(threshold) = a.threshold else {
+        return Err(Error::Usage(
+            "give the new set (--threshold T --custodian NAME...), or --confirm NEW-SHARE..., or --cancel.".into(),
+        ));
+    };
+    let who = CustodianArgs {
+        threshold,
+        custodians: a.custodians.clone(),
+        custodian_passphrase_files: a.custodian_passphrase_files.clone(),
+        shares_dir: Some(
+            a.shares_dir
+                .clone()
+                .unwrap_or_else(|| default_shares_dir(path, vaults)),
+        ),
+        kit: a.kit,
+    };
+    // Never replace a share file: it may hold a current share, and a reshare that failed after
+    // overwriting it would leave a vault no one can open.
+    let plan = Plan::new(&who, path, None, false).map_err(|e| match e {
+        Error::Exists(p) => Error::Usage(format!(
+            "{p} already exists, and a reshare never replaces share files (they may be the current set): choose a new --shares-dir."
+        )),
+        e => e,
+    })?;
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let auth = authorize(
+        &v,
+        &a.input,
+        a.passphrase_file.as_deref(),
+        Via::PassphraseOrQuorum,
+    )?;
+    let share_pass = plan.ask_passphrases()?;
+    let issued = v.reshare_begin(
+        &auth.vk,
+        threshold,
+        &plan.names,
+        &plan.delivery_kinds(),
+        auth.pass.as_ref(),
+        now(),
+    )?;
+    let epoch = v
+        .body
+        .pending
+        .as_ref()
+        .map(|p| p.epoch)
+        .unwrap_or(v.body.epoch + 1);
+    let bytes = v.to_bytes(&auth.vk);
+    check_size(path, &bytes)?;
+    // New shares first, vault last: the pending set is recorded only once its shares exist.
+    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, false)?;
+    write_vault(path, &bytes)?;
+    plan.write_kits(&v, path, &issued, threshold, epoch, false)?;
+    eprintln!(
+        "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",
+        issued.len()
+    );
+    plan.report(&issued);
+    eprintln!(
+        "The current shares keep working until a quorum of the new ones proves itself: gsl-vault reshare {} --confirm NEW-SHARE...",
+        path.display()
+    );
+    Ok(Exit::Ok)
+}

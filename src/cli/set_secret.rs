@@ -1,0 +1,41 @@
+//! `gsl-vault set-secret`: the master key replaced (after changing it at the exchange); the
+//! passphrase and the shares stay as they are.
+
+use std::path::Path;
+
+use gsl_vault::error::{Error, Result};
+
+use super::args::SetSecretArgs;
+use super::auth::{Via, authorize};
+use super::init::read_master;
+use super::load::{Vaults, write_vault};
+use super::report::Exit;
+
+pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let stdin = |f: Option<&Path>| f == Some(Path::new("-"));
+    if stdin(a.passphrase_file.as_deref()) && stdin(a.secret_file.as_deref()) {
+        return Err(Error::Usage(
+            "only one of --secret-file and --passphrase-file can read standard input (-).".into(),
+        ));
+    }
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let auth = authorize(
+        &v,
+        &a.input,
+        a.passphrase_file.as_deref(),
+        Via::PassphraseOrQuorum,
+    )?;
+    let master = read_master(a.secret_file.as_deref(), a.generate)?;
+    v.set_secret(&auth.vk, &master)?;
+    write_vault(path, &v.to_bytes(&auth.vk))?;
+    if a.generate {
+        outln!("Your new GSL master key (shown once; set it at your exchange now):");
+        outln!("{}", String::from_utf8_lossy(master.expose()));
+    }
+    eprintln!(
+        "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
+        path.display()
+    );
+    Ok(Exit::Ok)
+}

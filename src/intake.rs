@@ -1,0 +1,115 @@
+//! Share intake: shares read from files, standard input or age-encrypted files, each either
+//! offered (decoded, to be checked against the vault) or refused with a reason as data. A
+//! passphrase-protected share's own passphrase is asked through a callback the caller supplies
+//! (the CLI prompts at the terminal), so this module never talks to a user.
+
+use std::path::{Path, PathBuf};
+
+use crate::custodian::{self, Keys};
+use crate::error::{Refusal, Result, Why};
+use crate::fsio;
+use crate::secret::SharePassphrase;
+use crate::share::{self, MAX_SHARE_FILE};
+use crate::vault::Offered;
+
+/// What was read: the shares that decoded, and the ones refused before any vault check.
+#[derive(Default)]
+pub struct Intake {
+    /// Decoded shares, in the order given.
+    pub offered: Vec<Offered>,
+    /// Shares that could not be read, decrypted or decoded, in the order given.
+    pub refused: Vec<Refusal>,
+}
+
+/// The name a file argument gives its share in messages (`-` is standard input).
+pub fn source_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The custodian a share file is named after (`NAME.share.age` or `NAME.age`, as init and
+/// reshare write them), if `names` has one by that name.
+fn custodian_of(path: &Path, names: &[&str]) -> Option<String> {
+    let file = path.file_name()?.to_string_lossy().into_owned();
+    let stem = file
+        .strip_suffix(".share.age")
+        .or_else(|| file.strip_suffix(".age"))
+        .unwrap_or(&file);
+    names.iter().find(|n| **n == stem).map(|n| n.to_string())
+}
+
+/// Asks for the passphrase of the passphrase-protected share named by the first argument; the
+/// second says whether some share passphrase is already known. `Ok(None)`: nothing to add.
+pub type AskPassphrase<'a> = dyn FnMut(&str, bool) -> Result<Option<SharePassphrase>> + 'a;
+
+/// Reads every share in `paths` (`-` is standard input). An age-encrypted share is opened with
+/// `keys`; a passphrase-protected one that the known passphrases do not open gets its own,
+/// from `ask`. `names` are the custodians the vault knows, to name the owner of an age file
+/// that does not open.
+///
+/// # Errors
+/// Only what `ask` returns, or a failure to read standard input: every problem with a share
+/// itself is a refusal, so the other shares may still make a quorum.
+pub fn read_shares(
+    paths: &[PathBuf],
+    keys: &mut Keys,
+    names: &[&str],
+    ask: &mut AskPassphrase<'_>,
+) -> Result<Intake> {
+    let mut intake = Intake::default();
+    for p in paths {
+        let source = source_name(p);
+        let read = if p.as_path() == Path::new("-") {
+            fsio::read_secret(
+                std::io::stdin().lock(),
+                MAX_SHARE_FILE as usize,
+                "standard input",
+            )?
+        } else {
+            match fsio::read_capped_secret(p, MAX_SHARE_FILE, "share file") {
+                Ok(b) => b,
+                Err(e) => {
+                    intake
+                        .refused
+                        .push(Refusal::new(&source, Why::Unreadable(e)));
+                    continue;
+                }
+            }
+        };
+        let text = if custodian::is_age(read.expose()) {
+            let mut opened = custodian::decrypt(read.expose(), keys);
+            if opened.is_err()
+                && custodian::needs_passphrase(read.expose())
+                && let Some(pass) = ask(&source, keys.has_passphrase())?
+            {
+                keys.add_passphrase(&pass);
+                opened = custodian::decrypt(read.expose(), keys);
+            }
+            match opened {
+                Ok(t) => t,
+                Err(why) => {
+                    intake.refused.push(Refusal {
+                        source,
+                        custodian: custodian_of(p, names),
+                        why: Why::Undecryptable(why),
+                    });
+                    continue;
+                }
+            }
+        } else {
+            read
+        };
+        let parsed = match std::str::from_utf8(text.expose()) {
+            Ok(t) => share::parse_share_text(t, &source).map_err(Why::Malformed),
+            Err(_) => Err(Why::NotText),
+        };
+        match parsed {
+            Ok(code) => intake.offered.push(Offered { source, code }),
+            Err(why) => intake.refused.push(Refusal::new(&source, why)),
+        }
+    }
+    Ok(intake)
+}

@@ -1,0 +1,122 @@
+//! Drills: signed, hash-chained receipts of recoveries proven without revealing the key, and the
+//! ledger `status` shows from them.
+
+use crate::crypto;
+use crate::format::{self, Custodian, Receipt};
+use crate::hex;
+use crate::secret::VaultKey;
+
+use super::{MAX_RECEIPT_REJECTED, MAX_REJECTED_LEN, MAX_TIME, Vault};
+
+/// What a drill proved, as its receipt records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptKind {
+    /// A quorum of shares opened the vault.
+    Quorum,
+    /// The passphrase opened it (policy `either`).
+    Passphrase,
+    /// A quorum and the passphrase together (policy `both`).
+    Both,
+}
+
+impl ReceiptKind {
+    /// The value stored in the receipt.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptKind::Quorum => "quorum",
+            ReceiptKind::Passphrase => "passphrase",
+            ReceiptKind::Both => "both",
+        }
+    }
+
+    /// The kind a stored value names, if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Quorum, Self::Passphrase, Self::Both]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+impl Vault {
+    /// Appends a signed, chained drill receipt. `rejected` are the sentences of refused shares
+    /// (at most [`MAX_RECEIPT_REJECTED`] are kept, each cut to [`MAX_REJECTED_LEN`] bytes).
+    pub fn add_receipt(
+        &mut self,
+        vk: &VaultKey,
+        now: u64,
+        kind: ReceiptKind,
+        custodians: Vec<String>,
+        rejected: Vec<String>,
+    ) {
+        let sk = crypto::identity(vk);
+        let rejected: Vec<String> = rejected
+            .into_iter()
+            .take(MAX_RECEIPT_REJECTED)
+            .map(|t| {
+                let t: String = t.chars().filter(|c| !c.is_control()).collect();
+                let mut end = t.len().min(MAX_REJECTED_LEN);
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                t[..end].to_string()
+            })
+            .collect();
+        let now = now.min(MAX_TIME);
+        let prev = self
+            .body
+            .receipts
+            .last()
+            .map(|r| r.chain_hash())
+            .unwrap_or([0u8; 32]);
+        let mut r = Receipt {
+            time: now,
+            kind: kind.as_str().to_string(),
+            epoch: self.body.epoch,
+            custodians,
+            rejected,
+            prev: hex::encode(&prev),
+            signature: String::new(),
+        };
+        r.signature = hex::encode(&crypto::sign(
+            &sk,
+            format::RECEIPT_SIG_CONTEXT,
+            &r.signed_bytes(),
+        ));
+        self.body.receipts.push(r);
+    }
+
+    /// The last passing drill, if any, at the current epoch.
+    pub fn last_drill(&self) -> Option<&Receipt> {
+        self.body
+            .receipts
+            .iter()
+            .rev()
+            .find(|r| r.epoch == self.body.epoch)
+    }
+
+    /// When each current custodian's share last passed a drill (at the current epoch).
+    pub fn ledger(&self) -> Vec<(&Custodian, Option<u64>)> {
+        self.body
+            .custodians
+            .iter()
+            .map(|c| {
+                let last = self
+                    .body
+                    .receipts
+                    .iter()
+                    .rev()
+                    .find(|r| r.epoch == self.body.epoch && r.custodians.contains(&c.name))
+                    .map(|r| r.time);
+                (c, last)
+            })
+            .collect()
+    }
+
+    /// Whether no drill has passed within the interval before `now`.
+    pub fn drill_overdue(&self, now: u64) -> bool {
+        match self.last_drill() {
+            Some(r) => now.saturating_sub(r.time) > self.body.drill_every,
+            None => true,
+        }
+    }
+}

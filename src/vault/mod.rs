@@ -1,0 +1,241 @@
+//! The domain logic of a vault, one concern per file: `validate` (names, custodian lists, the
+//! checks behind the signature), `slots` (sealing VK and the payload, the passphrase path),
+//! `quorum` (checking shares against their commitments and combining a quorum), `lifecycle`
+//! (reshare, passphrase, secret and policy changes) and `drill` (signed receipts and the
+//! ledger). Reads and writes bytes; files are `fsio`'s business, prompts the CLI's.
+//!
+//! A change mutates the `Vault` in memory; [`Vault::to_bytes`] signs and serializes it, once,
+//! whatever the number of changes.
+
+mod drill;
+mod lifecycle;
+mod quorum;
+mod slots;
+mod validate;
+
+pub use drill::ReceiptKind;
+pub use slots::{derive_pk, new_kdf_record};
+pub use validate::{check_name, check_new_set, check_spec};
+
+use crate::crypto;
+use crate::custodian::DeliveryKind;
+use crate::error::{Error, Refusal, Result};
+use crate::fingerprint::Fingerprint;
+use crate::format::{self, Body, Policy};
+use crate::hex;
+use crate::kdf::KdfParams;
+use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
+use crate::share::ShareCode;
+use ed25519_dalek::SigningKey;
+
+use slots::{build_slots, decode_payload, encode_payload, make_share_set, payload_aad, seal_hex};
+
+/// Payload plaintext is padded to a multiple of this, so the file does not tell the key's length.
+pub const PAYLOAD_PAD: usize = 256;
+
+/// Shortest drill interval accepted: one day.
+pub const MIN_DRILL_EVERY: u64 = 86_400;
+
+/// Longest drill interval accepted: ten years.
+pub const MAX_DRILL_EVERY: u64 = 10 * 366 * 86_400;
+
+/// Default drill interval: 180 days.
+pub const DEFAULT_DRILL_EVERY: u64 = 180 * 86_400;
+
+pub use crate::dates::MAX_TIME;
+
+/// At most this many refused shares are recorded in one receipt, each at most this many bytes:
+/// a drill given thousands of bad files must not grow the vault past what can be read back.
+pub const MAX_RECEIPT_REJECTED: usize = 16;
+
+/// See [`MAX_RECEIPT_REJECTED`].
+pub const MAX_REJECTED_LEN: usize = 300;
+
+/// The epoch of a new vault's shares.
+pub const FIRST_EPOCH: u32 = 1;
+/// Highest epoch: a share carries 16 bits of it.
+pub const MAX_EPOCH: u32 = u16::MAX as u32;
+
+/// What `init` needs to know.
+pub struct Spec {
+    /// Vault label.
+    pub label: String,
+    /// Shares needed.
+    pub threshold: usize,
+    /// Custodian names, in index order.
+    pub custodians: Vec<String>,
+    /// How each custodian's share is delivered, same order; empty means a plain file for all.
+    pub deliveries: Vec<DeliveryKind>,
+    /// Who may open.
+    pub policy: Policy,
+    /// Argon2id costs (ignored for policy `quorum`).
+    pub kdf: KdfParams,
+    /// Seconds between drills.
+    pub drill_every: u64,
+    /// Creation time, Unix seconds.
+    pub now: u64,
+}
+
+/// A share issued at `init`, to be written for its custodian.
+pub struct Issued {
+    /// Custodian name.
+    pub name: String,
+    /// The share.
+    pub code: ShareCode,
+}
+
+/// A share offered for a drill or recovery, named by where it came from.
+pub struct Offered {
+    /// The file (or "stdin", "typed share 2") it came from.
+    pub source: String,
+    /// The decoded share.
+    pub code: ShareCode,
+}
+
+/// What a quorum unlock found.
+pub struct QuorumOutcome {
+    /// The vault key, if a quorum of valid shares opened it.
+    pub vk: VaultKey,
+    /// The quorum key the shares combined to (none when the passphrase opened it).
+    pub qk: Option<QuorumKey>,
+    /// Names of custodians whose shares were accepted.
+    pub accepted: Vec<String>,
+    /// Shares refused, in the order offered.
+    pub rejected: Vec<Refusal>,
+}
+
+/// A vault read from a file whose signature and contents have been checked.
+pub struct Vault {
+    /// The checked body.
+    pub body: Body,
+    identity: [u8; 32],
+    /// Where it was read from, for messages.
+    pub path: String,
+}
+
+fn corrupt(path: &str, what: &str) -> Error {
+    Error::Corrupt(format!(
+        "vault {path} {what}; it may be damaged or tampered with: restore it from a backup copy."
+    ))
+}
+
+/// The fingerprint of an identity key.
+pub fn fingerprint_of(identity: &[u8; 32]) -> Fingerprint {
+    Fingerprint::of(identity)
+}
+
+/// Creates a vault at its first epoch. Returns it with its vault key (to sign it, and for
+/// later changes) and the shares to hand out. `path` names it in messages.
+pub fn create(
+    spec: &Spec,
+    master: &MasterKey,
+    pass: Option<&Passphrase>,
+    path: &str,
+) -> Result<(Vault, VaultKey, Vec<Issued>)> {
+    check_spec(spec)?;
+    let vk = VaultKey::random()?;
+    let qk = QuorumKey::random()?;
+    let identity = crypto::identity(&vk).verifying_key().to_bytes();
+    let (custodians, issued) = make_share_set(
+        &qk,
+        &identity,
+        FIRST_EPOCH,
+        spec.threshold,
+        &spec.custodians,
+        &spec.deliveries,
+    )?;
+    let kdf_record = match spec.policy {
+        Policy::Quorum => None,
+        _ => Some(new_kdf_record(&spec.kdf)?),
+    };
+    let pk = match (&kdf_record, pass) {
+        (Some(rec), Some(pass)) => Some(derive_pk(rec, pass)?),
+        (Some(_), None) => {
+            return Err(Error::Needs {
+                policy: spec.policy,
+                secret: crate::error::Secret::Passphrase,
+            });
+        }
+        _ => None,
+    };
+    let slots = build_slots(
+        &identity,
+        &vk,
+        FIRST_EPOCH,
+        spec.policy,
+        Some(&qk),
+        pk.as_ref().zip(kdf_record.as_ref()),
+        None,
+    )?;
+    let payload = seal_hex(
+        &crypto::payload_key(&vk),
+        encode_payload(master).expose(),
+        &payload_aad(&identity),
+    )?;
+    let body = Body {
+        identity: hex::encode(&identity),
+        label: spec.label.clone(),
+        created: spec.now,
+        policy: spec.policy,
+        epoch: FIRST_EPOCH,
+        threshold: spec.threshold as u8,
+        custodians,
+        kdf: kdf_record,
+        slots,
+        payload,
+        drill_every: spec.drill_every,
+        receipts: Vec::new(),
+        pending: None,
+        retired: Vec::new(),
+    };
+    let vault = Vault {
+        body,
+        identity,
+        path: path.to_string(),
+    };
+    Ok((vault, vk, issued))
+}
+
+fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {
+    format::serialize(body, |m| crypto::sign(sk, format::FILE_SIG_CONTEXT, m))
+}
+
+impl Vault {
+    /// Parses, verifies the signature, then checks every field. Needs no secret.
+    pub fn parse(bytes: &[u8], path: &str) -> Result<Vault> {
+        let file = format::parse(bytes, path)?;
+        let identity = file.identity.to_bytes();
+        let v = Vault {
+            body: file.body,
+            identity,
+            path: path.to_string(),
+        };
+        v.validate()?;
+        Ok(v)
+    }
+
+    /// The fingerprint people read aloud (`XXXX-XXXX`).
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.identity)
+    }
+
+    /// Decrypts the master key.
+    pub fn open_payload(&self, vk: &VaultKey) -> Result<MasterKey> {
+        let bad = || corrupt(&self.path, "has a payload that does not decrypt");
+        let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
+        let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
+        let plain = crypto::open(
+            &crypto::payload_key(vk),
+            &nonce,
+            &ct,
+            &payload_aad(&self.identity),
+        )
+        .ok_or_else(bad)?;
+        decode_payload(&plain, &self.path)
+    }
+
+    /// The signed file bytes. `vk` must be this vault's key (it is what opened it).
+    pub fn to_bytes(&self, vk: &VaultKey) -> Vec<u8> {
+        serialize(&self.body, &crypto::identity(vk))
+    }
+}

@@ -1,0 +1,279 @@
+//! Sealing: VK wrapped into the slots a policy needs, the master key sealed under VK, each bound
+//! to what it depends on; the passphrase path (Argon2id) and key confirmation on every unwrap.
+
+use crate::crypto;
+use crate::custodian::DeliveryKind;
+use crate::error::{Error, Result, Secret};
+use crate::fingerprint::Fingerprint;
+use crate::format::{Custodian, KdfRecord, Policy, Sealed, Slot, SlotKind};
+use crate::hex;
+use crate::kdf::{self, KdfParams};
+use crate::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, VaultKey, WrapKey};
+use crate::shamir;
+use crate::share::ShareCode;
+
+use super::{Issued, PAYLOAD_PAD, Vault, corrupt};
+
+pub(super) fn slot_aad(
+    identity: &[u8; 32],
+    kind: SlotKind,
+    epoch: u32,
+    kdf: Option<&KdfRecord>,
+) -> [u8; 32] {
+    // The quorum key changes with the epoch; the passphrase key with its salt and costs. Binding
+    // each slot to what it depends on keeps a slot from being replayed into another context.
+    let epoch_bytes = epoch.to_be_bytes();
+    let kdf_bytes = kdf
+        .map(|k| {
+            format!(
+                "{}:{}:{}:{}",
+                k.memory_kib, k.iterations, k.parallelism, k.salt
+            )
+        })
+        .unwrap_or_default();
+    let (e, k): (&[u8], &[u8]) = match kind {
+        SlotKind::Passphrase => (&[], kdf_bytes.as_bytes()),
+        SlotKind::Quorum => (&epoch_bytes, &[]),
+        SlotKind::Both => (&epoch_bytes, kdf_bytes.as_bytes()),
+    };
+    crypto::hash_parts(&[
+        b"gsl-vault/v1 slot",
+        identity,
+        kind.as_str().as_bytes(),
+        e,
+        k,
+    ])
+}
+
+pub(super) fn payload_aad(identity: &[u8; 32]) -> [u8; 32] {
+    crypto::hash_parts(&[b"gsl-vault/v1 payload", identity])
+}
+
+pub(super) fn seal_hex(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
+    let (nonce, ct) = crypto::seal(key, plaintext, aad)?;
+    Ok(Sealed {
+        nonce: hex::encode(&nonce),
+        ciphertext: hex::encode(&ct),
+    })
+}
+
+pub(super) fn encode_payload(master: &MasterKey) -> SecretBytes {
+    let key = master.expose();
+    let len = (2 + key.len()).div_ceil(PAYLOAD_PAD) * PAYLOAD_PAD;
+    let mut p = SecretBytes::with_capacity(len);
+    // Capacity is exact: these cannot fail.
+    let _ = p.extend(&(key.len() as u16).to_be_bytes());
+    let _ = p.extend(key);
+    let _ = p.extend(&vec![0u8; len - 2 - key.len()]);
+    p
+}
+
+pub(super) fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
+    let bad = || corrupt(path, "holds a payload that does not decode");
+    if plain.len() < 2 || !plain.len().is_multiple_of(PAYLOAD_PAD) {
+        return Err(bad());
+    }
+    let n = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
+    if n == 0 || 2 + n > plain.len() || plain[2 + n..].iter().any(|&b| b != 0) {
+        return Err(bad());
+    }
+    let mut s = SecretBytes::with_capacity(n);
+    s.extend(&plain[2..2 + n])?;
+    MasterKey::new(s, path).map_err(|_| bad())
+}
+
+/// Splits `qk` into one share per name, t of which recover it, with their commitments at `epoch`.
+pub(super) fn make_share_set(
+    qk: &QuorumKey,
+    identity: &[u8; 32],
+    epoch: u32,
+    threshold: usize,
+    names: &[String],
+    deliveries: &[DeliveryKind],
+) -> Result<(Vec<Custodian>, Vec<Issued>)> {
+    let points = shamir::split(qk, threshold, names.len())?;
+    let fp = Fingerprint::of(identity).0;
+    let custodians = points
+        .iter()
+        .zip(names)
+        .enumerate()
+        .map(|(i, (p, name))| Custodian {
+            name: name.clone(),
+            index: p.x,
+            delivery: deliveries
+                .get(i)
+                .copied()
+                .unwrap_or(DeliveryKind::File)
+                .as_str()
+                .to_string(),
+            commitment: hex::encode(&crypto::share_commitment(identity, epoch, p.x, &p.y)),
+        })
+        .collect();
+    let issued = points
+        .into_iter()
+        .zip(names)
+        .map(|(point, name)| Issued {
+            name: name.clone(),
+            code: ShareCode {
+                fingerprint: fp,
+                epoch: epoch as u16,
+                point,
+            },
+        })
+        .collect();
+    Ok((custodians, issued))
+}
+
+/// Wraps VK into the slots `policy` needs. The quorum slot is made from `qk`, or else taken
+/// from `keep_quorum` (an existing slot for the same epoch); the passphrase slot needs `pk`.
+pub(super) fn build_slots(
+    identity: &[u8; 32],
+    vk: &VaultKey,
+    epoch: u32,
+    policy: Policy,
+    qk: Option<&QuorumKey>,
+    pk: Option<(&PassKey, &KdfRecord)>,
+    keep_quorum: Option<&Slot>,
+) -> Result<Vec<Slot>> {
+    let wrap = |key: &[u8; 32], kind: SlotKind, rec: Option<&KdfRecord>| -> Result<Slot> {
+        let s = seal_hex(key, vk.expose(), &slot_aad(identity, kind, epoch, rec))?;
+        Ok(Slot {
+            kind,
+            nonce: s.nonce,
+            ciphertext: s.ciphertext,
+        })
+    };
+    let need = |secret: Secret| Error::Needs { policy, secret };
+    let quorum = || -> Result<Slot> {
+        match (qk, keep_quorum) {
+            (Some(qk), _) => wrap(qk.expose(), SlotKind::Quorum, None),
+            (None, Some(s)) if s.kind == SlotKind::Quorum => Ok(s.clone()),
+            _ => Err(need(Secret::Quorum)),
+        }
+    };
+    Ok(match policy {
+        Policy::Either => {
+            let (pk, rec) = pk.ok_or_else(|| need(Secret::Passphrase))?;
+            vec![
+                wrap(pk.expose(), SlotKind::Passphrase, Some(rec))?,
+                quorum()?,
+            ]
+        }
+        Policy::Both => {
+            let (pk, rec) = pk.ok_or_else(|| need(Secret::Passphrase))?;
+            let qk = qk.ok_or_else(|| need(Secret::Quorum))?;
+            vec![wrap(
+                crypto::both_key(qk, pk).expose(),
+                SlotKind::Both,
+                Some(rec),
+            )?]
+        }
+        Policy::Quorum => vec![quorum()?],
+    })
+}
+
+/// A fresh salt record for `params`.
+pub fn new_kdf_record(params: &KdfParams) -> Result<KdfRecord> {
+    let mut salt = [0u8; kdf::SALT_LEN];
+    crate::secret::fill_random(&mut salt)?;
+    Ok(KdfRecord {
+        memory_kib: params.memory_kib,
+        iterations: params.iterations,
+        parallelism: params.parallelism,
+        salt: hex::encode(&salt),
+    })
+}
+
+/// Derives PK for a KDF record (costs checked).
+pub fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
+    let salt: [u8; kdf::SALT_LEN] = hex::decode_array(&rec.salt)
+        .ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
+    kdf::derive(&rec.params(), pass, &salt)
+}
+
+impl Vault {
+    /// Opens the passphrase slot (policy `either`).
+    pub fn unlock_passphrase(&self, pass: &Passphrase) -> Result<VaultKey> {
+        if self.body.policy != Policy::Either {
+            return Err(Error::Needs {
+                policy: self.body.policy,
+                secret: Secret::Quorum,
+            });
+        }
+        let rec = self
+            .body
+            .kdf
+            .as_ref()
+            .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
+        let pk = derive_pk(rec, pass)?;
+        let mut k = *pk.expose();
+        self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k)).ok_or_else(|| {
+            Error::Unlock(format!(
+                "wrong passphrase for vault {}: try again, minding keyboard layout and caps lock, or recover with a quorum of shares.",
+                self.path
+            ))
+        })
+    }
+
+    pub(super) fn open_slot(&self, kind: SlotKind, key: &WrapKey) -> Option<VaultKey> {
+        let slot = self.body.slots.iter().find(|s| s.kind == kind)?;
+        self.open_slot_at(slot, self.body.epoch, key)
+    }
+
+    pub(super) fn open_slot_at(&self, slot: &Slot, epoch: u32, key: &WrapKey) -> Option<VaultKey> {
+        let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
+        let ct = hex::decode(&slot.ciphertext)?;
+        let aad = slot_aad(&self.identity, slot.kind, epoch, self.body.kdf.as_ref());
+        let plain = crypto::open(key.expose(), &nonce, &ct, &aad)?;
+        let mut k: [u8; 32] = plain.as_slice().try_into().ok()?;
+        let vk = VaultKey::from_bytes(&mut k);
+        // Key confirmation: the identity derived from VK must be the one the file is signed by.
+        let derived = crypto::identity(&vk).verifying_key().to_bytes();
+        crypto::ct_eq(&derived, &self.identity).then_some(vk)
+    }
+
+    /// The current quorum slot, kept as is by changes that do not touch the shares.
+    pub(super) fn quorum_slot(&self) -> Option<Slot> {
+        self.body
+            .slots
+            .iter()
+            .find(|s| s.kind == SlotKind::Quorum)
+            .cloned()
+    }
+
+    /// The passphrase key and record of the current passphrase, re-derived (policy either/both).
+    pub(super) fn current_pk(&self, pass: &Passphrase) -> Result<(PassKey, KdfRecord)> {
+        let rec = self.body.kdf.clone().ok_or_else(|| {
+            Error::Usage(format!(
+                "vault {} has no passphrase (policy quorum).",
+                self.path
+            ))
+        })?;
+        Ok((derive_pk(&rec, pass)?, rec))
+    }
+
+    /// Checks that `pk` is the current passphrase's key: it opens the passphrase slot (policy
+    /// either) or, with `qk`, the both slot (policy both).
+    pub(super) fn verify_passphrase_key(&self, pk: &PassKey, qk: Option<&QuorumKey>) -> Result<()> {
+        let ok = match self.body.policy {
+            Policy::Either => {
+                let mut k = *pk.expose();
+                self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))
+                    .is_some()
+            }
+            Policy::Both => qk.is_some_and(|qk| {
+                self.open_slot(SlotKind::Both, &crypto::both_key(qk, pk))
+                    .is_some()
+            }),
+            Policy::Quorum => true,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Unlock(format!(
+                "wrong passphrase for vault {}: nothing was changed; try again, minding keyboard layout and caps lock.",
+                self.path
+            )))
+        }
+    }
+}

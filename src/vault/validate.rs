@@ -1,0 +1,315 @@
+//! What a vault may hold: names, custodian lists, new share sets, and every field behind the
+//! signature of a parsed file. A file that fails is corrupt (or forged); a new set or spec that
+//! fails is a usage error.
+
+use crate::crypto;
+use crate::custodian::DeliveryKind;
+use crate::error::{Bound, Error, Result};
+use crate::format::{self, Custodian, Policy, Slot, SlotKind};
+use crate::hex;
+use crate::shamir;
+
+use super::{
+    MAX_DRILL_EVERY, MAX_EPOCH, MAX_RECEIPT_REJECTED, MAX_REJECTED_LEN, MAX_TIME, MIN_DRILL_EVERY,
+    PAYLOAD_PAD, Spec, Vault, corrupt,
+};
+
+/// Why a label or custodian name is refused. `what` says which ("label", "custodian name").
+#[derive(Debug)]
+pub enum NameError {
+    /// Empty, or longer than [`format::MAX_NAME_CHARS`] characters.
+    Length {
+        /// Label or custodian name.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A character outside letters, digits, space and `.-_'@+`.
+    Character {
+        /// Label or custodian name.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The first character refused.
+        c: char,
+    },
+    /// Letters of Latin, Greek and Cyrillic mixed (look-alikes).
+    MixedScripts {
+        /// Label or custodian name.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// Starts with `.`, `-` or a space, or ends with a space.
+    Edge {
+        /// Label or custodian name.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameError::Length { what, name } => write!(
+                f,
+                "the {what} {name:?} must have 1 to {} characters",
+                format::MAX_NAME_CHARS
+            ),
+            NameError::Character { what, name, c } => write!(
+                f,
+                "the {what} {:?} contains the character {:?}, which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
+                name.escape_default().to_string(),
+                c.escape_unicode().to_string()
+            ),
+            NameError::MixedScripts { what, name } => write!(
+                f,
+                "the {what} {name:?} mixes Latin, Greek or Cyrillic letters, which can look alike on paper"
+            ),
+            NameError::Edge { what, name } => write!(
+                f,
+                "the {what} {name:?} must not start with . - or a space, nor end with a space"
+            ),
+        }
+    }
+}
+
+/// Checks a label or custodian name: 1..=64 characters, letters, digits, space and `.-_'@+`,
+/// not starting with `.` or `-` (it names a file) nor with a space. Control and bidirectional
+/// characters are refused: a name must look on paper like what it is.
+///
+/// # Errors
+/// Which rule the name breaks.
+pub fn check_name(name: &str, what: &'static str) -> std::result::Result<(), NameError> {
+    let chars = name.chars().count();
+    let ok_char = |c: char| c.is_alphanumeric() || " .-_'@+".contains(c);
+    let name_owned = || name.to_string();
+    if chars == 0 || chars > format::MAX_NAME_CHARS {
+        return Err(NameError::Length {
+            what,
+            name: name_owned(),
+        });
+    }
+    if let Some(c) = name.chars().find(|&c| !ok_char(c)) {
+        return Err(NameError::Character {
+            what,
+            name: name_owned(),
+            c,
+        });
+    }
+    // Latin, Greek and Cyrillic hold look-alike letters ("a" and Cyrillic "а"): a name may use
+    // letters of one of them only, so two names that print alike cannot both pass.
+    let script = |c: char| match c {
+        'A'..='Z' | 'a'..='z' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' => Some(0),
+        '\u{370}'..='\u{3ff}' | '\u{1f00}'..='\u{1fff}' => Some(1),
+        '\u{400}'..='\u{52f}' => Some(2),
+        _ => None,
+    };
+    let mut scripts = name.chars().filter_map(script);
+    if let Some(first) = scripts.next()
+        && scripts.any(|s| s != first)
+    {
+        return Err(NameError::MixedScripts {
+            what,
+            name: name_owned(),
+        });
+    }
+    if name.starts_with(['.', '-', ' ']) || name.ends_with(' ') {
+        return Err(NameError::Edge {
+            what,
+            name: name_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The first name in `names` that repeats an earlier one, ignoring case.
+fn repeated_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen: Vec<String> = Vec::new();
+    for n in names {
+        let low = n.to_lowercase();
+        if seen.contains(&low) {
+            return Some(n);
+        }
+        seen.push(low);
+    }
+    None
+}
+
+/// Checks a custodian list: 2 <= t <= n <= 255, indices 1..=n in order, names valid and unique
+/// ignoring case, deliveries known, commitments well formed.
+fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<()> {
+    if let Some(n) = repeated_name(custodians.iter().map(|c| c.name.as_str())) {
+        return Err(corrupt(p, &format!("names the custodian {n:?} twice")));
+    }
+    let n = custodians.len();
+    if shamir::check_threshold(usize::from(threshold), n).is_err() {
+        return Err(corrupt(
+            p,
+            &format!("asks for a threshold of {threshold} with {n} custodians"),
+        ));
+    }
+    for (i, c) in custodians.iter().enumerate() {
+        check_name(&c.name, "custodian name").map_err(|m| corrupt(p, &m.to_string()))?;
+        if usize::from(c.index) != i + 1 {
+            return Err(corrupt(p, "lists custodians out of index order"));
+        }
+        if DeliveryKind::parse(&c.delivery).is_none() {
+            return Err(corrupt(
+                p,
+                &format!("has an unknown delivery {:?}", c.delivery),
+            ));
+        }
+        if hex::decode_array::<32>(&c.commitment).is_none() {
+            return Err(corrupt(p, "has a malformed share commitment"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a new share set: threshold, names (valid, distinct ignoring case), deliveries.
+pub fn check_new_set(
+    threshold: usize,
+    names: &[String],
+    deliveries: &[DeliveryKind],
+) -> Result<()> {
+    shamir::check_threshold(threshold, names.len())?;
+    for name in names {
+        check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
+    }
+    if let Some(name) = repeated_name(names.iter().map(String::as_str)) {
+        return Err(Error::Usage(format!(
+            "the custodian name {name:?} is given twice: every custodian needs a distinct name."
+        )));
+    }
+    if !deliveries.is_empty() && deliveries.len() != names.len() {
+        return Err(Error::Usage(
+            "every custodian needs one known delivery.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
+pub fn check_spec(spec: &Spec) -> Result<()> {
+    check_new_set(spec.threshold, &spec.custodians, &spec.deliveries)?;
+    check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
+    if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
+        return Err(Error::OutOfBounds(Bound::DrillEvery));
+    }
+    if spec.policy != Policy::Quorum {
+        spec.kdf
+            .check()
+            .map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
+    }
+
+    Ok(())
+}
+
+impl Vault {
+    pub(super) fn validate(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        check_custodians(p, b.threshold, &b.custodians)?;
+        check_name(&b.label, "label").map_err(|m| corrupt(p, &m.to_string()))?;
+        if b.epoch == 0 || b.epoch > MAX_EPOCH {
+            return Err(corrupt(p, "has an epoch out of range"));
+        }
+        let slot_ok = |s: &Slot| {
+            hex::decode_array::<24>(&s.nonce).is_some()
+                && hex::decode_array::<48>(&s.ciphertext).is_some()
+        };
+        if let Some(pending) = &b.pending {
+            check_custodians(p, pending.threshold, &pending.custodians)?;
+            let kind = if b.policy == Policy::Both {
+                SlotKind::Both
+            } else {
+                SlotKind::Quorum
+            };
+            if pending.epoch != b.epoch + 1
+                || pending.epoch > MAX_EPOCH
+                || pending.slot.kind != kind
+                || !slot_ok(&pending.slot)
+                || pending.created > MAX_TIME
+            {
+                return Err(corrupt(p, "has a malformed pending reshare"));
+            }
+        }
+        let mut last = 0;
+        for r in &b.retired {
+            if r.epoch <= last || r.epoch >= b.epoch || r.at > MAX_TIME {
+                return Err(corrupt(p, "has a malformed list of retired epochs"));
+            }
+            last = r.epoch;
+        }
+        let expect: &[SlotKind] = match b.policy {
+            Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
+            Policy::Both => &[SlotKind::Both],
+            Policy::Quorum => &[SlotKind::Quorum],
+        };
+        if b.slots.iter().map(|s| s.kind).ne(expect.iter().copied()) {
+            return Err(corrupt(p, "has slots that do not match its policy"));
+        }
+        if !b.slots.iter().all(slot_ok) {
+            return Err(corrupt(p, "has a malformed slot"));
+        }
+        match (&b.kdf, b.policy) {
+            (None, Policy::Quorum) => {}
+            (Some(k), Policy::Either | Policy::Both) => {
+                k.params().check().map_err(|m| {
+                    Error::Corrupt(format!("vault {p}: {m}; the file may be forged: refuse it and restore a backup copy."))
+                })?;
+                if hex::decode_array::<32>(&k.salt).is_none() {
+                    return Err(corrupt(p, "has a malformed KDF salt"));
+                }
+            }
+            _ => return Err(corrupt(p, "has KDF settings that do not match its policy")),
+        }
+        let ct_len = hex::decode(&b.payload.ciphertext)
+            .map(|c| c.len())
+            .unwrap_or(0);
+        if hex::decode_array::<24>(&b.payload.nonce).is_none()
+            || ct_len < PAYLOAD_PAD + crypto::TAG_LEN
+            || !(ct_len - crypto::TAG_LEN).is_multiple_of(PAYLOAD_PAD)
+        {
+            return Err(corrupt(p, "has a malformed payload"));
+        }
+        if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&b.drill_every) {
+            return Err(corrupt(p, "has a drill interval out of range"));
+        }
+        if b.created > MAX_TIME {
+            return Err(corrupt(p, "has a creation time out of range"));
+        }
+        let vk = ed25519_dalek::VerifyingKey::from_bytes(&self.identity)
+            .map_err(|_| corrupt(p, "has an invalid identity key"))?;
+        let mut prev = [0u8; 32];
+        for r in &b.receipts {
+            let sig: Option<[u8; 64]> = hex::decode_array(&r.signature);
+            let printable = |t: &str| !t.chars().any(char::is_control);
+            let fields_ok = super::ReceiptKind::parse(&r.kind).is_some()
+                && r.time <= MAX_TIME
+                && r.custodians
+                    .iter()
+                    .all(|c| check_name(c, "custodian name").is_ok())
+                && r.rejected.len() <= MAX_RECEIPT_REJECTED
+                && r.rejected
+                    .iter()
+                    .all(|t| t.len() <= MAX_REJECTED_LEN && printable(t));
+            let ok = fields_ok
+                && hex::decode_array::<32>(&r.prev).is_some_and(|h| h == prev)
+                && sig.is_some_and(|s| {
+                    crypto::verify(&vk, format::RECEIPT_SIG_CONTEXT, &r.signed_bytes(), &s)
+                })
+                && r.epoch <= b.epoch;
+            if !ok {
+                return Err(corrupt(
+                    p,
+                    "has a drill receipt that fails its signature or chain",
+                ));
+            }
+            prev = r.chain_hash();
+        }
+        Ok(())
+    }
+}
