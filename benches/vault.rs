@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gsl_vault::format::Policy;
-use gsl_vault::kdf::{KdfParams, derive_raw};
+use gsl_vault::kdf::{Costs, KdfParams, derive_raw};
 use gsl_vault::secret::{MasterKey, QuorumKey, SecretBytes};
 use gsl_vault::shamir::{self, Point};
 use gsl_vault::vault::{self, Spec, Vault};
@@ -17,7 +17,7 @@ fn kdf(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(20));
     for (m, t, p) in [(64, 3, 4), (256, 3, 4), (1024, 1, 4), (2048, 1, 4)] {
-        let params = KdfParams {
+        let params = Costs {
             memory_kib: m * 1024,
             iterations: t,
             parallelism: p,

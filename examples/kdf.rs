@@ -11,7 +11,7 @@ fn main() {
         std::process::exit(2);
     }
     let num = |i: usize| a[i].parse::<u32>().expect("a number");
-    let params = gsl_vault::kdf::KdfParams {
+    let params = gsl_vault::kdf::Costs {
         memory_kib: num(2),
         iterations: num(3),
         parallelism: num(4),

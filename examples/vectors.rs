@@ -75,17 +75,13 @@ fn main() {
         })
         .collect();
 
-    let kdf = KdfParams {
-        memory_kib: 64 * 1024,
-        iterations: 3,
-        parallelism: 1,
-    };
+    let kdf = KdfParams::new(64 * 1024, 3, 1).unwrap();
     let salt = b"gsl-vault vector salt, 32 bytes!";
     let pass = Passphrase::new("correct horse battery staple".as_bytes(), "vector").unwrap();
     let pk = gsl_vault::kdf::derive(&kdf, &pass, salt).unwrap();
     let kdf_vector = json!({
         "passphrase": "correct horse battery staple", "salt": hex::encode(salt),
-        "memory_kib": kdf.memory_kib, "iterations": kdf.iterations, "parallelism": kdf.parallelism,
+        "memory_kib": kdf.memory_kib(), "iterations": kdf.iterations(), "parallelism": kdf.parallelism(),
         "key": hex::encode(pk.expose()),
     });
 

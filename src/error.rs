@@ -47,6 +47,13 @@ pub enum Error {
     Unlock(String),
     /// The vault file is corrupt, tampered, unknown or out of bounds, as a sentence.
     Corrupt(String),
+    /// A share's words fail their checksum.
+    Checksum {
+        /// The share, as named to the user.
+        share: String,
+        /// The word (0-based) that one wrong word would explain, if exactly one does.
+        suspect: Option<usize>,
+    },
     /// One share was refused.
     Refused(Box<Refusal>),
     /// Fewer valid shares than the threshold.
@@ -196,7 +203,7 @@ impl Error {
             Error::Usage(_) | Error::Needs { .. } | Error::OutOfBounds(_) => Kind::Usage,
             Error::ResharePending { .. } => Kind::Usage,
             Error::Io { .. } | Error::Exists(_) | Error::Other(_) => Kind::Failure,
-            Error::Shares(_) => Kind::Shares,
+            Error::Shares(_) | Error::Checksum { .. } => Kind::Shares,
             Error::Refused(r) => r.kind(),
             Error::TooFewShares { refused, .. } => {
                 // Not enough shares because one could not be decrypted: a key is what is
@@ -348,6 +355,21 @@ impl fmt::Display for Error {
             Error::Io { path, source } => {
                 write!(f, "{path}: {source}; check the path and its permissions.")
             }
+            Error::Checksum {
+                share,
+                suspect: Some(p),
+            } => write!(
+                f,
+                "share {share} fails its checksum: word {} is most likely wrong; compare it with the paper (nothing is corrected automatically).",
+                p + 1
+            ),
+            Error::Checksum {
+                share,
+                suspect: None,
+            } => write!(
+                f,
+                "share {share} fails its checksum: two or more words are wrong or swapped; compare every word with the paper."
+            ),
             Error::Refused(r) => write!(f, "{r}"),
             Error::TooFewShares {
                 vault, have, need, ..

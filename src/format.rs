@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::hex;
-use crate::kdf::KdfParams;
+use crate::kdf::{Costs, KdfBoundError, KdfParams};
 
 /// First line of every vault file.
 pub const MAGIC: &str = "gsl-vault vault v1\n";
@@ -148,13 +148,21 @@ pub struct KdfRecord {
 }
 
 impl KdfRecord {
-    /// The costs.
-    pub fn params(&self) -> KdfParams {
-        KdfParams {
+    /// The costs as written, before any bound is checked.
+    pub fn costs(&self) -> Costs {
+        Costs {
             memory_kib: self.memory_kib,
             iterations: self.iterations,
             parallelism: self.parallelism,
         }
+    }
+
+    /// The costs, if within the bounds.
+    ///
+    /// # Errors
+    /// Which bound they fail.
+    pub fn params(&self) -> std::result::Result<KdfParams, KdfBoundError> {
+        KdfParams::from_costs(self.costs())
     }
 }
 

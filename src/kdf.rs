@@ -5,9 +5,10 @@ use argon2::{Algorithm, Argon2, Version};
 use crate::error::{Error, Result};
 use crate::secret::{PassKey, Passphrase};
 
-/// Argon2id costs as stored in the vault.
+/// Argon2id costs as written in a file or given on the command line, before any bound is
+/// checked. Only [`KdfParams::new`] turns them into costs a vault may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KdfParams {
+pub struct Costs {
     /// Memory in KiB.
     pub memory_kib: u32,
     /// Passes over memory (t).
@@ -16,52 +17,7 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
-/// RFC 9106 §4, second recommended option: 64 MiB is the least memory we accept.
-pub const MIN_MEMORY_KIB: u32 = 64 * 1024;
-/// RFC 9106 §4, second recommended option (64 MiB, t=3): memory x iterations at least 192 MiB.
-pub const MIN_MEMORY_TIMES_ITERATIONS_KIB: u64 = 192 * 1024;
-/// Cap on read: a vault asking for more than 4 GiB is refused before any allocation, so a
-/// forged file cannot exhaust the machine.
-pub const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
-/// Cap on read: more passes than this is a denial of service, not protection.
-pub const MAX_ITERATIONS: u32 = 64;
-/// Cap on read: more lanes than this gains nothing on the machines this runs on.
-pub const MAX_PARALLELISM: u32 = 16;
-/// Salt length, bytes (RFC 9106 recommends 16; 32 costs nothing).
-pub const SALT_LEN: usize = 32;
-
-impl KdfParams {
-    /// The default for `init`: RFC 9106's second recommendation scaled up four times in memory.
-    pub const DEFAULT: KdfParams = KdfParams {
-        memory_kib: 256 * 1024,
-        iterations: 3,
-        parallelism: 4,
-    };
-
-    /// Checks the bounds.
-    ///
-    /// # Errors
-    /// Which bound fails: over the cap, under RFC 9106's floor, or too little memory per lane.
-    pub fn check(&self) -> std::result::Result<(), KdfBoundError> {
-        let m = self.memory_kib;
-        let t = self.iterations;
-        let p = self.parallelism;
-        if m > MAX_MEMORY_KIB || t > MAX_ITERATIONS || p > MAX_PARALLELISM {
-            return Err(KdfBoundError::OverCap(*self));
-        }
-        if m < MIN_MEMORY_KIB
-            || u64::from(m) * u64::from(t) < MIN_MEMORY_TIMES_ITERATIONS_KIB
-            || t == 0
-            || p == 0
-        {
-            return Err(KdfBoundError::UnderFloor(*self));
-        }
-        if m < 8 * p {
-            return Err(KdfBoundError::LaneTooSmall(*self));
-        }
-        Ok(())
-    }
-
+impl Costs {
     /// "256 MiB, t=3, p=4".
     pub fn describe(&self) -> String {
         let m = self.memory_kib;
@@ -74,15 +30,113 @@ impl KdfParams {
     }
 }
 
+/// Argon2id costs within gsl-vault's bounds: RFC 9106's floor below, a cap above that keeps a
+/// forged file from exhausting the machine. Made only by [`KdfParams::new`] (or
+/// [`KdfParams::DEFAULT`]), so a value of this type is always safe to derive with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams(Costs);
+
+/// RFC 9106 §4, second recommended option: 64 MiB is the least memory we accept.
+pub const MIN_MEMORY_KIB: u32 = 64 * 1024;
+/// RFC 9106 §4, second recommended option (64 MiB, t=3): memory x iterations at least 192 MiB.
+pub const MIN_MEMORY_TIMES_ITERATIONS_KIB: u64 = 192 * 1024;
+/// Cap on read: a vault asking for more than 4 GiB is refused before any allocation, so a
+/// forged file cannot exhaust the machine.
+pub const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+/// Cap on read: more passes than this is a denial of service, not protection.
+pub const MAX_ITERATIONS: u32 = 64;
+/// Cap on read: more lanes than this gains nothing on the machines this runs on.
+pub const MAX_PARALLELISM: u32 = 16;
+/// Default memory: RFC 9106's second recommendation scaled up four times.
+pub const DEFAULT_MEMORY_KIB: u32 = 256 * 1024;
+/// Default passes: RFC 9106's second recommendation.
+pub const DEFAULT_ITERATIONS: u32 = 3;
+/// Default lanes: the cores of a common laptop.
+pub const DEFAULT_PARALLELISM: u32 = 4;
+/// Salt length, bytes (RFC 9106 recommends 16; 32 costs nothing).
+pub const SALT_LEN: usize = 32;
+
+impl KdfParams {
+    /// The default for `init`: RFC 9106's second recommendation scaled up four times in memory.
+    pub const DEFAULT: KdfParams = KdfParams(Costs {
+        memory_kib: DEFAULT_MEMORY_KIB,
+        iterations: DEFAULT_ITERATIONS,
+        parallelism: DEFAULT_PARALLELISM,
+    });
+
+    /// Costs within the bounds.
+    ///
+    /// # Errors
+    /// Which bound fails: over the cap, under RFC 9106's floor, or too little memory per lane.
+    pub fn new(
+        memory_kib: u32,
+        iterations: u32,
+        parallelism: u32,
+    ) -> std::result::Result<Self, KdfBoundError> {
+        Self::from_costs(Costs {
+            memory_kib,
+            iterations,
+            parallelism,
+        })
+    }
+
+    /// [`KdfParams::new`] for costs already gathered.
+    ///
+    /// # Errors
+    /// As [`KdfParams::new`].
+    pub fn from_costs(c: Costs) -> std::result::Result<Self, KdfBoundError> {
+        let (m, t, p) = (c.memory_kib, c.iterations, c.parallelism);
+        if m > MAX_MEMORY_KIB || t > MAX_ITERATIONS || p > MAX_PARALLELISM {
+            return Err(KdfBoundError::OverCap(c));
+        }
+        if m < MIN_MEMORY_KIB
+            || u64::from(m) * u64::from(t) < MIN_MEMORY_TIMES_ITERATIONS_KIB
+            || t == 0
+            || p == 0
+        {
+            return Err(KdfBoundError::UnderFloor(c));
+        }
+        if m < 8 * p {
+            return Err(KdfBoundError::LaneTooSmall(c));
+        }
+        Ok(KdfParams(c))
+    }
+
+    /// Memory in KiB.
+    pub fn memory_kib(&self) -> u32 {
+        self.0.memory_kib
+    }
+
+    /// Passes over memory (t).
+    pub fn iterations(&self) -> u32 {
+        self.0.iterations
+    }
+
+    /// Lanes (p).
+    pub fn parallelism(&self) -> u32 {
+        self.0.parallelism
+    }
+
+    /// The costs.
+    pub fn costs(&self) -> Costs {
+        self.0
+    }
+
+    /// "256 MiB, t=3, p=4".
+    pub fn describe(&self) -> String {
+        self.0.describe()
+    }
+}
+
 /// Which bound a set of Argon2id costs fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KdfBoundError {
     /// Over [`MAX_MEMORY_KIB`], [`MAX_ITERATIONS`] or [`MAX_PARALLELISM`].
-    OverCap(KdfParams),
+    OverCap(Costs),
     /// Under RFC 9106's floor ([`MIN_MEMORY_KIB`], [`MIN_MEMORY_TIMES_ITERATIONS_KIB`]).
-    UnderFloor(KdfParams),
+    UnderFloor(Costs),
     /// Less than 8 KiB of memory per lane (Argon2's own minimum).
-    LaneTooSmall(KdfParams),
+    LaneTooSmall(Costs),
 }
 
 impl std::fmt::Display for KdfBoundError {
@@ -113,10 +167,10 @@ impl std::fmt::Display for KdfBoundError {
 /// Something that shows progress while the KDF runs; dropping it ends the display.
 pub type Progress = Box<dyn std::any::Any>;
 
-static PROGRESS: std::sync::OnceLock<fn(&KdfParams) -> Progress> = std::sync::OnceLock::new();
+static PROGRESS: std::sync::OnceLock<fn(&Costs) -> Progress> = std::sync::OnceLock::new();
 
 /// Registers what to show while the KDF runs (the CLI's spinner). Once per process.
-pub fn set_progress(show: fn(&KdfParams) -> Progress) {
+pub fn set_progress(show: fn(&Costs) -> Progress) {
     let _ = PROGRESS.set(show);
 }
 
@@ -127,18 +181,15 @@ pub fn set_progress(show: fn(&KdfParams) -> Progress) {
 /// machine cannot afford is an error, not an abort.
 ///
 /// # Errors
-/// `Error::Corrupt` for costs outside the bounds; `Error::Other` if memory cannot be had.
+/// `Error::Other` if memory cannot be had.
 pub fn derive(params: &KdfParams, pass: &Passphrase, salt: &[u8]) -> Result<PassKey> {
-    params
-        .check()
-        .map_err(|m| Error::Corrupt(format!("{m}; the vault file may be forged.")))?;
-    derive_raw(params, pass.expose(), salt, &[], &[])
+    derive_raw(&params.costs(), pass.expose(), salt, &[], &[])
 }
 
 /// The raw Argon2id computation, without the policy floor; `secret` (K) and `ad` (X) are empty
 /// in vaults and exist for RFC 9106's test vector.
 pub fn derive_raw(
-    params: &KdfParams,
+    params: &Costs,
     pwd: &[u8],
     salt: &[u8],
     secret: &[u8],
@@ -178,7 +229,7 @@ pub fn calibrate(
     max_memory_kib: u32,
 ) -> Result<(KdfParams, std::time::Duration)> {
     let parallelism = 4;
-    let time = |p: &KdfParams| -> Result<std::time::Duration> {
+    let time = |p: &Costs| -> Result<std::time::Duration> {
         let start = std::time::Instant::now();
         derive_raw(
             p,
@@ -190,7 +241,7 @@ pub fn calibrate(
         Ok(start.elapsed())
     };
     let cap = max_memory_kib.max(MIN_MEMORY_KIB);
-    let probe = KdfParams {
+    let probe = Costs {
         memory_kib: cap,
         iterations: 1,
         parallelism,
@@ -205,99 +256,33 @@ pub fn calibrate(
     };
     // RFC 9106's floor: memory x passes at least 192 MiB.
     let floor = MIN_MEMORY_TIMES_ITERATIONS_KIB.div_ceil(u64::from(memory_kib)) as u32;
-    let params = KdfParams {
-        memory_kib,
-        iterations: iterations.max(floor),
-        parallelism,
-    };
-    params
-        .check()
+    let params = KdfParams::new(memory_kib, iterations.max(floor), parallelism)
         .map_err(|m| Error::Other(format!("calibration proposed invalid costs: {m}.")))?;
-    Ok((params, time(&params)?))
+    Ok((params, time(&params.costs())?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// RFC 9106 §5.3, the Argon2id test vector.
-    #[test]
-    fn rfc9106_argon2id_vector() {
-        let p = KdfParams {
-            memory_kib: 32,
-            iterations: 3,
-            parallelism: 4,
-        };
-        let k = derive_raw(&p, &[1u8; 32], &[2u8; 16], &[3u8; 8], &[4u8; 12]).unwrap();
-        let want = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
-        assert_eq!(crate::hex::encode(k.expose()), want);
-    }
+    // RFC 9106's own test vector is in tests/kdf_reference.rs, with the reference CLI.
 
     #[test]
     fn bounds_follow_rfc9106_and_the_cap() {
-        let ok = KdfParams {
-            memory_kib: 64 * 1024,
-            iterations: 3,
-            parallelism: 4,
-        };
-        assert!(ok.check().is_ok());
-        assert!(
-            KdfParams {
-                iterations: 2,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KdfParams {
-                memory_kib: 96 * 1024,
-                iterations: 2,
-                ..ok
-            }
-            .check()
-            .is_ok()
-        );
-        assert!(
-            KdfParams {
-                memory_kib: 32 * 1024,
-                iterations: 8,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KdfParams {
-                memory_kib: MAX_MEMORY_KIB + 1,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KdfParams {
-                iterations: 65,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KdfParams {
-                parallelism: 17,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KdfParams {
-                parallelism: 0,
-                ..ok
-            }
-            .check()
-            .is_err()
-        );
+        let m = 64 * 1024;
+        assert!(KdfParams::new(m, 3, 4).is_ok());
+        assert!(matches!(
+            KdfParams::new(m, 2, 4),
+            Err(KdfBoundError::UnderFloor(_))
+        ));
+        assert!(KdfParams::new(96 * 1024, 2, 4).is_ok());
+        assert!(KdfParams::new(32 * 1024, 8, 4).is_err());
+        assert!(matches!(
+            KdfParams::new(MAX_MEMORY_KIB + 1, 3, 4),
+            Err(KdfBoundError::OverCap(_))
+        ));
+        assert!(KdfParams::new(m, 65, 4).is_err());
+        assert!(KdfParams::new(m, 3, 17).is_err());
+        assert!(KdfParams::new(m, 3, 0).is_err());
     }
 }

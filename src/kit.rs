@@ -3,6 +3,8 @@
 //! letters in bold, a QR code of the compact form as inline SVG, recovery steps for a
 //! non-technical person, and a drill log to fill in by hand.
 
+use std::fmt::Write as _;
+
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
@@ -48,23 +50,20 @@ pub fn qr_svg(data: &[u8]) -> Result<Zeroizing<String>> {
     let code = QrCode::with_error_correction_level(data, EcLevel::M)
         .map_err(|e| Error::Other(format!("the QR code could not be made ({e}).")))?;
     let w = code.width();
-    let colors = Zeroizing::new(
-        code.to_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect::<Vec<bool>>(),
-    );
     let q = 4;
     let size = w + 2 * q;
     let mut s = Zeroizing::new(String::with_capacity(64 + w * w * 16));
-    s.push_str(&format!(
+    // Written straight into the sized buffer (`write!`, not `format!`): the module positions
+    // are the share, and a temporary string of them would be freed unwiped.
+    let _ = write!(
+        s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
         px = size * 4
-    ));
+    );
     for y in 0..w {
         for x in 0..w {
-            if colors[y * w + x] {
-                s.push_str(&format!("M{} {}h1v1h-1z", x + q, y + q));
+            if code[(x, y)] == Color::Dark {
+                let _ = write!(s, "M{} {}h1v1h-1z", x + q, y + q);
             }
         }
     }
@@ -111,12 +110,13 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
     );
     h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><ol>");
     for (i, w) in mnemonic.split(' ').enumerate() {
-        h.push_str(&format!(
+        let _ = write!(
+            h,
             "<li><span class=\"n\">{}</span><b>{}</b>{}</li>",
             i + 1,
             &w[..4],
             &w[4..]
-        ));
+        );
     }
     h.push_str(
         "</ol><p class=\"hint\">The first four letters (in bold) are enough when typing.</p></div>",
@@ -131,34 +131,7 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
         h.push_str(std::str::from_utf8(chunk).unwrap_or(""));
     }
     h.push_str("</p></div></section>\n");
-    h.push_str(&format!(
-        "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
-         <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
-         <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
-         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run \
-             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each), or scan the QR code into a text file and give its name after the command.</li>\
-         <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
-         <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
-         </ol></div>\n",
-        info.threshold,
-        others.join(", "),
-        esc(info.vault_name),
-        esc(info.vault_name)
-    ));
-    h.push_str(
-        "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\
-         <table><tr><th>Date</th><th>With whom</th><th>Result</th><th>Initials</th></tr>",
-    );
-    for _ in 0..6 {
-        h.push_str("<tr><td></td><td></td><td></td><td></td></tr>");
-    }
-    h.push_str("</table></div></section>\n");
-    h.push_str(&format!(
-        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words.</footer>\n",
-        esc(info.date),
-        env!("CARGO_PKG_VERSION"),
-        esc(info.vault_name)
-    ));
+    push_steps_and_log(&mut h, info, &others);
     h.push_str("</body></html>\n");
     Ok(h)
 }
@@ -192,3 +165,35 @@ th, td { border: 1px solid #000; height: 7mm; font-size: 8.5pt; padding: 0 1mm; 
 footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
 </style>
 ";
+
+/// The recovery steps, the drill log to fill in by hand, and the footer: nothing secret.
+fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
+    h.push_str(&format!(
+        "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
+         <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
+         <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
+         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run \
+             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each), or scan the QR code into a text file and give its name after the command.</li>\
+         <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
+         <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
+         </ol></div>\n",
+        info.threshold,
+        others.join(", "),
+        esc(info.vault_name),
+        esc(info.vault_name)
+    ));
+    h.push_str(
+        "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\
+         <table><tr><th>Date</th><th>With whom</th><th>Result</th><th>Initials</th></tr>",
+    );
+    for _ in 0..6 {
+        h.push_str("<tr><td></td><td></td><td></td><td></td></tr>");
+    }
+    h.push_str("</table></div></section>\n");
+    h.push_str(&format!(
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words.</footer>\n",
+        esc(info.date),
+        env!("CARGO_PKG_VERSION"),
+        esc(info.vault_name)
+    ));
+}

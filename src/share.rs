@@ -77,17 +77,21 @@ impl ShareCode {
     pub fn to_mnemonic(&self) -> Zeroizing<String> {
         let list = words::wordlist();
         let w = self.to_words();
-        Zeroizing::new(
-            w.iter()
-                .map(|&i| list[usize::from(i)])
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        // Sized once for the longest words (8 letters) and the spaces: never reallocated, so
+        // no unwiped copy of the words is left behind.
+        let mut out = Zeroizing::new(String::with_capacity(SHARE_WORDS * 9));
+        for (k, &i) in w.iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(list[usize::from(i)]);
+        }
+        out
     }
 
     /// The compact form (72 uppercase base32 characters).
     pub fn to_compact(&self) -> Zeroizing<String> {
-        Zeroizing::new(words::words_to_base32(&self.to_words()))
+        words::words_to_base32(&self.to_words())
     }
 
     /// Decodes 36 word indices. `name` names the share in errors.
@@ -99,17 +103,10 @@ impl ShareCode {
             )));
         }
         if !words::verify(words::CUSTOMIZATION, w) {
-            return Err(Error::Shares(
-                match words::suspect_position(words::CUSTOMIZATION, w) {
-                    Some(p) => format!(
-                        "share {name} fails its checksum: word {} is most likely wrong; compare it with the paper (nothing is corrected automatically).",
-                        p + 1
-                    ),
-                    None => format!(
-                        "share {name} fails its checksum: two or more words are wrong or swapped; compare every word with the paper."
-                    ),
-                },
-            ));
+            return Err(Error::Checksum {
+                share: name.to_string(),
+                suspect: words::suspect_position(words::CUSTOMIZATION, w),
+            });
         }
         let mut bits = Bits(Zeroizing::new(Vec::with_capacity(DATA_WORDS * 10)));
         for &x in &w[..DATA_WORDS] {
@@ -150,103 +147,141 @@ impl ShareCode {
     }
 }
 
-/// What a share text held: the words, the compact form, or both.
-pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
-    #[derive(PartialEq)]
-    enum Section {
-        Words,
-        Compact,
+/// The sections of a share text as it is read, token by token.
+#[derive(PartialEq)]
+enum Section {
+    Words,
+    Compact,
+}
+
+/// What a share text holds so far: word indices, and the compact form. Both are share data,
+/// in buffers sized once and wiped when dropped.
+struct ShareText<'a> {
+    name: &'a str,
+    section: Section,
+    words: Zeroizing<Vec<u16>>,
+    compact: Zeroizing<String>,
+    explicit_compact: bool,
+    position: usize,
+}
+
+impl<'a> ShareText<'a> {
+    fn new(name: &'a str) -> Self {
+        ShareText {
+            name,
+            section: Section::Words,
+            words: Zeroizing::new(Vec::with_capacity(SHARE_WORDS)),
+            compact: Zeroizing::new(String::with_capacity(COMPACT_LEN)),
+            explicit_compact: false,
+            position: 0,
+        }
     }
-    let mut section = Section::Words;
-    let mut word_idx: Zeroizing<Vec<u16>> = Zeroizing::new(Vec::with_capacity(SHARE_WORDS));
-    let mut compact = Zeroizing::new(String::with_capacity(COMPACT_LEN));
-    let mut explicit_compact = false;
-    let mut position = 0usize;
+
+    /// Takes one whitespace-separated token.
+    fn take(&mut self, tok: &str) -> Result<()> {
+        let name = self.name;
+        // Compared in place: a lowercased copy of a share word would outlive the wipe.
+        if tok.eq_ignore_ascii_case("words:") {
+            self.section = Section::Words;
+            return Ok(());
+        }
+        if tok.eq_ignore_ascii_case("compact:") {
+            self.section = Section::Compact;
+            self.explicit_compact = true;
+            return Ok(());
+        }
+        if self.section == Section::Compact {
+            if self.compact.len() + tok.len() > COMPACT_LEN {
+                return Err(Error::Shares(format!(
+                    "share {name}: the compact form is longer than {COMPACT_LEN} characters; check it against the paper."
+                )));
+            }
+            self.compact.push_str(tok);
+            return Ok(());
+        }
+        self.position += 1;
+        if self.words.len() == SHARE_WORDS {
+            return Err(Error::Shares(format!(
+                "share {name} has more than {SHARE_WORDS} words; a gsl-vault share has {SHARE_WORDS}."
+            )));
+        }
+        match words::lookup(tok) {
+            Some(i) => self.words.push(i),
+            // A lone compact form with no "compact:" label.
+            None if self.position == 1 && tok.len() == COMPACT_LEN => {
+                self.compact.push_str(tok);
+                self.section = Section::Compact;
+                self.position = 0;
+            }
+            None => {
+                return Err(Error::Shares(format!(
+                    "share {name}: word {} is not in the word list; check its first four letters against the paper.",
+                    self.position
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The share the text holds: from its words, its compact form, or both when they agree.
+    fn finish(self) -> Result<ShareCode> {
+        let name = self.name;
+        let from_compact = if self.compact.is_empty() {
+            if self.explicit_compact {
+                return Err(Error::Shares(format!(
+                    "share {name}: the compact form is empty."
+                )));
+            }
+            None
+        } else {
+            let w = words::base32_to_words(&self.compact)
+                .filter(|w| w.len() == SHARE_WORDS)
+                .ok_or_else(|| {
+                    Error::Shares(format!(
+                        "share {name}: the compact form is not {COMPACT_LEN} base32 characters (A-Z, 2-7); check it against the paper."
+                    ))
+                })?;
+            Some(w)
+        };
+        let word_idx = &self.words;
+        match (word_idx.is_empty(), from_compact) {
+            (true, None) => Err(Error::Shares(format!(
+                "share {name} holds no share: expected {SHARE_WORDS} words or the compact form."
+            ))),
+            (true, Some(c)) => ShareCode::from_words(&c, name),
+            (false, None) => ShareCode::from_words(word_idx, name),
+            (false, Some(c)) => {
+                let code = ShareCode::from_words(word_idx, name)?;
+                let same = c.len() == word_idx.len()
+                    && c.iter()
+                        .zip(word_idx.iter())
+                        .fold(0u16, |acc, (a, b)| acc | (a ^ b))
+                        == 0;
+                if !same {
+                    return Err(Error::Shares(format!(
+                        "share {name}: its words and its compact form disagree; one of them was copied wrongly, so check both against the paper."
+                    )));
+                }
+                Ok(code)
+            }
+        }
+    }
+}
+
+/// Decodes a share text (a share file, standard input, a scanned QR code): its words, its
+/// compact form, or both (which must agree). Lines starting with `#` are comments. `name`
+/// names the share in errors.
+pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
+    let mut t = ShareText::new(name);
     for line in text.lines() {
         if line.trim_start().starts_with('#') {
             continue;
         }
         for tok in line.split_whitespace() {
-            // Compared in place: a lowercased copy of a share word would outlive the wipe.
-            if tok.eq_ignore_ascii_case("words:") {
-                section = Section::Words;
-                continue;
-            }
-            if tok.eq_ignore_ascii_case("compact:") {
-                section = Section::Compact;
-                explicit_compact = true;
-                continue;
-            }
-            if section == Section::Compact {
-                if compact.len() + tok.len() > COMPACT_LEN {
-                    return Err(Error::Shares(format!(
-                        "share {name}: the compact form is longer than {COMPACT_LEN} characters; check it against the paper."
-                    )));
-                }
-                compact.push_str(tok);
-                continue;
-            }
-            position += 1;
-            if word_idx.len() == SHARE_WORDS {
-                return Err(Error::Shares(format!(
-                    "share {name} has more than {SHARE_WORDS} words; a gsl-vault share has {SHARE_WORDS}."
-                )));
-            }
-            match words::lookup(tok) {
-                Some(i) => word_idx.push(i),
-                None => {
-                    // A lone compact form with no "compact:" label.
-                    if position == 1 && tok.len() == COMPACT_LEN {
-                        compact.push_str(tok);
-                        section = Section::Compact;
-                        position = 0;
-                        continue;
-                    }
-                    return Err(Error::Shares(format!(
-                        "share {name}: word {position} is not in the word list; check its first four letters against the paper."
-                    )));
-                }
-            }
+            t.take(tok)?;
         }
     }
-    let from_compact = if compact.is_empty() {
-        if explicit_compact {
-            return Err(Error::Shares(format!(
-                "share {name}: the compact form is empty."
-            )));
-        }
-        None
-    } else {
-        let w = words::base32_to_words(&compact)
-            .filter(|w| w.len() == SHARE_WORDS)
-            .ok_or_else(|| {
-                Error::Shares(format!(
-                    "share {name}: the compact form is not {COMPACT_LEN} base32 characters (A-Z, 2-7); check it against the paper."
-                ))
-            })?;
-        Some(Zeroizing::new(w))
-    };
-    match (word_idx.is_empty(), from_compact) {
-        (true, None) => Err(Error::Shares(format!(
-            "share {name} holds no share: expected {SHARE_WORDS} words or the compact form."
-        ))),
-        (true, Some(c)) => ShareCode::from_words(&c, name),
-        (false, None) => ShareCode::from_words(&word_idx, name),
-        (false, Some(c)) => {
-            let code = ShareCode::from_words(&word_idx, name)?;
-            let same = c.len() == word_idx.len()
-                && c.iter()
-                    .zip(word_idx.iter())
-                    .fold(0u16, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
-            if !same {
-                return Err(Error::Shares(format!(
-                    "share {name}: its words and its compact form disagree; one of them was copied wrongly, so check both against the paper."
-                )));
-            }
-            Ok(code)
-        }
-    }
+    t.finish()
 }
 
 /// What the header of a share file says about the share.

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use zeroize::Zeroizing;
+
 /// The customization string gsl-vault shares are checksummed under.
 pub const CUSTOMIZATION: &[u8] = b"gsl-vault";
 /// Number of checksum words.
@@ -196,18 +198,20 @@ pub fn words_to_bytes(words: &[u16], nbytes: usize) -> Option<Vec<u8>> {
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-/// RFC 4648 base32 of 10-bit words (two characters a word), uppercase, unpadded.
-pub fn words_to_base32(words: &[u16]) -> String {
-    words
-        .iter()
-        .flat_map(|&w| [B32[usize::from(w >> 5)], B32[usize::from(w & 31)]])
-        .map(char::from)
-        .collect()
+/// RFC 4648 base32 of 10-bit words (two characters a word), uppercase, unpadded. Share data:
+/// written into a buffer sized once and wiped when dropped.
+pub fn words_to_base32(words: &[u16]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(words.len() * 2));
+    for &w in words {
+        out.push(char::from(B32[usize::from((w >> 5) & 31)]));
+        out.push(char::from(B32[usize::from(w & 31)]));
+    }
+    out
 }
 
 /// Inverse of [`words_to_base32`]; lowercase accepted (a QR reader may lowercase); `None` on
-/// any other character or an odd length.
-pub fn base32_to_words(s: &str) -> Option<Vec<u16>> {
+/// any other character or an odd length. Share data: sized once, wiped when dropped.
+pub fn base32_to_words(s: &str) -> Option<Zeroizing<Vec<u16>>> {
     let val = |c: u8| {
         B32.iter()
             .position(|&b| b == c.to_ascii_uppercase())
@@ -217,9 +221,11 @@ pub fn base32_to_words(s: &str) -> Option<Vec<u16>> {
     if !b.len().is_multiple_of(2) {
         return None;
     }
-    b.chunks(2)
-        .map(|p| Some((val(p[0])? << 5) | val(p[1])?))
-        .collect()
+    let mut out = Zeroizing::new(Vec::with_capacity(b.len() / 2));
+    for p in b.chunks(2) {
+        out.push((val(p[0])? << 5) | val(p[1])?);
+    }
+    Some(out)
 }
 
 /// RFC 4648 base32 of bytes, uppercase, unpadded (for fingerprints).
@@ -269,7 +275,7 @@ mod tests {
         let mut bad = w.clone();
         *bad.last_mut().unwrap() |= 1;
         assert!(words_to_bytes(&bad, bytes.len()).is_none());
-        assert_eq!(base32_to_words(&words_to_base32(&w)).unwrap(), w);
+        assert_eq!(*base32_to_words(&words_to_base32(&w)).unwrap(), w);
     }
 
     #[test]

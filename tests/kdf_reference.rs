@@ -1,7 +1,7 @@
 //! Property 6: the KDF output equals RFC 9106's vector and the reference C implementation
 //! (Debian's `argon2` CLI) for the same costs.
 
-use gsl_vault::kdf::{KdfParams, derive_raw};
+use gsl_vault::kdf::{Costs, derive_raw};
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -10,7 +10,7 @@ fn hex(b: &[u8]) -> String {
 /// RFC 9106 §5.3 (Argon2id, with secret and associated data).
 #[test]
 fn rfc9106_argon2id_test_vector() {
-    let p = KdfParams {
+    let p = Costs {
         memory_kib: 32,
         iterations: 3,
         parallelism: 4,
@@ -75,7 +75,7 @@ fn matches_the_reference_argon2_cli() {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success());
         let want = String::from_utf8(out.stdout).unwrap().trim().to_string();
-        let params = KdfParams {
+        let params = Costs {
             memory_kib: m,
             iterations: t,
             parallelism: p,
@@ -91,7 +91,7 @@ fn matches_the_reference_argon2_cli() {
 fn mapped_memory_kdf_equals_the_plain_call() {
     use argon2::{Algorithm, Argon2, Params, Version};
     for (m, t, p) in [(64 * 1024, 3, 4), (96 * 1024, 2, 1), (65 * 1024 + 8, 1, 3)] {
-        let params = KdfParams {
+        let params = Costs {
             memory_kib: m,
             iterations: t,
             parallelism: p,

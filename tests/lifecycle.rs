@@ -473,16 +473,14 @@ fn calibrate_proposes_valid_costs_and_init_uses_them() {
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let p = gsl_vault::kdf::KdfParams {
-        memory_kib: j["memory_kib"].as_u64().unwrap() as u32,
-        iterations: j["iterations"].as_u64().unwrap() as u32,
-        parallelism: j["parallelism"].as_u64().unwrap() as u32,
-    };
-    assert_eq!(p.memory_kib, 64 * 1024, "the memory cap holds");
-    assert!(
-        p.check().is_ok(),
-        "within RFC 9106's floor and the cap: {p:?}"
+    let memory_kib = j["memory_kib"].as_u64().unwrap() as u32;
+    assert_eq!(memory_kib, 64 * 1024, "the memory cap holds");
+    let p = gsl_vault::kdf::KdfParams::new(
+        memory_kib,
+        j["iterations"].as_u64().unwrap() as u32,
+        j["parallelism"].as_u64().unwrap() as u32,
     );
+    assert!(p.is_ok(), "within RFC 9106's floor and the cap: {p:?}");
     assert!(j["millis"].as_u64().unwrap() > 0);
     let o = run(dir, &["calibrate", "--target", "1ms"]);
     assert_eq!(code(&o), 2);

@@ -68,11 +68,12 @@ fn derivation_vectors() {
 #[test]
 fn argon2id_vector() {
     let v = &vectors()["argon2id"];
-    let params = gsl_vault::kdf::KdfParams {
-        memory_kib: v["memory_kib"].as_u64().unwrap() as u32,
-        iterations: v["iterations"].as_u64().unwrap() as u32,
-        parallelism: v["parallelism"].as_u64().unwrap() as u32,
-    };
+    let params = gsl_vault::kdf::KdfParams::new(
+        v["memory_kib"].as_u64().unwrap() as u32,
+        v["iterations"].as_u64().unwrap() as u32,
+        v["parallelism"].as_u64().unwrap() as u32,
+    )
+    .unwrap();
     let pass = Passphrase::new(v["passphrase"].as_str().unwrap().as_bytes(), "vector").unwrap();
     let salt = hex::decode(v["salt"].as_str().unwrap()).unwrap();
     let k = gsl_vault::kdf::derive(&params, &pass, &salt).unwrap();

@@ -54,9 +54,9 @@ pub fn run(target: std::time::Duration, max_mib: u32, json: bool) -> Result<Exit
     let (p, took) = propose(target, max_mib)?;
     if json {
         super::output::print_json(&json!({
-            "memory_kib": p.memory_kib,
-            "iterations": p.iterations,
-            "parallelism": p.parallelism,
+            "memory_kib": p.memory_kib(),
+            "iterations": p.iterations(),
+            "parallelism": p.parallelism(),
             "millis": took.as_millis() as u64,
         }));
     } else {
@@ -68,9 +68,9 @@ pub fn run(target: std::time::Duration, max_mib: u32, json: bool) -> Result<Exit
         );
         outln!(
             "Use: gsl-vault init ... --kdf-memory {} --kdf-iterations {} --kdf-parallelism {}",
-            p.memory_kib / 1024,
-            p.iterations,
-            p.parallelism
+            p.memory_kib() / 1024,
+            p.iterations(),
+            p.parallelism()
         );
     }
     Ok(Exit::Ok)

@@ -68,7 +68,20 @@ pub fn run() -> Result<Exit> {
         false,
     )?;
 
-    let steps: Vec<Step<'_>> = vec![
+    for s in &first_steps() {
+        run_step(&exe, dir, s)?;
+    }
+    write_mistyped_copy(dir)?;
+    for s in &second_steps() {
+        run_step(&exe, dir, s)?;
+    }
+    outln!("\nDemo complete. The temporary folder is removed now.");
+    Ok(Exit::Ok)
+}
+
+/// Create, look, check, drill, and a drill refused.
+fn first_steps() -> Vec<Step<'static>> {
+    vec![
         Step {
             title: "Create a vault: three custodians, any two recover",
             args: &[
@@ -117,12 +130,11 @@ pub fn run() -> Result<Exit> {
             args: &["drill", "kraken.vault", "bob.share"],
             expect: 3,
         },
-    ];
-    for s in &steps {
-        run_step(&exe, dir, s)?;
-    }
+    ]
+}
 
-    // A share with one word changed, as a careless copy would have it.
+/// Bob's share with one word changed, as a careless copy would have it.
+fn write_mistyped_copy(dir: &Path) -> Result<()> {
     let bob =
         std::fs::read_to_string(dir.join("bob.share")).map_err(|e| Error::io("bob.share", e))?;
     let mut lines: Vec<String> = bob.lines().map(String::from).collect();
@@ -151,7 +163,12 @@ pub fn run() -> Result<Exit> {
         "\n(bob-copied-wrong.share is bob's share with word 15 changed, as a careless copy would have it)"
     );
 
-    let steps2: Vec<Step<'_>> = vec![
+    Ok(())
+}
+
+/// The mistyped copy named, then recovery by shares and by passphrase, then the ledger.
+fn second_steps() -> Vec<Step<'static>> {
+    vec![
         Step {
             title: "A mistyped share is named, with the suspect word",
             args: &["check-share", "kraken.vault", "bob-copied-wrong.share"],
@@ -177,10 +194,5 @@ pub fn run() -> Result<Exit> {
             args: &["status", "kraken.vault", "--check"],
             expect: 0,
         },
-    ];
-    for s in &steps2 {
-        run_step(&exe, dir, s)?;
-    }
-    outln!("\nDemo complete. The temporary folder is removed now.");
-    Ok(Exit::Ok)
+    ]
 }

@@ -3,11 +3,13 @@
 use std::path::Path;
 
 use gsl_vault::dates::now;
-use gsl_vault::error::{Error, Result};
+use gsl_vault::error::{Bound, Error, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
 use gsl_vault::intake::source_name;
-use gsl_vault::kdf::KdfParams;
+use gsl_vault::kdf::{
+    Costs, DEFAULT_ITERATIONS, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, KdfParams,
+};
 use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey, SecretBytes, fill_random};
 use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, FIRST_EPOCH, Spec};
 
@@ -35,8 +37,9 @@ fn generate_key() -> Result<SecretBytes> {
     Ok(s)
 }
 
-/// The Argon2id costs: measured for `--kdf-time`, else the flags over the defaults.
-fn kdf_params(a: &mut InitArgs, policy: Policy) -> Result<KdfParams> {
+/// The Argon2id costs: measured for `--kdf-time`, else the flags over the defaults. Their
+/// bounds are checked later, after the names and threshold (their errors come first).
+fn kdf_costs(a: &mut InitArgs, policy: Policy) -> Result<Costs> {
     if let Some(target) = a.kdf_time
         && policy != Policy::Quorum
     {
@@ -49,17 +52,17 @@ fn kdf_params(a: &mut InitArgs, policy: Policy) -> Result<KdfParams> {
             p.describe(),
             took.as_millis()
         );
-        a.kdf_memory = Some(p.memory_kib / 1024);
-        a.kdf_iterations = Some(p.iterations);
-        a.kdf_parallelism = Some(p.parallelism);
+        a.kdf_memory = Some(p.memory_kib() / 1024);
+        a.kdf_iterations = Some(p.iterations());
+        a.kdf_parallelism = Some(p.parallelism());
     }
-    Ok(KdfParams {
+    Ok(Costs {
         memory_kib: a
             .kdf_memory
             .map(|m| m.saturating_mul(1024))
-            .unwrap_or(KdfParams::DEFAULT.memory_kib),
-        iterations: a.kdf_iterations.unwrap_or(KdfParams::DEFAULT.iterations),
-        parallelism: a.kdf_parallelism.unwrap_or(KdfParams::DEFAULT.parallelism),
+            .unwrap_or(DEFAULT_MEMORY_KIB),
+        iterations: a.kdf_iterations.unwrap_or(DEFAULT_ITERATIONS),
+        parallelism: a.kdf_parallelism.unwrap_or(DEFAULT_PARALLELISM),
     })
 }
 
@@ -86,7 +89,7 @@ fn check_flags(a: &InitArgs, policy: Policy) -> Result<()> {
 
 pub fn run(mut a: InitArgs) -> Result<Exit> {
     let policy: Policy = a.policy.into();
-    let kdf = kdf_params(&mut a, policy)?;
+    let costs = kdf_costs(&mut a, policy)?;
     check_flags(&a, policy)?;
     let label = match &a.label {
         Some(l) => l.clone(),
@@ -97,13 +100,13 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
             .unwrap_or_else(|| "gsl-vault".into()),
     };
     let plan = Plan::new(&a.who, &a.vault, Some(&a.vault), a.force)?;
-    let spec = Spec {
+    let mut spec = Spec {
         label,
         threshold: a.who.threshold,
         custodians: plan.names.clone(),
         deliveries: plan.delivery_kinds(),
         policy,
-        kdf,
+        kdf: KdfParams::DEFAULT,
         drill_every: a
             .drill_every
             .map(|d| d.as_secs())
@@ -112,6 +115,9 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     };
     // Check names, threshold and costs before asking for any secret.
     vault::check_spec(&spec)?;
+    if policy != Policy::Quorum {
+        spec.kdf = KdfParams::from_costs(costs).map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
+    }
 
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
 

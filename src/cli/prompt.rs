@@ -40,15 +40,7 @@ fn guard_terminal() {
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
                         continue;
                     }
-                    if let Ok(saved) = SAVED_TERMIOS.lock()
-                        && let Some(t) = saved.as_ref()
-                    {
-                        let _ = rustix::termios::tcsetattr(
-                            std::io::stdin(),
-                            rustix::termios::OptionalActions::Now,
-                            t,
-                        );
-                    }
+                    restore_terminal();
                     eprintln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
                     std::process::exit(128 + sig);
                 }
@@ -62,11 +54,34 @@ fn guard_terminal() {
     }
 }
 
+/// Turns the terminal's echo off (the rest of its settings as they are).
+fn echo_off() {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    if let Ok(mut t) = tcgetattr(std::io::stdin()) {
+        t.local_modes.remove(LocalModes::ECHO);
+        let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &t);
+    }
+}
+
+/// Puts back the terminal settings saved by [`guard_terminal`].
+fn restore_terminal() {
+    if let Ok(saved) = SAVED_TERMIOS.lock()
+        && let Some(t) = saved.as_ref()
+    {
+        let _ =
+            rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, t);
+    }
+}
+
 /// Asks for a secret at the terminal without echo; the terminal is restored even on Ctrl-C.
 pub fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
     guard_terminal();
     PROMPTING.store(true, std::sync::atomic::Ordering::SeqCst);
+    // Echo off before the prompt is shown: rpassword turns it off only after writing the
+    // prompt, so what is typed ahead of the prompt (or fast after it) would be echoed.
+    echo_off();
     let answer = rpassword::prompt_password(prompt);
+    restore_terminal();
     PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
     match answer {
         Ok(s) => Ok(zeroize::Zeroizing::new(s)),

@@ -161,7 +161,7 @@ fn print_status_text(l: &Ledger<'_>) {
         );
     }
     match &b.kdf {
-        Some(k) => outln!("argon2id:    {}", k.params().describe()),
+        Some(k) => outln!("argon2id:    {}", k.costs().describe()),
         None => outln!("argon2id:    none (no passphrase)"),
     }
     outln!("drill every: {}", duration(b.drill_every));

@@ -74,21 +74,23 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
         let code = loop {
             match ShareCode::from_words(&w, &source) {
                 Ok(c) => break Some(c),
+                // One wrong word explains the checksum: ask for that word only.
+                Err(
+                    e @ Error::Checksum {
+                        suspect: Some(p), ..
+                    },
+                ) => {
+                    eprintln!("  {e}");
+                    let line = read_line(&format!("{label}, word {} again: ", p + 1))?;
+                    match line.split_whitespace().next().and_then(words::lookup) {
+                        Some(i) => w[p] = i,
+                        None => eprintln!("  That is not a word from the list."),
+                    }
+                }
                 Err(e) => {
                     eprintln!("  {e}");
-                    match words::suspect_position(words::CUSTOMIZATION, &w) {
-                        Some(p) if !words::verify(words::CUSTOMIZATION, &w) => {
-                            let line = read_line(&format!("{label}, word {} again: ", p + 1))?;
-                            match line.split_whitespace().next().and_then(words::lookup) {
-                                Some(i) => w[p] = i,
-                                None => eprintln!("  That is not a word from the list."),
-                            }
-                        }
-                        _ => {
-                            eprintln!("  Type {label} again from the start.");
-                            break None;
-                        }
-                    }
+                    eprintln!("  Type {label} again from the start.");
+                    break None;
                 }
             }
         };

@@ -139,10 +139,11 @@ impl Vault {
                 "confirm or cancel the pending reshare before changing the passphrase.".into(),
             ));
         }
-        let rec = new_kdf_record(&params.unwrap_or(old.params()))?;
-        rec.params()
-            .check()
-            .map_err(|m| Error::Usage(format!("{m}.")))?;
+        let params = match params {
+            Some(p) => p,
+            None => old.params().map_err(|m| Error::Usage(format!("{m}.")))?,
+        };
+        let rec = new_kdf_record(&params)?;
         let pk = derive_pk(&rec, new)?;
         self.body.slots = build_slots(
             &self.identity,
@@ -201,9 +202,6 @@ impl Vault {
                 None => {
                     p.check_new()?;
                     let rec = new_kdf_record(&params)?;
-                    rec.params()
-                        .check()
-                        .map_err(|m| Error::Usage(format!("{m}.")))?;
                     (derive_pk(&rec, p)?, rec)
                 }
             }),

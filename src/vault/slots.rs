@@ -177,9 +177,9 @@ pub fn new_kdf_record(params: &KdfParams) -> Result<KdfRecord> {
     let mut salt = [0u8; kdf::SALT_LEN];
     crate::secret::fill_random(&mut salt)?;
     Ok(KdfRecord {
-        memory_kib: params.memory_kib,
-        iterations: params.iterations,
-        parallelism: params.parallelism,
+        memory_kib: params.memory_kib(),
+        iterations: params.iterations(),
+        parallelism: params.parallelism(),
         salt: hex::encode(&salt),
     })
 }
@@ -188,7 +188,10 @@ pub fn new_kdf_record(params: &KdfParams) -> Result<KdfRecord> {
 pub fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
     let salt: [u8; kdf::SALT_LEN] = hex::decode_array(&rec.salt)
         .ok_or_else(|| Error::Corrupt("the KDF salt is malformed.".into()))?;
-    kdf::derive(&rec.params(), pass, &salt)
+    let params = rec
+        .params()
+        .map_err(|m| Error::Corrupt(format!("{m}; the vault file may be forged.")))?;
+    kdf::derive(&params, pass, &salt)
 }
 
 impl Vault {

@@ -198,13 +198,12 @@ pub fn check_spec(spec: &Spec) -> Result<()> {
     if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
         return Err(Error::OutOfBounds(Bound::DrillEvery));
     }
-    if spec.policy != Policy::Quorum {
-        spec.kdf
-            .check()
-            .map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
-    }
-
     Ok(())
+}
+
+/// A slot's nonce and ciphertext (VK and its tag) have their lengths.
+fn slot_ok(s: &Slot) -> bool {
+    hex::decode_array::<24>(&s.nonce).is_some() && hex::decode_array::<48>(&s.ciphertext).is_some()
 }
 
 impl Vault {
@@ -216,33 +215,7 @@ impl Vault {
         if b.epoch == 0 || b.epoch > MAX_EPOCH {
             return Err(corrupt(p, "has an epoch out of range"));
         }
-        let slot_ok = |s: &Slot| {
-            hex::decode_array::<24>(&s.nonce).is_some()
-                && hex::decode_array::<48>(&s.ciphertext).is_some()
-        };
-        if let Some(pending) = &b.pending {
-            check_custodians(p, pending.threshold, &pending.custodians)?;
-            let kind = if b.policy == Policy::Both {
-                SlotKind::Both
-            } else {
-                SlotKind::Quorum
-            };
-            if pending.epoch != b.epoch + 1
-                || pending.epoch > MAX_EPOCH
-                || pending.slot.kind != kind
-                || !slot_ok(&pending.slot)
-                || pending.created > MAX_TIME
-            {
-                return Err(corrupt(p, "has a malformed pending reshare"));
-            }
-        }
-        let mut last = 0;
-        for r in &b.retired {
-            if r.epoch <= last || r.epoch >= b.epoch || r.at > MAX_TIME {
-                return Err(corrupt(p, "has a malformed list of retired epochs"));
-            }
-            last = r.epoch;
-        }
+        self.validate_reshares()?;
         let expect: &[SlotKind] = match b.policy {
             Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
             Policy::Both => &[SlotKind::Both],
@@ -257,7 +230,7 @@ impl Vault {
         match (&b.kdf, b.policy) {
             (None, Policy::Quorum) => {}
             (Some(k), Policy::Either | Policy::Both) => {
-                k.params().check().map_err(|m| {
+                k.params().map_err(|m| {
                     Error::Corrupt(format!("vault {p}: {m}; the file may be forged: refuse it and restore a backup copy."))
                 })?;
                 if hex::decode_array::<32>(&k.salt).is_none() {
@@ -281,6 +254,44 @@ impl Vault {
         if b.created > MAX_TIME {
             return Err(corrupt(p, "has a creation time out of range"));
         }
+        self.validate_receipts()
+    }
+
+    /// The pending reshare (if any) and the retired epochs.
+    fn validate_reshares(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        if let Some(pending) = &b.pending {
+            check_custodians(p, pending.threshold, &pending.custodians)?;
+            let kind = if b.policy == Policy::Both {
+                SlotKind::Both
+            } else {
+                SlotKind::Quorum
+            };
+            if pending.epoch != b.epoch + 1
+                || pending.epoch > MAX_EPOCH
+                || pending.slot.kind != kind
+                || !slot_ok(&pending.slot)
+                || pending.created > MAX_TIME
+            {
+                return Err(corrupt(p, "has a malformed pending reshare"));
+            }
+        }
+        let mut last = 0;
+        for r in &b.retired {
+            if r.epoch <= last || r.epoch >= b.epoch || r.at > MAX_TIME {
+                return Err(corrupt(p, "has a malformed list of retired epochs"));
+            }
+            last = r.epoch;
+        }
+        Ok(())
+    }
+
+    /// Every receipt: its fields, its place in the hash chain, and the vault identity's
+    /// signature.
+    fn validate_receipts(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
         let vk = ed25519_dalek::VerifyingKey::from_bytes(&self.identity)
             .map_err(|_| corrupt(p, "has an invalid identity key"))?;
         let mut prev = [0u8; 32];
