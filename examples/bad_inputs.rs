@@ -6,9 +6,7 @@
 use std::path::PathBuf;
 
 use gsl_vault::format::{self, Body};
-use gsl_vault::secret::VaultKey;
 use gsl_vault::share::{ShareCode, parse_share_text};
-use gsl_vault::{crypto, hex};
 
 /// Signs `body` with a forger's identity: the file passes its signature check, so what refuses
 /// it must be the bounds checks that follow.
@@ -16,12 +14,7 @@ fn forge(base: &Body, edit: impl FnOnce(&mut Body)) -> Vec<u8> {
     let mut body = base.clone();
     body.receipts.clear();
     edit(&mut body);
-    let mut seed = [7u8; 32];
-    let forger = crypto::identity(&VaultKey::from_bytes(&mut seed));
-    body.identity = hex::encode(&forger.verifying_key().to_bytes());
-    format::serialize(&body, |m| {
-        crypto::sign(&forger, format::FILE_SIG_CONTEXT, m)
-    })
+    gsl_vault::fuzzing::forge(&mut body, [7u8; 32])
 }
 
 fn main() {

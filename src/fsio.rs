@@ -17,8 +17,8 @@ use crate::secret::SecretBytes;
 /// Marker in the names of temporary files.
 const TEMP_MARK: &str = ".gsl-vault-tmp-";
 
-/// Reads a whole file of at most `cap` bytes; a larger one is refused without being read.
-pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
+/// Opens `path` and refuses it, before reading, if it is larger than `cap` bytes.
+fn open_capped(path: &Path, cap: u64, what: &str) -> Result<std::io::Take<File>> {
     let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
     let len = f
         .metadata()
@@ -27,9 +27,15 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
     if len > cap {
         return Err(too_big(path, cap, what));
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    f.take(cap + 1)
-        .read_to_end(&mut buf)
+    // One byte more than the cap: a file that grew since it was measured is caught below.
+    Ok(f.take(cap + 1))
+}
+
+/// Reads a whole file of at most `cap` bytes; a larger one is refused without being read.
+pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
+    let mut r = open_capped(path, cap, what)?;
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf)
         .map_err(|e| Error::io(path.display(), e))?;
     if buf.len() as u64 > cap {
         return Err(too_big(path, cap, what));
@@ -40,17 +46,9 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
 /// Reads a whole file of at most `cap` bytes that holds a secret (a share) into a buffer sized
 /// once, wiped when dropped; a larger file is refused without being read.
 pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretBytes> {
-    let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    let len = f
-        .metadata()
-        .map_err(|e| Error::io(path.display(), e))?
-        .len();
-    if len > cap {
-        return Err(too_big(path, cap, what));
-    }
+    let mut r = open_capped(path, cap, what)?;
     let mut out = SecretBytes::with_capacity(cap as usize + 1);
     let mut chunk = zeroize::Zeroizing::new([0u8; 1024]);
-    let mut r = f.take(cap + 1);
     loop {
         let n = match r.read(&mut chunk[..]) {
             Ok(0) => break,
@@ -58,7 +56,6 @@ pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretByt
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Error::io(path.display(), e)),
         };
-        // More than the cap (the file grew since it was measured): refused, never reallocated.
         out.extend(&chunk[..n])
             .map_err(|_| too_big(path, cap, what))?;
     }

@@ -168,17 +168,11 @@ pub fn age_share(data: &[u8]) {
 /// identity, so parsing reaches `validate`. It never panics; what it accepts re-serializes to
 /// the same bytes and its share checks and status queries run without panicking either.
 pub fn vault_body(data: &[u8]) {
-    use crate::{crypto, format, hex};
-    static FORGER: std::sync::OnceLock<ed25519_dalek::SigningKey> = std::sync::OnceLock::new();
-    let sk = FORGER.get_or_init(|| {
-        let mut seed = [9u8; 32];
-        crypto::identity(&crate::secret::VaultKey::from_bytes(&mut seed))
-    });
+    use crate::format;
     let Ok(mut body) = serde_json::from_slice::<format::Body>(data) else {
         return;
     };
-    body.identity = hex::encode(&sk.verifying_key().to_bytes());
-    let bytes = format::serialize(&body, |m| crypto::sign(sk, format::FILE_SIG_CONTEXT, m));
+    let bytes = forge(&mut body, [9u8; 32]);
     if let Ok(v) = vault::Vault::parse(&bytes, "fuzz") {
         assert_eq!(format::body_bytes(&v.body), format::body_bytes(&body));
         let _ = v.fingerprint();
@@ -195,4 +189,15 @@ pub fn vault_body(data: &[u8]) {
         let _ = v.check_share("fuzz", &code);
         let _ = v.check_pending_share("fuzz", &code);
     }
+}
+
+/// Signs `body` as a forger with write access would: its identity replaced by the one the vault
+/// key `seed` derives, then serialized and signed with it. The signature holds, so what refuses
+/// such a file must be the checks behind it. For the fuzz targets, the tamper and regression
+/// tests, and the bad-input generator.
+pub fn forge(body: &mut crate::format::Body, mut seed: [u8; 32]) -> Vec<u8> {
+    use crate::{crypto, format, hex};
+    let sk = crypto::identity(&crate::secret::VaultKey::from_bytes(&mut seed));
+    body.identity = hex::encode(&sk.verifying_key().to_bytes());
+    format::serialize(body, |m| crypto::sign(&sk, format::FILE_SIG_CONTEXT, m))
 }

@@ -4,16 +4,7 @@ use crate::common::*;
 use std::process::Command;
 
 fn have_age() -> bool {
-    let ok = Command::new("age").arg("--version").output().is_ok()
-        && Command::new("age-keygen").arg("--version").output().is_ok();
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Debian's age"
-        );
-        eprintln!("age not installed: skipping the interop test (apt-get install age)");
-    }
-    ok
+    have_tool("age", "--version", "age") && have_tool("age-keygen", "--version", "age")
 }
 
 fn keygen(dir: &std::path::Path, file: &str) -> String {
@@ -42,28 +33,13 @@ fn age_shares_interoperate_with_the_reference_cli() {
     // Non-ASCII, precomposed: kept byte for byte, as the age CLI keeps it.
     std::fs::write(dir.join("carol.pass"), "carol's own café passphrase\n").unwrap();
     let alice = format!("alice={alice_pub}");
-    let o = run(
+    let o = gsl(
         dir,
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            &alice,
-            "--custodian",
-            "bob",
-            "--custodian",
-            "carol=ask",
-            "--custodian-passphrase-file",
-            "carol=carol.pass",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        &format!(
+            "init v.vault -t 2 --custodian {alice} --custodian bob --custodian carol=ask --custodian-passphrase-file carol=carol.pass --secret-file master.txt --policy quorum"
+        ),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert!(
         !dir.join("alice.share").exists() && !dir.join("carol.share").exists(),
         "no plain copy of an age share"
@@ -82,7 +58,7 @@ fn age_shares_interoperate_with_the_reference_cli() {
         "age -d failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let o2 = run_stdin(dir, &["check-share", "v.vault", "-", "--json"], &o.stdout);
+    let o2 = gsl_stdin(dir, "check-share v.vault - --json", &o.stdout);
     assert_eq!(code(&o2), 0, "{}", stdout(&o2));
     assert!(stdout(&o2).contains("\"custodian\": \"alice\""));
 
@@ -97,32 +73,16 @@ fn age_shares_interoperate_with_the_reference_cli() {
     }
 
     // Drill and recover with age shares, by identity and by the custodian's passphrase.
-    let o = run(
+    let o = gsl(
         dir,
-        &[
-            "drill",
-            "v.vault",
-            "alice.share.age",
-            "-i",
-            "alice.key",
-            "carol.share.age",
-            "--share-passphrase-file",
-            "carol.pass",
-        ],
+        "drill v.vault alice.share.age -i alice.key carol.share.age --share-passphrase-file carol.pass",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = run(
+    expect_exit(&o, 0);
+    let o = gsl(
         dir,
-        &[
-            "recover",
-            "v.vault",
-            "alice.share.age",
-            "bob.share",
-            "-i",
-            "alice.key",
-        ],
+        "recover v.vault alice.share.age bob.share -i alice.key",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
 
     // A share no identity opens: exit 4, naming it.
@@ -145,20 +105,13 @@ fn age_shares_interoperate_with_the_reference_cli() {
         );
     }
     std::fs::write(dir.join("wrong.pass"), "not carol's passphrase\n").unwrap();
-    let o = run(
+    let o = gsl(
         dir,
-        &[
-            "drill",
-            "v.vault",
-            "carol.share.age",
-            "bob.share",
-            "--share-passphrase-file",
-            "wrong.pass",
-        ],
+        "drill v.vault carol.share.age bob.share --share-passphrase-file wrong.pass",
     );
-    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    expect_exit(&o, 4);
     assert!(stderr(&o).contains("carol.share.age"));
-    let o = run(dir, &["drill", "v.vault", "carol.share.age", "bob.share"]);
+    let o = gsl(dir, "drill v.vault carol.share.age bob.share");
     assert_eq!(
         code(&o),
         2,
@@ -182,19 +135,11 @@ fn age_shares_interoperate_with_the_reference_cli() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let o = run(
+    let o = gsl(
         dir,
-        &[
-            "drill",
-            "v.vault",
-            "bob-by-age.share.age",
-            "alice.share.age",
-            "-i",
-            "alice.key",
-            "--json",
-        ],
+        "drill v.vault bob-by-age.share.age alice.share.age -i alice.key --json",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["custodians"], serde_json::json!(["bob", "alice"]));
 }
@@ -222,22 +167,9 @@ fn bad_custodian_specs_are_usage_errors() {
         );
         assert_eq!(code(&o), 2, "{spec}: {}", stderr(&o));
     }
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice=ask",
-            "--custodian",
-            "bob",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian alice=ask --custodian bob --secret-file master.txt --policy quorum",
     );
     assert_eq!(code(&o), 2);
     assert!(
@@ -259,37 +191,15 @@ fn r2_m3_an_unopenable_extra_share_does_not_block_recovery() {
     let dir = d.path();
     let pubkey = keygen(dir, "alice.key");
     let alice = format!("alice={pubkey}");
-    let o = run(
+    let o = gsl(
         dir,
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            &alice,
-            "--custodian",
-            "bob",
-            "--custodian",
-            "carol",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        &format!(
+            "init v.vault -t 2 --custodian {alice} --custodian bob --custodian carol --secret-file master.txt --policy quorum"
+        ),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = run(
-        dir,
-        &[
-            "recover",
-            "v.vault",
-            "alice.share.age",
-            "bob.share",
-            "carol.share",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
+    let o = gsl(dir, "recover v.vault alice.share.age bob.share carol.share");
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert!(
         stderr(&o).contains("alice.share.age (custodian alice) does not open"),

@@ -53,7 +53,7 @@ fn a_4_gib_file_is_refused_without_being_read() {
         .unwrap()
         .set_len(4 << 30)
         .unwrap();
-    let o = run(d.path(), &["status", "huge.vault"]);
+    let o = gsl(d.path(), "status huge.vault");
     assert_eq!(code(&o), 5);
     assert!(
         stderr(&o).contains("huge.vault is larger than any vault file"),

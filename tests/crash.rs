@@ -202,7 +202,7 @@ fn sigkill_at_random_moments_never_breaks_the_vault() {
                 (None, Some(_)) => panic!("{what}: the vault disappeared"),
             }
             // The next run sweeps whatever the killed one left half-written.
-            let o = run(dir, &["status", "v.vault"]);
+            let o = gsl(dir, "status v.vault");
             if old.is_some() || dir.join("v.vault").exists() {
                 assert_eq!(code(&o), 0, "{what}: {}", stderr(&o));
             }

@@ -6,7 +6,7 @@ use crate::common::*;
 #[test]
 fn demo_runs_every_step_and_cleans_up() {
     let d = tempfile::tempdir().unwrap();
-    let o = run(d.path(), &["demo"]);
+    let o = gsl(d.path(), "demo");
     assert_eq!(code(&o), 0, "{}\n{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     for step in [

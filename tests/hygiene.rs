@@ -71,28 +71,11 @@ fn sigterm_at_a_hidden_prompt_restores_the_terminal() {
 #[test]
 fn a_spinner_shows_the_costs_while_the_kdf_runs_unless_quiet() {
     let d = workdir();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "a",
-            "--custodian",
-            "b",
-            "--secret-file",
-            "master.txt",
-            "--passphrase-file",
-            "pass.txt",
-            "--kdf-memory",
-            "768",
-            "--kdf-iterations",
-            "4",
-        ],
+        "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt --passphrase-file pass.txt --kdf-memory 768 --kdf-iterations 4",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert!(
         !stderr(&o).contains("Argon2id ("),
         "no spinner when stderr is not a terminal"

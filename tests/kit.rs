@@ -3,20 +3,6 @@
 
 use crate::common::*;
 
-fn have(tool: &str) -> bool {
-    let ok = std::process::Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "CI must install {tool}");
-        eprintln!(
-            "{tool} not installed: skipping the QR decode (apt-get install librsvg2-bin zbar-tools)"
-        );
-    }
-    ok
-}
-
 fn svg_of(html: &str) -> &str {
     let start = html.find("<svg").unwrap();
     let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
@@ -29,20 +15,11 @@ fn kit_pages_are_self_contained_and_complete() {
     let o = run(
         d.path(),
         &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "Bob <b>",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-            "--kit",
-        ],
+            words("init v.vault -t 2 --custodian alice --custodian"),
+            vec!["Bob <b>"],
+            words("--secret-file master.txt --policy quorum --kit"),
+        ]
+        .concat(),
     );
     assert_eq!(
         code(&o),
@@ -51,8 +28,8 @@ fn kit_pages_are_self_contained_and_complete() {
         stderr(&o)
     );
     init(d.path(), "v.vault", 2, &["alice", "bob", "carol"], "quorum");
-    let o = run(d.path(), &["kit", "v.vault", "bob.share", "-o", "kits"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "kit v.vault bob.share -o kits");
+    expect_exit(&o, 0);
     let html = std::fs::read_to_string(d.path().join("kits/bob.html")).unwrap();
     for bad in ["<script", "<link", "<img", "src=", "url(", "@import"] {
         assert!(
@@ -86,9 +63,9 @@ fn kit_pages_are_self_contained_and_complete() {
                 .unwrap()
         })
         .collect();
-    let o = run_stdin(
+    let o = gsl_stdin(
         d.path(),
-        &["check-share", "v.vault", "-"],
+        "check-share v.vault -",
         prefixes.join(" ").as_bytes(),
     );
     assert_eq!(code(&o), 0, "{}", stdout(&o));
@@ -99,37 +76,23 @@ fn kit_pages_are_self_contained_and_complete() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    let o = run(d.path(), &["kit", "v.vault", "bob.share", "-o", "kits"]);
+    let o = gsl(d.path(), "kit v.vault bob.share -o kits");
     assert_eq!(code(&o), 1, "no clobber without --force");
 }
 
 #[test]
 fn kit_qr_code_decodes_to_an_accepted_share() {
-    if !have("rsvg-convert") || !have("zbarimg") {
+    if !have_tool("rsvg-convert", "--version", "librsvg2-bin")
+        || !have_tool("zbarimg", "--version", "zbar-tools")
+    {
         return;
     }
     let d = workdir();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "bob",
-            "--custodian",
-            "carol",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-            "--kit",
-        ],
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     for name in ["alice", "bob", "carol"] {
         let html = std::fs::read_to_string(d.path().join(format!("{name}.html"))).unwrap();
         std::fs::write(d.path().join("qr.svg"), svg_of(&html)).unwrap();
@@ -149,11 +112,7 @@ fn kit_qr_code_decodes_to_an_accepted_share() {
             "zbarimg found no QR code in {name}'s kit"
         );
         let decoded = String::from_utf8(z.stdout).unwrap();
-        let o = run_stdin(
-            d.path(),
-            &["check-share", "v.vault", "-", "--json"],
-            decoded.as_bytes(),
-        );
+        let o = gsl_stdin(d.path(), "check-share v.vault - --json", decoded.as_bytes());
         assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v[0]["custodian"], name);

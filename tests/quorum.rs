@@ -63,28 +63,15 @@ fn a_share_given_twice_counts_once() {
         d.path().join("alice-copy.share"),
     )
     .unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "alice-copy.share",
-            "bob.share",
-        ],
+        "recover v.vault alice.share alice-copy.share bob.share",
     );
     assert_eq!(code(&o), 3);
     assert!(stderr(&o).contains("alice's share again"), "{}", stderr(&o));
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "drill",
-            "v.vault",
-            "alice.share",
-            "alice.share",
-            "bob.share",
-            "carol.share",
-        ],
+        "drill v.vault alice.share alice.share bob.share carol.share",
     );
     assert_eq!(
         code(&o),
@@ -106,17 +93,14 @@ fn a_share_of_another_vault_is_named_and_refused() {
     std::fs::create_dir(&other).unwrap();
     std::fs::copy(d.path().join("master.txt"), other.join("master.txt")).unwrap();
     init(&other, "w.vault", 2, &NAMES[..3], "quorum");
-    let o = run(d.path(), &["check-share", "v.vault", "other/alice.share"]);
+    let o = gsl(d.path(), "check-share v.vault other/alice.share");
     assert_eq!(code(&o), 3);
     assert!(
         stdout(&o).contains("other/alice.share belongs to another vault"),
         "{}",
         stdout(&o)
     );
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "alice.share", "other/bob.share"],
-    );
+    let o = gsl(d.path(), "recover v.vault alice.share other/bob.share");
     assert_eq!(code(&o), 3);
     assert!(
         stderr(&o).contains("other/bob.share belongs to another vault"),
@@ -152,10 +136,7 @@ fn an_x0_share_is_refused_by_name() {
         forged_share(d.path(), "alice", 0, [7; 32]),
     )
     .unwrap();
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "zero.share", "alice.share"],
-    );
+    let o = gsl(d.path(), "recover v.vault zero.share alice.share");
     assert_eq!(code(&o), 3);
     assert!(
         stderr(&o).contains("zero.share has index 0"),
@@ -173,10 +154,7 @@ fn a_forged_share_with_a_valid_checksum_fails_its_commitment() {
         forged_share(d.path(), "alice", 2, [9; 32]),
     )
     .unwrap();
-    let o = run(
-        d.path(),
-        &["check-share", "v.vault", "forged.share", "--json"],
-    );
+    let o = gsl(d.path(), "check-share v.vault forged.share --json");
     assert_eq!(code(&o), 3);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["share"], "forged.share");
@@ -187,10 +165,7 @@ fn a_forged_share_with_a_valid_checksum_fails_its_commitment() {
             .unwrap()
             .contains("does not match its commitment")
     );
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "forged.share", "alice.share"],
-    );
+    let o = gsl(d.path(), "recover v.vault forged.share alice.share");
     assert_eq!(
         code(&o),
         3,
@@ -203,17 +178,8 @@ fn a_forged_share_with_a_valid_checksum_fails_its_commitment() {
 fn check_share_json_names_the_custodian() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(
-        d.path(),
-        &[
-            "check-share",
-            "v.vault",
-            "bob.share",
-            "carol.share",
-            "--json",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "check-share v.vault bob.share carol.share --json");
+    expect_exit(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["custodian"], "bob");
     assert_eq!(v[1]["custodian"], "carol");
@@ -226,17 +192,11 @@ fn an_extra_bad_share_does_not_block_recovery_but_is_warned_about() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
     std::fs::write(d.path().join("noise.share"), "hello world\n").unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "noise.share",
-            "alice.share",
-            "bob.share",
-        ],
+        "recover v.vault noise.share alice.share bob.share",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert!(
         stderr(&o).contains("warning: share noise.share"),

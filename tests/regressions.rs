@@ -1,25 +1,21 @@
 //! Regression tests, one per finding of the first security review (named after the finding).
 
 use crate::common::*;
-use gsl_vault::{crypto, format, hex, secret::VaultKey};
+use gsl_vault::format;
 
 /// Re-signs a vault body with a fresh identity, as a forger with write access could.
 fn resign(bytes: &[u8], edit: impl FnOnce(&mut format::Body)) -> Vec<u8> {
     let mut body = format::parse(bytes, "v").unwrap().body;
     body.receipts.clear();
     edit(&mut body);
-    let forger = crypto::identity(&VaultKey::random().unwrap());
-    body.identity = hex::encode(&forger.verifying_key().to_bytes());
-    format::serialize(&body, |m| {
-        crypto::sign(&forger, format::FILE_SIG_CONTEXT, m)
-    })
+    gsl_vault::fuzzing::forge(&mut body, [3u8; 32])
 }
 
 #[test]
 fn h1_a_replaced_vault_fails_an_expected_fingerprint() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(d.path(), &["status", "v.vault", "--json"]);
+    let o = gsl(d.path(), "status v.vault --json");
     let fp = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["fingerprint"]
         .as_str()
         .unwrap()
@@ -31,7 +27,7 @@ fn h1_a_replaced_vault_fails_an_expected_fingerprint() {
     assert_eq!(code(&o), 0);
     let path = d.path().join("v.vault");
     std::fs::write(&path, resign(&std::fs::read(&path).unwrap(), |_| {})).unwrap();
-    let o = run(d.path(), &["status", "v.vault"]);
+    let o = gsl(d.path(), "status v.vault");
     assert_eq!(code(&o), 0, "a re-signed file is internally consistent");
     let o = run(
         d.path(),
@@ -43,7 +39,7 @@ fn h1_a_replaced_vault_fails_an_expected_fingerprint() {
             &fp.to_lowercase(),
         ],
     );
-    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    expect_exit(&o, 5);
     assert!(
         stderr(&o).contains(&format!("not the expected {fp}")),
         "{}",
@@ -59,7 +55,7 @@ fn m1_dates_past_year_9999_are_refused_not_a_panic() {
     let good = std::fs::read(&path).unwrap();
     for created in [253_402_300_800u64, u64::MAX] {
         std::fs::write(&path, resign(&good, |b| b.created = created)).unwrap();
-        let o = run(d.path(), &["status", "v.vault", "--json"]);
+        let o = gsl(d.path(), "status v.vault --json");
         assert_eq!(code(&o), 5, "created {created}: {}", stderr(&o));
     }
 }
@@ -67,25 +63,11 @@ fn m1_dates_past_year_9999_are_refused_not_a_panic() {
 #[test]
 fn m2_init_refuses_a_vault_path_that_is_also_a_share_path() {
     let d = workdir();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "bob.share",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "bob",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-            "--force",
-        ],
+        "init bob.share -t 2 --custodian alice --custodian bob --secret-file master.txt --policy quorum --force",
     );
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    expect_exit(&o, 2);
     assert!(stderr(&o).contains("would be written twice"));
     assert!(!d.path().join("alice.share").exists(), "nothing written");
 }
@@ -94,24 +76,15 @@ fn m2_init_refuses_a_vault_path_that_is_also_a_share_path() {
 fn m3_a_missing_extra_share_file_does_not_block_recovery() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "no-such.share",
-            "bob.share",
-        ],
+        "recover v.vault alice.share no-such.share bob.share",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert!(stderr(&o).contains("no-such.share"));
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "alice.share", "no-such.share"],
-    );
-    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let o = gsl(d.path(), "recover v.vault alice.share no-such.share");
+    expect_exit(&o, 3);
     assert!(stderr(&o).contains("no-such.share"), "{}", stderr(&o));
 }
 
@@ -131,7 +104,7 @@ fn l2_receipts_record_a_bounded_number_of_refused_shares() {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = run(d.path(), &args);
-    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    expect_exit(&o, 3);
     let body = format::parse(&std::fs::read(d.path().join("v.vault")).unwrap(), "v")
         .unwrap()
         .body;
@@ -164,14 +137,10 @@ fn l4_a_closed_stdout_is_not_a_panic() {
 fn l8_a_passphrase_drill_on_a_quorum_vault_is_refused_before_any_prompt() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(d.path(), &["drill", "v.vault", "--passphrase"]);
+    let o = gsl(d.path(), "drill v.vault --passphrase");
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("policy quorum"), "{}", stderr(&o));
-    let o = run_stdin(
-        d.path(),
-        &["recover", "v.vault", "-", "--passphrase-file", "-"],
-        b"x",
-    );
+    let o = gsl_stdin(d.path(), "recover v.vault - --passphrase-file -", b"x");
     assert_eq!(code(&o), 2);
 }
 
@@ -182,41 +151,25 @@ fn l10_names_mixing_latin_and_cyrillic_are_refused() {
     let o = run(
         d.path(),
         &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "\u{430}lice",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+            words("init v.vault -t 2 --custodian alice --custodian"),
+            vec!["\u{430}lice"],
+            words("--secret-file master.txt --policy quorum"),
+        ]
+        .concat(),
     );
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    expect_exit(&o, 2);
     assert!(stderr(&o).contains("look alike"), "{}", stderr(&o));
     // One script alone is fine, whatever it is.
     let o = run(
         d.path(),
         &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "\u{41c}\u{430}\u{448}\u{430}",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+            words("init v.vault -t 2 --custodian alice --custodian"),
+            vec!["\u{41c}\u{430}\u{448}\u{430}"],
+            words("--secret-file master.txt --policy quorum"),
+        ]
+        .concat(),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
 }
 
 /// Second review, H1: moving to policy both with a mistyped passphrase must not lock the owner
@@ -231,19 +184,11 @@ fn r2_h1_a_mistyped_passphrase_cannot_brick_a_policy_change() {
     )
     .unwrap();
     let before = std::fs::read(d.path().join("v.vault")).unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "policy",
-            "v.vault",
-            "both",
-            "alice.share",
-            "bob.share",
-            "--passphrase-file",
-            "typo.txt",
-        ],
+        "policy v.vault both alice.share bob.share --passphrase-file typo.txt",
     );
-    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    expect_exit(&o, 4);
     assert!(stderr(&o).contains("nothing was changed"));
     assert_eq!(
         std::fs::read(d.path().join("v.vault")).unwrap(),
@@ -259,47 +204,22 @@ fn r2_h2_reshare_never_overwrites_current_shares() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
     let alice = std::fs::read(share_path(d.path(), "alice")).unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "reshare",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "dan",
-            "--shares-dir",
-            ".",
-        ],
+        "reshare v.vault alice.share bob.share -t 2 --custodian alice --custodian dan --shares-dir .",
     );
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    expect_exit(&o, 2);
     assert!(
         stderr(&o).contains("never replaces share files"),
         "{}",
         stderr(&o)
     );
     assert_eq!(std::fs::read(share_path(d.path(), "alice")).unwrap(), alice);
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "reshare",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "dan",
-            "--kit",
-        ],
+        "reshare v.vault alice.share bob.share -t 2 --custodian alice --custodian dan --kit",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert_eq!(
         std::fs::read(share_path(d.path(), "alice")).unwrap(),
         alice,
@@ -320,18 +240,15 @@ fn r2_l2_a_symlinked_vault_stays_linked() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
     std::os::unix::fs::symlink(d.path().join("v.vault"), d.path().join("link.vault")).unwrap();
-    let o = run(
-        d.path(),
-        &["drill", "link.vault", "alice.share", "bob.share"],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "drill link.vault alice.share bob.share");
+    expect_exit(&o, 0);
     assert!(
         std::fs::symlink_metadata(d.path().join("link.vault"))
             .unwrap()
             .file_type()
             .is_symlink()
     );
-    let o = run(d.path(), &["status", "v.vault", "--json"]);
+    let o = gsl(d.path(), "status v.vault --json");
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["receipts"], 1, "the real file got the receipt");
 }
@@ -349,36 +266,14 @@ fn h2_custodian_passphrases_are_used_as_typed() {
         "carol's cafe\u{301} passphrase\n",
     )
     .unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "carol=ask",
-            "--custodian-passphrase-file",
-            "carol=c.pass",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian alice --custodian carol=ask --custodian-passphrase-file carol=c.pass --secret-file master.txt --policy quorum",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = run(
+    expect_exit(&o, 0);
+    let o = gsl(
         d.path(),
-        &[
-            "drill",
-            "v.vault",
-            "alice.share",
-            "carol.share.age",
-            "--share-passphrase-file",
-            "c.pass",
-        ],
+        "drill v.vault alice.share carol.share.age --share-passphrase-file c.pass",
     );
     assert_eq!(
         code(&o),
@@ -386,16 +281,9 @@ fn h2_custodian_passphrases_are_used_as_typed() {
         "the passphrase as typed opens it: {}",
         stderr(&o)
     );
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "drill",
-            "v.vault",
-            "alice.share",
-            "carol.share.age",
-            "--share-passphrase-file",
-            "nfd.pass",
-        ],
+        "drill v.vault alice.share carol.share.age --share-passphrase-file nfd.pass",
     );
     assert_eq!(code(&o), 4, "another byte form does not: {}", stderr(&o));
 }

@@ -46,33 +46,17 @@ fn drills_never_reveal_the_master_key() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "either");
     let runs = [
-        run(d.path(), &["drill", "v.vault", "alice.share", "bob.share"]),
-        run(
+        gsl(d.path(), "drill v.vault alice.share bob.share"),
+        gsl(d.path(), "drill v.vault alice.share carol.share --json"),
+        gsl(
             d.path(),
-            &["drill", "v.vault", "alice.share", "carol.share", "--json"],
+            "drill v.vault --passphrase --passphrase-file pass.txt",
         ),
-        run(
+        gsl(
             d.path(),
-            &[
-                "drill",
-                "v.vault",
-                "--passphrase",
-                "--passphrase-file",
-                "pass.txt",
-            ],
+            "drill v.vault --passphrase --passphrase-file pass.txt --json",
         ),
-        run(
-            d.path(),
-            &[
-                "drill",
-                "v.vault",
-                "--passphrase",
-                "--passphrase-file",
-                "pass.txt",
-                "--json",
-            ],
-        ),
-        run(d.path(), &["drill", "v.vault", "bob.share"]),
+        gsl(d.path(), "drill v.vault bob.share"),
     ];
     for (i, o) in runs.iter().enumerate() {
         assert_eq!(
@@ -91,10 +75,7 @@ fn drills_never_reveal_the_master_key() {
         assert_absent(&f.display().to_string(), &std::fs::read(&f).unwrap());
     }
     // The spellings are real: the same search finds the key where it is.
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "alice.share", "bob.share"],
-    );
+    let o = gsl(d.path(), "recover v.vault alice.share bob.share");
     assert!(spellings().iter().any(|s| stdout(&o).contains(s.as_str())));
 }
 
@@ -102,24 +83,21 @@ fn drills_never_reveal_the_master_key() {
 fn drill_appends_signed_receipts_that_status_reports() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(d.path(), &["status", "v.vault", "--check", "--json"]);
+    let o = gsl(d.path(), "status v.vault --check --json");
     assert_eq!(code(&o), 6, "no drill yet: overdue");
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["drill"]["overdue"], true);
     assert!(s["drill"]["last"].is_null());
 
-    let o = run(
-        d.path(),
-        &["drill", "v.vault", "carol.share", "bob.share", "--json"],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "drill v.vault carol.share bob.share --json");
+    expect_exit(&o, 0);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["ok"], true);
     assert_eq!(j["kind"], "quorum");
     assert_eq!(j["custodians"], serde_json::json!(["carol", "bob"]));
     assert_eq!(j["rejected"], serde_json::json!([]));
 
-    let o = run(d.path(), &["status", "v.vault", "--check", "--json"]);
+    let o = gsl(d.path(), "status v.vault --check --json");
     assert_eq!(code(&o), 0);
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["drill"]["overdue"], false);
@@ -148,23 +126,20 @@ fn drill_appends_signed_receipts_that_status_reports() {
     );
     assert_ne!(forged, text);
     std::fs::write(&path, forged).unwrap();
-    let o = run(d.path(), &["status", "v.vault"]);
-    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    let o = gsl(d.path(), "status v.vault");
+    expect_exit(&o, 5);
 }
 
 #[test]
 fn open_with_the_passphrase_and_refuse_a_wrong_one() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "either");
-    let o = run(
-        d.path(),
-        &["open", "v.vault", "--passphrase-file", "pass.txt"],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "open v.vault --passphrase-file pass.txt");
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
-    let o = run_stdin(
+    let o = gsl_stdin(
         d.path(),
-        &["open", "v.vault", "--passphrase-file", "-"],
+        "open v.vault --passphrase-file -",
         b"not the passphrase\n",
     );
     assert_eq!(code(&o), 4);
@@ -177,35 +152,15 @@ fn output_file_is_0600_and_never_overwritten() {
     use std::os::unix::fs::PermissionsExt;
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
-    let o = run(
-        d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "-o",
-            "out.txt",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(d.path(), "recover v.vault alice.share bob.share -o out.txt");
+    expect_exit(&o, 0);
     let meta = std::fs::metadata(d.path().join("out.txt")).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert_eq!(
         std::fs::read_to_string(d.path().join("out.txt")).unwrap(),
         MASTER
     );
-    let o = run(
-        d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "-o",
-            "out.txt",
-        ],
-    );
+    let o = gsl(d.path(), "recover v.vault alice.share bob.share -o out.txt");
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("out.txt already exists"));
     for f in ["v.vault", "alice.share"] {
@@ -222,81 +177,38 @@ fn output_file_is_0600_and_never_overwritten() {
 fn policy_both_needs_shares_and_passphrase() {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], "both");
-    let o = run(
-        d.path(),
-        &["open", "v.vault", "--passphrase-file", "pass.txt"],
-    );
+    let o = gsl(d.path(), "open v.vault --passphrase-file pass.txt");
     assert_eq!(
         code(&o),
         2,
         "the passphrase alone must not open a `both` vault"
     );
-    let o = run(
-        d.path(),
-        &["recover", "v.vault", "alice.share", "bob.share"],
-    );
+    let o = gsl(d.path(), "recover v.vault alice.share bob.share");
     assert_eq!(code(&o), 2, "no terminal and no passphrase file: usage");
     assert!(stderr(&o).contains("--passphrase-file"));
-    let o = run_stdin(
+    let o = gsl_stdin(
         d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "--passphrase-file",
-            "-",
-        ],
+        "recover v.vault alice.share bob.share --passphrase-file -",
         b"wrong passphrase!\n",
     );
     assert_eq!(code(&o), 4);
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "recover",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "--passphrase-file",
-            "pass.txt",
-        ],
+        "recover v.vault alice.share bob.share --passphrase-file pass.txt",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
 }
 
 #[test]
 fn no_terminal_and_no_file_is_a_usage_error_naming_the_flag() {
     let d = workdir();
-    let o = run(
-        d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "a",
-            "--custodian",
-            "b",
-        ],
-    );
+    let o = gsl(d.path(), "init v.vault -t 2 --custodian a --custodian b");
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--secret-file"), "{}", stderr(&o));
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "a",
-            "--custodian",
-            "b",
-            "--secret-file",
-            "master.txt",
-        ],
+        "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt",
     );
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--passphrase-file"), "{}", stderr(&o));
@@ -331,44 +243,15 @@ fn init_refuses_bad_settings_before_asking_for_secrets() {
             "not allowed",
         ),
         (
-            &[
-                "-t",
-                "2",
-                "--custodian",
-                "a",
-                "--custodian",
-                "b",
-                "--kdf-memory",
-                "32",
-            ],
+            &words("-t 2 --custodian a --custodian b --kdf-memory 32")[..],
             "RFC 9106",
         ),
         (
-            &[
-                "-t",
-                "2",
-                "--custodian",
-                "a",
-                "--custodian",
-                "b",
-                "--kdf-memory",
-                "64",
-                "--kdf-iterations",
-                "2",
-            ],
+            &words("-t 2 --custodian a --custodian b --kdf-memory 64 --kdf-iterations 2")[..],
             "RFC 9106",
         ),
         (
-            &[
-                "-t",
-                "2",
-                "--custodian",
-                "a",
-                "--custodian",
-                "b",
-                "--kdf-memory",
-                "1048576",
-            ],
+            &words("-t 2 --custodian a --custodian b --kdf-memory 1048576")[..],
             "over the cap",
         ),
     ];
@@ -380,22 +263,9 @@ fn init_refuses_bad_settings_before_asking_for_secrets() {
         assert!(stderr(&o).contains(want), "{extra:?}: {}", stderr(&o));
     }
     init(d.path(), "v.vault", 2, &["a", "b"], "quorum");
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "a",
-            "--custodian",
-            "b",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt --policy quorum",
     );
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
@@ -404,23 +274,11 @@ fn init_refuses_bad_settings_before_asking_for_secrets() {
 #[test]
 fn generate_shows_a_strong_key_once_and_the_vault_holds_it() {
     let d = workdir();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "a",
-            "--custodian",
-            "b",
-            "--generate",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian a --custodian b --generate --policy quorum",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     let out = stdout(&o);
     let key = out
         .lines()
@@ -434,26 +292,14 @@ fn generate_shows_a_strong_key_once_and_the_vault_holds_it() {
             .all(|c| c == '.' || "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)),
         "{key}"
     );
-    let o = run(d.path(), &["recover", "v.vault", "a.share", "b.share"]);
+    let o = gsl(d.path(), "recover v.vault a.share b.share");
     assert_eq!(stdout(&o), format!("{key}\n"));
     // Shown once: nothing else prints it again, and a second vault gets another key.
-    let o = run(d.path(), &["status", "v.vault"]);
+    let o = gsl(d.path(), "status v.vault");
     assert!(!stdout(&o).contains(&key));
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "w.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "c",
-            "--custodian",
-            "e",
-            "--generate",
-            "--policy",
-            "quorum",
-        ],
+        "init w.vault -t 2 --custodian c --custodian e --generate --policy quorum",
     );
     assert_ne!(stdout(&o).lines().nth(1).unwrap(), key);
 }

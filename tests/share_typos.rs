@@ -116,7 +116,7 @@ fn four_letter_prefixes_and_compact_form_alone_are_accepted() {
     ];
     for (name, body) in forms {
         std::fs::write(d.path().join("typed.share"), &body).unwrap();
-        let o = run(d.path(), &["check-share", "v.vault", "typed.share"]);
+        let o = gsl(d.path(), "check-share v.vault typed.share");
         assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));
         assert!(stdout(&o).contains("bob's share"));
     }
@@ -129,22 +129,22 @@ fn four_letter_prefixes_and_compact_form_alone_are_accepted() {
         .unwrap();
     let mixed = format!("words:\n{}\ncompact:\n{}\n", words.join(" "), other_compact);
     std::fs::write(d.path().join("typed.share"), mixed).unwrap();
-    let o = run(d.path(), &["check-share", "v.vault", "typed.share"]);
+    let o = gsl(d.path(), "check-share v.vault typed.share");
     assert_eq!(code(&o), 3);
     assert!(stdout(&o).contains("disagree"), "{}", stdout(&o));
     // Typed on standard input.
-    let o = run_stdin(
+    let o = gsl_stdin(
         d.path(),
-        &["check-share", "v.vault", "-"],
+        "check-share v.vault -",
         words.join(" ").as_bytes(),
     );
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     // A word not in the list is named by position.
     let mut typed = words.clone();
     typed[9] = "xylophone".into();
-    let o = run_stdin(
+    let o = gsl_stdin(
         d.path(),
-        &["check-share", "v.vault", "-"],
+        "check-share v.vault -",
         typed.join(" ").as_bytes(),
     );
     assert_eq!(code(&o), 3);
@@ -172,24 +172,11 @@ fn shares_of_one_set_visibly_start_alike_and_a_new_set_differs() {
         .map(|n| first6(share_path(d.path(), n)))
         .collect();
     assert!(heads.iter().all(|h| *h == heads[0]), "{heads:?}");
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "reshare",
-            "v.vault",
-            "alice.share",
-            "bob.share",
-            "-t",
-            "2",
-            "--custodian",
-            "x",
-            "--custodian",
-            "y",
-            "--shares-dir",
-            "new",
-        ],
+        "reshare v.vault alice.share bob.share -t 2 --custodian x --custodian y --shares-dir new",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     let new_head = first6(d.path().join("new/x.share"));
     assert_eq!(new_head, first6(d.path().join("new/y.share")));
     assert_ne!(new_head, heads[0], "the epoch is in the first words");

@@ -8,7 +8,7 @@ use gsl_vault::vault::Vault;
 fn vault_bytes(policy: &str) -> (tempfile::TempDir, Vec<u8>) {
     let d = workdir();
     init(d.path(), "v.vault", 2, &NAMES[..3], policy);
-    let o = run(d.path(), &["drill", "v.vault", "alice.share", "bob.share"]);
+    let o = gsl(d.path(), "drill v.vault alice.share bob.share");
     assert_eq!(code(&o), 0);
     let b = std::fs::read(d.path().join("v.vault")).unwrap();
     (d, b)
@@ -79,16 +79,12 @@ fn kdf_costs_over_the_cap_are_refused_even_when_validly_signed() {
     // A forger can sign a file with an identity of their own, so the signature holding proves
     // nothing about the costs: the cap must hold on its own. Build such a file: a real body,
     // memory raised to 1 TiB, identity replaced and signed with the forger's key.
-    use gsl_vault::{crypto, format, hex, secret::VaultKey};
+    use gsl_vault::format;
     let (_d, bytes) = vault_bytes("either");
     let mut body = format::parse(&bytes, "v").unwrap().body;
     body.receipts.clear();
     body.kdf.as_mut().unwrap().memory_kib = 1 << 30;
-    let forger = crypto::identity(&VaultKey::random().unwrap());
-    body.identity = hex::encode(&forger.verifying_key().to_bytes());
-    let forged = format::serialize(&body, |m| {
-        crypto::sign(&forger, format::FILE_SIG_CONTEXT, m)
-    });
+    let forged = gsl_vault::fuzzing::forge(&mut body, [5u8; 32]);
     assert!(
         format::parse(&forged, "v").is_ok(),
         "the forgery is validly signed"
@@ -152,10 +148,7 @@ fn swapped_or_duplicated_sections_are_refused() {
             .unwrap_or_else(|| panic!("{what}: accepted"));
         assert_eq!(e.kind(), Kind::Corrupt, "{what}: {e}");
         std::fs::write(&path, &forged).unwrap();
-        let o = run(
-            d.path(),
-            &["open", "v.vault", "--passphrase-file", "pass.txt"],
-        );
+        let o = gsl(d.path(), "open v.vault --passphrase-file pass.txt");
         assert_eq!(code(&o), 5, "{what}: {}", stderr(&o));
     }
 }

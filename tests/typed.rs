@@ -69,26 +69,11 @@ fn recover_asks_for_shares_until_a_quorum_is_in() {
 fn a_passphrase_protected_age_share_asks_for_its_passphrase() {
     let d = workdir();
     std::fs::write(d.path().join("carol.pass"), "carol's own passphrase\n").unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "alice",
-            "--custodian",
-            "carol=ask",
-            "--custodian-passphrase-file",
-            "carol=carol.pass",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian alice --custodian carol=ask --custodian-passphrase-file carol=carol.pass --secret-file master.txt --policy quorum",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     let Some(t) = Tmux::start(d.path(), "drill v.vault alice.share carol.share.age") else {
         return;
     };
@@ -108,30 +93,11 @@ fn r2_m3_two_custodian_passphrases_are_each_asked() {
     let d = workdir();
     std::fs::write(d.path().join("c.pass"), "carol's own passphrase\n").unwrap();
     std::fs::write(d.path().join("e.pass"), "erin's different words\n").unwrap();
-    let o = run(
+    let o = gsl(
         d.path(),
-        &[
-            "init",
-            "v.vault",
-            "-t",
-            "2",
-            "--custodian",
-            "carol=ask",
-            "--custodian",
-            "erin=ask",
-            "--custodian",
-            "bob",
-            "--custodian-passphrase-file",
-            "carol=c.pass",
-            "--custodian-passphrase-file",
-            "erin=e.pass",
-            "--secret-file",
-            "master.txt",
-            "--policy",
-            "quorum",
-        ],
+        "init v.vault -t 2 --custodian carol=ask --custodian erin=ask --custodian bob --custodian-passphrase-file carol=c.pass --custodian-passphrase-file erin=e.pass --secret-file master.txt --policy quorum",
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    expect_exit(&o, 0);
     let Some(t) = Tmux::start(d.path(), "drill v.vault carol.share.age erin.share.age") else {
         return;
     };

@@ -101,16 +101,8 @@ fn sample_v1_vaults_open() {
             assert_eq!(stdout(&o), master);
         }
     }
-    let o = run(
-        &dir,
-        &[
-            "open",
-            "v1-either.vault",
-            "--passphrase-file",
-            "v1.passphrase",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = gsl(&dir, "open v1-either.vault --passphrase-file v1.passphrase");
+    expect_exit(&o, 0);
     assert_eq!(stdout(&o), master);
 }
 

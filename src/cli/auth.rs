@@ -23,7 +23,7 @@ pub struct Auth {
 
 /// How a change may be authorised.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Via {
+enum Via {
     /// The passphrase alone where the policy allows it and no share is named.
     PassphraseOrQuorum,
     /// A quorum of shares, always (policy changes prove one first).
@@ -32,7 +32,20 @@ pub enum Via {
 
 /// Opens the vault with a quorum of current shares (policy `both`: and the passphrase), or, when
 /// no share is named and the policy allows it, with the passphrase alone.
-pub fn authorize(
+pub fn authorize(v: &Vault, input: &ShareInput, pass_file: Option<&Path>) -> Result<Auth> {
+    authorize_via(v, input, pass_file, Via::PassphraseOrQuorum)
+}
+
+/// Opens the vault with a quorum of current shares, even where the passphrase alone would.
+pub fn authorize_by_quorum(
+    v: &Vault,
+    input: &ShareInput,
+    pass_file: Option<&Path>,
+) -> Result<Auth> {
+    authorize_via(v, input, pass_file, Via::Quorum)
+}
+
+fn authorize_via(
     v: &Vault,
     input: &ShareInput,
     pass_file: Option<&Path>,

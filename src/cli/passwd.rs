@@ -5,7 +5,7 @@ use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 
 use super::args::PasswdArgs;
-use super::auth::{Via, authorize};
+use super::auth::authorize;
 use super::load::{Vaults, write_vault};
 use super::prompt::passphrase;
 use super::report::Exit;
@@ -26,7 +26,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
             path.display()
         )));
     }
-    let auth = authorize(&v, &a.input, pass_file, Via::PassphraseOrQuorum)?;
+    let auth = authorize(&v, &a.input, pass_file)?;
     let new = passphrase(
         a.new_passphrase_file.as_deref(),
         true,

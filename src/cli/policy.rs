@@ -6,7 +6,7 @@ use gsl_vault::format::Policy;
 use gsl_vault::kdf::KdfParams;
 
 use super::args::PolicyChangeArgs;
-use super::auth::{Via, authorize};
+use super::auth::authorize_by_quorum;
 use super::load::{Vaults, write_vault};
 use super::prompt::{can_prompt, passphrase};
 use super::report::Exit;
@@ -33,7 +33,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
             to.as_str()
         )));
     }
-    let auth = authorize(&v, &a.input, pass_file, Via::Quorum)?;
+    let auth = authorize_by_quorum(&v, &a.input, pass_file)?;
     let pass = match (to, v.body.kdf.is_some(), auth.pass) {
         (Policy::Quorum, _, _) => None,
         (_, true, Some(p)) => Some(p),

@@ -8,7 +8,7 @@ use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 
 use super::args::{CustodianArgs, ReshareArgs};
-use super::auth::{Via, authorize};
+use super::auth::authorize;
 use super::issue::Plan;
 use super::load::{Vaults, check_size, write_vault};
 use super::prompt::passphrase;
@@ -86,12 +86,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
             path.display()
         )));
     }
-    let auth = authorize(
-        &v,
-        &a.input,
-        a.passphrase_file.as_deref(),
-        Via::PassphraseOrQuorum,
-    )?;
+    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     v.reshare_cancel()?;
     write_vault(path, &v.to_bytes(&auth.vk))?;
     eprintln!(
@@ -138,12 +133,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         e => e,
     })?;
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    let auth = authorize(
-        &v,
-        &a.input,
-        a.passphrase_file.as_deref(),
-        Via::PassphraseOrQuorum,
-    )?;
+    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let share_pass = plan.ask_passphrases()?;
     let issued = v.reshare_begin(
         &auth.vk,

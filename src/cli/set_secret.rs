@@ -6,7 +6,7 @@ use std::path::Path;
 use gsl_vault::error::{Error, Result};
 
 use super::args::SetSecretArgs;
-use super::auth::{Via, authorize};
+use super::auth::authorize;
 use super::init::read_master;
 use super::load::{Vaults, write_vault};
 use super::report::Exit;
@@ -20,12 +20,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         ));
     }
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    let auth = authorize(
-        &v,
-        &a.input,
-        a.passphrase_file.as_deref(),
-        Via::PassphraseOrQuorum,
-    )?;
+    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
     v.set_secret(&auth.vk, &master)?;
     write_vault(path, &v.to_bytes(&auth.vk))?;

@@ -8,6 +8,21 @@ use std::time::{Duration, Instant};
 pub const MASTER: &str = "GSL-test-master-key-Qx7!vR2#pL9";
 pub const PASS: &str = "a long and test-only passphrase";
 
+/// Whether `tool` can be run (it answers `probe`). Outside CI a missing tool skips the test
+/// that needs it, with a line naming the Debian package; in CI (`CI` set) a missing tool fails
+/// the test, so CI never counts a skipped comparison as a pass.
+pub fn have_tool(tool: &str, probe: &str, package: &str) -> bool {
+    if Command::new(tool).arg(probe).output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {tool} (apt-get install {package})"
+    );
+    eprintln!("{tool} not installed: skipping (apt-get install {package})");
+    false
+}
+
 /// Runs gsl-vault with `args` in `dir`, stdin closed.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     assert_cmd::Command::cargo_bin("gsl-vault")
@@ -19,6 +34,22 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The words of a command line (split on spaces), to mix with arguments that hold spaces.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// Runs the command line a user would type after `gsl-vault` (arguments split on spaces), in
+/// `dir`, stdin closed.
+pub fn gsl(dir: &Path, line: &str) -> Output {
+    run(dir, &line.split_whitespace().collect::<Vec<_>>())
+}
+
+/// [`gsl`] with `stdin` as standard input.
+pub fn gsl_stdin(dir: &Path, line: &str, stdin: &[u8]) -> Output {
+    run_stdin(dir, &line.split_whitespace().collect::<Vec<_>>(), stdin)
+}
+
 /// Runs gsl-vault with `stdin` as standard input.
 pub fn run_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     assert_cmd::Command::cargo_bin("gsl-vault")
@@ -28,6 +59,12 @@ pub fn run_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .write_stdin(stdin.to_vec())
         .output()
         .unwrap()
+}
+
+/// Asserts the exit code, showing stderr when it differs.
+#[track_caller]
+pub fn expect_exit(o: &Output, want: i32) {
+    assert_eq!(code(o), want, "{}", stderr(o));
 }
 
 pub fn code(o: &Output) -> i32 {
@@ -111,9 +148,7 @@ pub struct Tmux {
 
 impl Tmux {
     pub fn start(dir: &std::path::Path, cmd: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
-            eprintln!("tmux not installed: skipping (apt-get install tmux)");
+        if !have_tool("tmux", "-V", "tmux") {
             return None;
         }
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
