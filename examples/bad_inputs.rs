@@ -42,9 +42,10 @@ fn main() {
     w("noise.vault", &noise);
     w("noise.share", &noise[..600]);
     w("empty.share", b"");
-    let mut v2 = either.clone();
-    v2[17] = b'2';
-    w("unknown-version.vault", &v2);
+    // A version this gsl-vault does not know (it reads 1 and 2).
+    let mut newer = either.clone();
+    newer[17] = b'9';
+    w("unknown-version.vault", &newer);
     w("not-a-vault.vault", b"hello, I am a shopping list\n");
     w(
         "kdf-1tib.vault",

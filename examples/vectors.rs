@@ -110,7 +110,7 @@ fn main() {
         s.extend(master_text.as_bytes()).unwrap();
         let master = MasterKey::new(s, "vector").unwrap();
         let p = (policy != Policy::Quorum).then_some(&pass);
-        let (v, vk, issued) = vault::create(&spec, &master, p, &name).unwrap();
+        let (mut v, vk, issued) = vault::create(&spec, &master, p, &name).unwrap();
         let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
         for i in &issued {

@@ -74,6 +74,96 @@ pub fn both_key(qk: &QuorumKey, pk: &PassKey) -> WrapKey {
     WrapKey::from_bytes(&mut k)
 }
 
+/// The X25519 secret of an unlock path, from the key that path yields (PK, QK or the both-key):
+/// HKDF-SHA256(ikm = key, info = "gsl-vault/v2 path " ‖ kind). Its public half is stored in the
+/// vault, so anyone holding VK can wrap a new VK to the path without the path's secret.
+pub fn path_secret(key: &[u8; 32], kind: &str) -> x25519_dalek::StaticSecret {
+    let mut info = Vec::with_capacity(32);
+    info.extend_from_slice(b"gsl-vault/v2 path ");
+    info.extend_from_slice(kind.as_bytes());
+    let seed = hkdf32(key, &info);
+    x25519_dalek::StaticSecret::from(*seed)
+}
+
+/// The public half of [`path_secret`].
+pub fn path_public(key: &[u8; 32], kind: &str) -> [u8; 32] {
+    x25519_dalek::PublicKey::from(&path_secret(key, kind)).to_bytes()
+}
+
+/// The key that wraps a sealed slot: HKDF-SHA256(ikm = X25519 shared secret, salt = ephemeral
+/// public ‖ recipient public, info = "gsl-vault/v2 sealed slot"). `None` for a shared secret
+/// of all zeros (a low-order point: refused).
+fn sealed_slot_key(
+    shared: &x25519_dalek::SharedSecret,
+    ephemeral: &[u8; 32],
+    recipient: &[u8; 32],
+) -> Option<Zeroizing<[u8; 32]>> {
+    if !shared.was_contributory() {
+        return None;
+    }
+    let mut salt = [0u8; 64];
+    salt[..32].copy_from_slice(ephemeral);
+    salt[32..].copy_from_slice(recipient);
+    let mut out = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes())
+        .expand(b"gsl-vault/v2 sealed slot", &mut out[..])
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    Some(out)
+}
+
+/// A slot sealed to an X25519 public key: (ephemeral public key, nonce, ciphertext‖tag).
+pub type SealedTo = ([u8; 32], [u8; NONCE_LEN], Vec<u8>);
+
+/// Seals `plaintext` to `recipient` (an unlock path's public key) with a fresh ephemeral key:
+/// X25519, then [`sealed_slot_key`], then XChaCha20-Poly1305 with a random nonce.
+pub fn seal_to(recipient: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<SealedTo> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    fill_random(&mut seed[..])?;
+    let eph = x25519_dalek::StaticSecret::from(*seed);
+    let eph_pub = x25519_dalek::PublicKey::from(&eph).to_bytes();
+    let shared = eph.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient));
+    let key = sealed_slot_key(&shared, &eph_pub, recipient).ok_or_else(|| {
+        Error::Other("a slot's public key is not usable; nothing was written.".into())
+    })?;
+    let (nonce, ct) = seal(&key, plaintext, aad)?;
+    Ok((eph_pub, nonce, ct))
+}
+
+/// Opens a slot sealed by [`seal_to`] with the path's secret; `None` if it does not open.
+pub fn open_from(
+    secret: &x25519_dalek::StaticSecret,
+    ephemeral: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    sealed: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let recipient = x25519_dalek::PublicKey::from(secret).to_bytes();
+    let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(*ephemeral));
+    let key = sealed_slot_key(&shared, ephemeral, &recipient)?;
+    open(&key, nonce, sealed, aad)
+}
+
+/// The long fingerprint of an identity, the one to pin: the first 128 bits of
+/// [`fingerprint_hash`].
+pub fn long_fingerprint(identity: &[u8; 32]) -> [u8; 16] {
+    let h = fingerprint_hash(identity);
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h[..16]);
+    out
+}
+
+/// A rotation's statement, signed by the old identity and by the new one:
+/// H("gsl-vault/v2 rotation", old, new, at_be64, generation_be64).
+pub fn rotation_statement(old: &[u8; 32], new: &[u8; 32], at: u64, generation: u64) -> [u8; 32] {
+    hash_parts(&[
+        b"gsl-vault/v2 rotation",
+        old,
+        new,
+        &at.to_be_bytes(),
+        &generation.to_be_bytes(),
+    ])
+}
+
 /// SHA-256 of `parts`, each length-prefixed (u32 BE) so no two part lists collide.
 pub fn hash_parts(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();

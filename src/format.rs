@@ -18,12 +18,17 @@ use crate::error::{Error, Result};
 use crate::hex;
 use crate::kdf::{Costs, KdfBoundError, KdfParams};
 
-/// First line of every vault file.
+/// First line of a version 1 vault file (still read; written no more).
 pub const MAGIC: &str = "gsl-vault vault v1\n";
+/// First line of a version 2 vault file: one with a generation, an origin, and slots that may be
+/// sealed to an unlock path's public key.
+pub const MAGIC_V2: &str = "gsl-vault vault v2\n";
 /// Prefix every version of the format shares, to tell "newer version" from "not a vault".
 const MAGIC_FAMILY: &str = "gsl-vault vault v";
 /// Signature domain of the whole file.
 pub const FILE_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 vault file";
+/// Signature domain of a rotation of the vault key (signed by the old and the new identity).
+pub const ROTATION_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 rotation";
 /// Signature domain of a drill receipt.
 pub const RECEIPT_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 drill receipt";
 /// Largest vault file read. A fresh vault is a few KiB; a receipt adds well under 1 KiB, so this
@@ -91,6 +96,35 @@ pub struct Body {
     /// Epochs retired by confirmed reshares, oldest first, so a retired share can be told when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retired: Vec<Retired>,
+    /// The identity the vault was created with (v2). Its fingerprint is the vault's name: shares
+    /// carry it and commitments bind it, and it stays when the vault key rotates. Absent in a v1
+    /// file, where it is `identity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// Counts the writes of this vault (v2): it only grows, so an older copy put back is noticed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
+    /// Every rotation of the vault key, oldest first (v2): from `origin` to `identity`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<Rotation>,
+}
+
+/// A rotation of the vault key: the old identity hands the vault to the new one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    /// The identity before (hex).
+    pub from: String,
+    /// The identity after (hex).
+    pub to: String,
+    /// When, Unix seconds.
+    pub at: u64,
+    /// The generation the rotation wrote.
+    pub generation: u64,
+    /// Signature by `from` over the rotation statement (hex).
+    pub from_signature: String,
+    /// Signature by `to` over the rotation statement (hex).
+    pub to_signature: String,
 }
 
 /// A new share set waiting for confirmation.
@@ -195,6 +229,13 @@ impl SlotKind {
 pub struct Slot {
     /// Which key wraps it.
     pub kind: SlotKind,
+    /// A sealed slot (v2): the unlock path's X25519 public key (hex), to which a new vault key
+    /// can be wrapped without the path's secret. Absent for a v1 slot (symmetric wrap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// A sealed slot (v2): the ephemeral X25519 public key of the wrap (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral: Option<String>,
     /// 24 bytes, hex.
     pub nonce: String,
     /// VK sealed (48 bytes), hex.
@@ -249,6 +290,8 @@ impl Receipt {
 
 /// A parsed vault file whose signature holds.
 pub struct VaultFile {
+    /// The format version of the file (1 or 2).
+    pub version: u8,
     /// The body.
     pub body: Body,
     /// The identity key from the body.
@@ -269,9 +312,15 @@ pub fn body_bytes(body: &Body) -> Vec<u8> {
 }
 
 /// The full file for `body`, signed by `sign` over MAGIC + body.
+/// Version 2 when the body has a generation, else version 1.
 pub fn serialize(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
     let mut out = Vec::with_capacity(8192);
-    out.extend_from_slice(MAGIC.as_bytes());
+    let magic = if body.generation.is_some() {
+        MAGIC_V2
+    } else {
+        MAGIC
+    };
+    out.extend_from_slice(magic.as_bytes());
     out.extend_from_slice(&body_bytes(body));
     let sig = sign(&out);
     out.extend_from_slice(b"signature ");
@@ -286,7 +335,11 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
     if bytes.is_empty() {
         return Err(corrupt(path, "is empty"));
     }
-    if !bytes.starts_with(MAGIC.as_bytes()) {
+    let (version, magic) = if bytes.starts_with(MAGIC.as_bytes()) {
+        (1, MAGIC)
+    } else if bytes.starts_with(MAGIC_V2.as_bytes()) {
+        (2, MAGIC_V2)
+    } else {
         if bytes.starts_with(MAGIC_FAMILY.as_bytes()) {
             return Err(Error::Corrupt(format!(
                 "vault {path} is of a format version this gsl-vault does not know: use a newer gsl-vault."
@@ -296,9 +349,9 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
             path,
             "is not a gsl-vault vault file (its first line is wrong)",
         ));
-    }
+    };
     let text = std::str::from_utf8(bytes).map_err(|_| corrupt(path, "is not UTF-8 text"))?;
-    let rest = &text[MAGIC.len()..];
+    let rest = &text[magic.len()..];
     let without_nl = rest
         .strip_suffix('\n')
         .ok_or_else(|| corrupt(path, "is truncated (it does not end with a newline)"))?;
@@ -322,9 +375,13 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
         .ok_or_else(|| corrupt(path, "has a malformed identity"))?;
     let identity =
         VerifyingKey::from_bytes(&id).map_err(|_| corrupt(path, "has an invalid identity key"))?;
-    let signed = &bytes[..MAGIC.len() + body_text.len()];
+    let signed = &bytes[..magic.len() + body_text.len()];
     if !crypto::verify(&identity, FILE_SIG_CONTEXT, signed, &sig) {
         return Err(corrupt(path, "fails its signature check"));
     }
-    Ok(VaultFile { body, identity })
+    Ok(VaultFile {
+        version,
+        body,
+        identity,
+    })
 }

@@ -86,7 +86,8 @@ fn fixture() -> &'static Fixture {
         let mut s = crate::secret::SecretBytes::with_capacity(FIXTURE_KEY.len());
         s.extend(FIXTURE_KEY).expect("sized");
         let master = crate::secret::MasterKey::new(s, "fuzz").expect("valid");
-        let (v, vk, issued) = vault::create(&spec, &master, None, "fuzz").expect("fixture vault");
+        let (mut v, vk, issued) =
+            vault::create(&spec, &master, None, "fuzz").expect("fixture vault");
         Fixture {
             vault: vault::Vault::parse(&v.to_bytes(&vk), "fuzz").expect("fixture parses"),
             shares: issued.into_iter().map(|i| i.code).collect(),
@@ -191,13 +192,18 @@ pub fn vault_body(data: &[u8]) {
     }
 }
 
-/// Signs `body` as a forger with write access would: its identity replaced by the one the vault
-/// key `seed` derives, then serialized and signed with it. The signature holds, so what refuses
+/// Signs `body` as a forger with write access would: its identity (and origin, in a v2 body)
+/// replaced by the one the vault key `seed` derives, then serialized and signed with it. The signature holds, so what refuses
 /// such a file must be the checks behind it. For the fuzz targets, the tamper and regression
 /// tests, and the bad-input generator.
 pub fn forge(body: &mut crate::format::Body, mut seed: [u8; 32]) -> Vec<u8> {
     use crate::{crypto, format, hex};
     let sk = crypto::identity(&crate::secret::VaultKey::from_bytes(&mut seed));
     body.identity = hex::encode(&sk.verifying_key().to_bytes());
+    // A version 2 body names its origin and the rotations since: a forger starts a new line.
+    if body.origin.is_some() {
+        body.origin = Some(body.identity.clone());
+        body.lineage.clear();
+    }
     format::serialize(body, |m| crypto::sign(&sk, format::FILE_SIG_CONTEXT, m))
 }

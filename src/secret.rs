@@ -63,6 +63,13 @@ macro_rules! key32 {
                 k
             }
 
+            /// A second copy, in its own locked box (no temporary on the way).
+            pub fn duplicate(&self) -> Self {
+                let mut k = Self::boxed();
+                k.key.copy_from_slice(&self.key[..]);
+                k
+            }
+
             /// The key bytes, for the primitive that uses them.
             pub fn expose(&self) -> &[u8; 32] {
                 &self.key

@@ -13,11 +13,16 @@ use super::calibrate::DEFAULT_MAX_MEMORY_MIB;
 #[derive(Parser)]
 #[command(name = "gsl-vault", version, about, long_about = None)]
 pub struct Cli {
-    /// Refuse any vault whose fingerprint is not this one (XXXX-XXXX). The signature only
-    /// proves a file is internally consistent; pinning the fingerprint proves it is *your*
-    /// vault, so a replaced file cannot pass `status --check` unnoticed.
-    #[arg(long, global = true, value_name = "XXXX-XXXX")]
+    /// Refuse any vault that is not this one: give the 26-character pin that status shows (the
+    /// vault's current identity; it changes when the vault key rotates, and the command that
+    /// rotates it prints the new one). The 8-character name XXXX-XXXX is accepted as a
+    /// convenience, but anyone can make a vault with the same name: it is not a pin.
+    #[arg(long, global = true, value_name = "PIN")]
     pub expect_fingerprint: Option<String>,
+    /// Refuse any vault older than this generation (status shows a vault's generation): a
+    /// copy put back from before a change, or by an attacker, is older.
+    #[arg(long, global = true, value_name = "N")]
+    pub expect_generation: Option<u64>,
     /// No progress display on stderr while the KDF runs.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,

@@ -6,11 +6,10 @@ use serde_json::json;
 use gsl_vault::dates::now;
 use gsl_vault::error::{Error, Result};
 use gsl_vault::format::{MAX_VAULT_FILE, Policy};
-use gsl_vault::fsio;
 use gsl_vault::vault::{QuorumOutcome, ReceiptKind, Vault};
 
 use super::args::DrillArgs;
-use super::load::Vaults;
+use super::load::{Vaults, write_vault};
 use super::output::print_json;
 use super::prompt::{can_prompt, one_stdin, passphrase};
 use super::report::{Exit, refusal, sentence};
@@ -105,7 +104,7 @@ pub fn run(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
             path.display()
         )));
     }
-    fsio::write_atomic(path, &bytes, true)?;
+    write_vault(path, &bytes, &v)?;
     // With --all every custodian's share must have been given, and each was checked on its
     // own against its commitment before the quorum was combined.
     let missing: Vec<String> = if a.all {

@@ -132,7 +132,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     let share_pass = plan.ask_passphrases()?;
 
     let _lock = fsio::lock_folder(&a.vault)?;
-    let (v, vk, issued) = vault::create(
+    let (mut v, vk, issued) = vault::create(
         &spec,
         &master,
         pass.as_ref(),
@@ -148,6 +148,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         a.force,
     )?;
     fsio::write_atomic(&a.vault, &v.to_bytes(&vk), a.force)?;
+    super::state::record(&v);
     plan.write_kits(&v, &a.vault, &issued, spec.threshold, FIRST_EPOCH, a.force)?;
     let n = issued.len();
     let fingerprint = v.fingerprint();

@@ -9,17 +9,58 @@ use gsl_vault::format::MAX_VAULT_FILE;
 use gsl_vault::fsio;
 use gsl_vault::vault::Vault;
 
-/// How this run reads vaults: with the fingerprint it must have, if one was pinned.
+use super::state;
+
+/// A pinned fingerprint: the 8-character name people read aloud (a convenience: anyone can make
+/// a vault with a matching name), or the 26-character pin of the vault's current identity.
+enum Pin {
+    Short(String),
+    Long(String),
+}
+
+/// `--expect-fingerprint` as given: any case, dashes and spaces ignored.
+fn parse_pin(given: &str) -> Result<Pin> {
+    let bare: String = given
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let base32 = bare
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c));
+    let grouped = |n: usize| {
+        let mut out = String::with_capacity(bare.len() + bare.len() / n);
+        for (i, c) in bare.chars().enumerate() {
+            if i > 0 && i % n == 0 {
+                out.push('-');
+            }
+            out.push(c);
+        }
+        out
+    };
+    match bare.len() {
+        8 if base32 => Ok(Pin::Short(grouped(4))),
+        26 if base32 => Ok(Pin::Long(grouped(4))),
+        _ => Err(Error::Usage(format!(
+            "--expect-fingerprint {given:?} is neither a vault's 8-character name (XXXX-XXXX) nor the 26-character pin gsl-vault status shows: copy it from there."
+        ))),
+    }
+}
+
+/// How this run reads vaults: with the fingerprint it must have and the generation it must have
+/// reached, if either was given.
 pub struct Vaults {
-    pin: Option<String>,
+    pin: Option<Pin>,
+    generation: Option<u64>,
 }
 
 impl Vaults {
-    /// `pin` is `--expect-fingerprint` as given (any case, spaces around).
-    pub fn new(pin: Option<&str>) -> Self {
-        Vaults {
-            pin: pin.map(|p| p.trim().to_ascii_uppercase()),
-        }
+    /// `pin` is `--expect-fingerprint` as given; `generation` is `--expect-generation`.
+    pub fn new(pin: Option<&str>, generation: Option<u64>) -> Result<Self> {
+        Ok(Vaults {
+            pin: pin.map(parse_pin).transpose()?,
+            generation,
+        })
     }
 
     /// Reads and checks a vault file; sweeps temporary files a crash may have left.
@@ -28,34 +69,83 @@ impl Vaults {
         self.read(path)
     }
 
-    /// Takes the folder lock, sweeps, and reads the vault: for commands that write it back.
+    /// Takes the folder lock, sweeps, and reads the vault: for commands that write it back. An
+    /// older copy than this machine has seen is not written over: that would hide the rollback.
     pub fn load_for_update(&self, path: &Path) -> Result<(Vault, fsio::FolderLock)> {
         let lock = fsio::lock_folder(path)?;
         fsio::sweep_temps(path, true);
-        Ok((self.read(path)?, lock))
+        let v = self.read(path)?;
+        if let Some(seen) = rolled_back(&v) {
+            return Err(Error::Corrupt(format!(
+                "{} Nothing was written. If you restored this copy on purpose, delete {} and run the command again.",
+                rollback_sentence(&v, seen),
+                state::file_of(&v)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            )));
+        }
+        Ok((v, lock))
     }
 
     /// Reads and checks a vault file, nothing more.
     pub fn read(&self, path: &Path) -> Result<Vault> {
         let bytes = fsio::read_capped(path, MAX_VAULT_FILE, "vault file")?;
         let v = Vault::parse(&bytes, &path.display().to_string())?;
-        if let Some(want) = &self.pin
-            && *want != v.fingerprint().to_string()
+        match &self.pin {
+            Some(Pin::Short(want)) if *want != v.fingerprint().to_string() => {
+                return Err(Error::Corrupt(format!(
+                    "vault {} has fingerprint {}, not the expected {want}: it is another vault or a replacement; restore your own from a backup copy.",
+                    path.display(),
+                    v.fingerprint()
+                )));
+            }
+            Some(Pin::Long(want)) if *want != v.long_fingerprint() => {
+                return Err(Error::Corrupt(format!(
+                    "vault {} has the identity {}, not the pinned {want}: it is another vault, a replacement, or a copy from before its vault key was rotated; restore your own newest copy.",
+                    path.display(),
+                    v.long_fingerprint()
+                )));
+            }
+            _ => {}
+        }
+        if let Some(want) = self.generation
+            && v.generation() < want
         {
             return Err(Error::Corrupt(format!(
-                "vault {} has fingerprint {}, not the expected {want}: it is another vault or a replacement; restore your own from a backup copy.",
+                "vault {} is generation {}, older than the expected {want}: it is an older copy or a replacement; restore the newest copy.",
                 path.display(),
-                v.fingerprint()
+                v.generation()
             )));
+        }
+        match rolled_back(&v) {
+            Some(seen) => eprintln!("gsl-vault: warning: {}", rollback_sentence(&v, seen)),
+            None => state::record(&v),
         }
         Ok(v)
     }
 }
 
-/// Writes a changed vault back, refusing one that would grow past what is read back.
-pub fn write_vault(path: &Path, bytes: &[u8]) -> Result<()> {
+/// The highest generation this machine has seen of `v`, if `v` is older.
+pub fn rolled_back(v: &Vault) -> Option<u64> {
+    state::seen(v).filter(|&seen| v.generation() < seen)
+}
+
+/// What a rolled-back copy is, in one sentence.
+pub fn rollback_sentence(v: &Vault, seen: u64) -> String {
+    format!(
+        "vault {} is generation {}, but this machine has seen generation {seen} of it: it is an older copy, put back from a backup or by someone who wants a retired share or an old passphrase to work again; use the newest copy.",
+        v.path,
+        v.generation()
+    )
+}
+
+/// Writes a changed vault back (`bytes` from `v.to_bytes`), refusing one that would grow past
+/// what is read back, and records its generation as seen.
+pub fn write_vault(path: &Path, bytes: &[u8], v: &Vault) -> Result<()> {
     check_size(path, bytes)?;
-    fsio::write_atomic(path, bytes, true)
+    fsio::write_atomic(path, bytes, true)?;
+    state::record(v);
+    Ok(())
 }
 
 /// Refuses vault bytes larger than gsl-vault reads back.

@@ -29,6 +29,7 @@ mod report;
 mod reshare;
 mod set_secret;
 mod shares;
+mod state;
 mod status;
 mod typed;
 
@@ -51,7 +52,10 @@ pub fn run() -> Exit {
             };
         }
     };
-    let vaults = load::Vaults::new(cli.expect_fingerprint.as_deref());
+    let vaults = match load::Vaults::new(cli.expect_fingerprint.as_deref(), cli.expect_generation) {
+        Ok(v) => v,
+        Err(e) => return report::fail(&e),
+    };
     calibrate::install_spinner(cli.quiet);
     let result = match cli.command {
         Command::Init(a) => init::run(a),

@@ -4,10 +4,32 @@ use std::path::Path;
 
 use gsl_vault::error::{Error, Result};
 use gsl_vault::fsio;
+use gsl_vault::vault::Vault;
 
 /// Prints a JSON value on stdout.
 pub fn print_json(v: &serde_json::Value) {
     outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+/// After the vault key rotated: what no longer opens the vault, what still does, and the new
+/// pin for scripts (the identity changed; the 8-character name people read did not).
+pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
+    eprintln!(
+        "The vault key of {} was rotated: {revoked} opens no copy of this file written from now on, and cannot sign one.",
+        path.display()
+    );
+    eprintln!(
+        "Copies of the vault file made before now still open with {revoked}: delete them, or replace them with this file."
+    );
+    eprintln!(
+        "Its identity changed (the name {} did not): pin the new one in scripts and cron lines:",
+        v.fingerprint()
+    );
+    eprintln!(
+        "  gsl-vault --expect-fingerprint {} status --check {}",
+        v.long_fingerprint(),
+        path.display()
+    );
 }
 
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.

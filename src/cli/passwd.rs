@@ -1,12 +1,14 @@
 //! `gsl-vault passwd`: a new vault passphrase, authorised by the old one or a quorum (so a
 //! forgotten passphrase can be replaced); under policy `both`, by both.
 
-use gsl_vault::error::{Error, Result};
+use gsl_vault::dates::now;
+use gsl_vault::error::{Error, Result, Secret};
 use gsl_vault::format::Policy;
 
 use super::args::PasswdArgs;
 use super::auth::authorize;
 use super::load::{Vaults, write_vault};
+use super::output::report_rotation;
 use super::prompt::passphrase;
 use super::report::Exit;
 
@@ -33,11 +35,25 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         "New vault passphrase",
     )?;
     new.check_new()?;
-    v.change_passphrase(&auth.vk, auth.qk.as_ref(), &new, None)?;
-    write_vault(path, &v.to_bytes(&auth.vk))?;
+    let vk = match v.change_passphrase(&auth.vk, auth.qk.as_ref(), &new, None, now()) {
+        Err(Error::Needs {
+            secret: Secret::Quorum,
+            ..
+        }) if auth.qk.is_none() => {
+            return Err(Error::Usage(format!(
+                "changing the passphrase rotates the vault key, and the quorum slot of vault {} was written by an older gsl-vault: name a quorum of shares this once (gsl-vault passwd {} SHARE...).",
+                path.display(),
+                path.display()
+            )));
+        }
+        r => r?,
+    };
+    let bytes = v.to_bytes(&vk);
+    write_vault(path, &bytes, &v)?;
     eprintln!(
         "The passphrase of vault {} is changed; the shares are unchanged.",
         path.display()
     );
+    report_rotation(&v, path, "the old passphrase");
     Ok(Exit::Ok)
 }

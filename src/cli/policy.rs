@@ -1,6 +1,7 @@
 //! `gsl-vault policy either|both|quorum`: who may open the vault. Every change proves a quorum
 //! of shares first, and a reused passphrase is checked before any slot is replaced.
 
+use gsl_vault::dates::now;
 use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::kdf::KdfParams;
@@ -8,6 +9,7 @@ use gsl_vault::kdf::KdfParams;
 use super::args::PolicyChangeArgs;
 use super::auth::authorize_by_quorum;
 use super::load::{Vaults, write_vault};
+use super::output::report_rotation;
 use super::prompt::{can_prompt, passphrase};
 use super::report::Exit;
 
@@ -48,14 +50,24 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
             Some(p)
         }
     };
-    v.set_policy(
+    let from = v.body.policy;
+    let vk = v.set_policy(
         &auth.vk,
         to,
         auth.qk.as_ref(),
         pass.as_ref(),
         KdfParams::DEFAULT,
+        now(),
     )?;
-    write_vault(path, &v.to_bytes(&auth.vk))?;
+    let bytes = v.to_bytes(&vk);
+    write_vault(path, &bytes, &v)?;
     eprintln!("Vault {} now has policy {}.", path.display(), to.as_str());
+    let revoked = match (from, to) {
+        (Policy::Either, Policy::Quorum) => "the passphrase",
+        (Policy::Either, Policy::Both) => "the passphrase alone, or the shares alone,",
+        (Policy::Both, _) => "the old shares-and-passphrase slot",
+        _ => "the old vault key",
+    };
+    report_rotation(&v, path, revoked);
     Ok(Exit::Ok)
 }

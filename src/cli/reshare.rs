@@ -11,6 +11,7 @@ use super::args::{CustodianArgs, ReshareArgs};
 use super::auth::authorize;
 use super::issue::Plan;
 use super::load::{Vaults, check_size, write_vault};
+use super::output::report_rotation;
 use super::prompt::passphrase;
 use super::report::{Exit, refusal};
 use super::shares::read_shares;
@@ -50,7 +51,9 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     for r in &intake.refused {
         eprintln!("gsl-vault: warning: {}", refusal(r));
     }
-    let pass = if v.body.policy == Policy::Both {
+    // The passphrase opens the new `both` slot, or seals the passphrase slot again when it
+    // predates rotation (a v1 slot has no public key to seal the new vault key to).
+    let pass = if v.body.policy == Policy::Both || v.passphrase_needed_to_rotate() {
         Some(passphrase(
             a.passphrase_file.as_deref(),
             false,
@@ -60,19 +63,21 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         None
     };
     let old_epoch = v.body.epoch;
-    let out = v.reshare_confirm(&intake.offered, Vec::new(), pass.as_ref(), now())?;
+    let (out, vk) = v.reshare_confirm(&intake.offered, Vec::new(), pass.as_ref(), now())?;
     for r in &out.rejected {
         eprintln!("gsl-vault: warning: {}", refusal(r));
     }
-    write_vault(path, &v.to_bytes(&out.vk))?;
+    let bytes = v.to_bytes(&vk);
+    write_vault(path, &bytes, &v)?;
     eprintln!(
         "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
         out.accepted.join(", "),
         path.display(),
         v.body.epoch
     );
+    report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
     eprintln!(
-        "A copy of the vault file made before today still opens with the old shares: replace every copy you keep, and change the master key at the exchange if an old share may have leaked."
+        "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
     );
     Ok(Exit::Ok)
 }
@@ -88,7 +93,8 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     }
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     v.reshare_cancel()?;
-    write_vault(path, &v.to_bytes(&auth.vk))?;
+    let bytes = v.to_bytes(&auth.vk);
+    write_vault(path, &bytes, &v)?;
     eprintln!(
         "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
         path.display()
@@ -153,7 +159,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     check_size(path, &bytes)?;
     // New shares first, vault last: the pending set is recorded only once its shares exist.
     plan.write_shares(&issued, &share_pass, &v, threshold, epoch, false)?;
-    write_vault(path, &bytes)?;
+    write_vault(path, &bytes, &v)?;
     plan.write_kits(&v, path, &issued, threshold, epoch, false)?;
     eprintln!(
         "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",

@@ -3,12 +3,14 @@
 
 use std::path::Path;
 
+use gsl_vault::dates::now;
 use gsl_vault::error::{Error, Result};
 
 use super::args::SetSecretArgs;
 use super::auth::authorize;
 use super::init::read_master;
 use super::load::{Vaults, write_vault};
+use super::output::report_rotation;
 use super::report::Exit;
 
 pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
@@ -22,8 +24,9 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
-    v.set_secret(&auth.vk, &master)?;
-    write_vault(path, &v.to_bytes(&auth.vk))?;
+    let (vk, rotated) = v.set_secret(&auth.vk, &master, now())?;
+    let bytes = v.to_bytes(&vk);
+    write_vault(path, &bytes, &v)?;
     if a.generate {
         outln!("Your new GSL master key (shown once; set it at your exchange now):");
         outln!("{}", String::from_utf8_lossy(master.expose()));
@@ -32,5 +35,17 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
         path.display()
     );
+    if rotated {
+        report_rotation(
+            &v,
+            path,
+            "an old vault key (from an old copy and a retired share or passphrase)",
+        );
+    } else {
+        eprintln!(
+            "The vault key was not rotated (this vault's slots predate rotation, or a reshare is pending): whoever opened an old copy of it with a retired share or passphrase can read the new master key. Rotate it with gsl-vault passwd {} (with a quorum of shares).",
+            path.display()
+        );
+    }
     Ok(Exit::Ok)
 }

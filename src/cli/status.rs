@@ -5,12 +5,12 @@ use std::path::Path;
 use serde_json::json;
 
 use gsl_vault::dates::{datetime, now};
-use gsl_vault::error::Result;
+use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::vault::Vault;
 
 use super::args::StatusArgs;
-use super::load::Vaults;
+use super::load::{Vaults, rollback_sentence, rolled_back};
 use super::output::print_json;
 use super::report::Exit;
 
@@ -53,6 +53,11 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     } else {
         print_status_text(&l);
     }
+    if a.check
+        && let Some(seen) = rolled_back(&v)
+    {
+        return Err(Error::Corrupt(rollback_sentence(&v, seen)));
+    }
     Ok(if a.check && l.overdue {
         Exit::Overdue
     } else {
@@ -69,6 +74,14 @@ fn print_status_json(l: &Ledger<'_>) {
     print_json(&json!({
         "vault": path.display().to_string(),
         "fingerprint": v.fingerprint().to_string(),
+        "pin": v.long_fingerprint(),
+        "generation": v.generation(),
+        "rotations": b.lineage.iter().map(|r| json!({
+            "at": datetime(r.at),
+            "generation": r.generation,
+            "from": r.from,
+            "to": r.to,
+        })).collect::<Vec<_>>(),
         "label": b.label,
         "signature": "valid",
         "threshold": b.threshold,
@@ -114,6 +127,18 @@ fn print_status_text(l: &Ledger<'_>) {
     outln!("vault:       {}", path.display());
     outln!("label:       {}", b.label);
     outln!("fingerprint: {}", v.fingerprint());
+    outln!(
+        "pin:         {} (for --expect-fingerprint)",
+        v.long_fingerprint()
+    );
+    outln!("generation:  {}", v.generation());
+    if let Some(r) = b.lineage.last() {
+        outln!(
+            "vault key:   rotated {} time(s), last on {} (signed by the old identity and the new)",
+            b.lineage.len(),
+            datetime(r.at)
+        );
+    }
     outln!("signature:   valid (header, slots, commitments and receipts)");
     outln!("created:     {}", datetime(b.created));
     outln!(

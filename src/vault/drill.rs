@@ -119,4 +119,22 @@ impl Vault {
             None => true,
         }
     }
+
+    /// Signs every receipt again with a new vault key, oldest first, rebuilding the chain: after
+    /// a rotation the history is vouched for by the new identity (which the old one handed the
+    /// vault to, in the lineage).
+    pub(super) fn resign_receipts(&mut self, vk: &VaultKey) {
+        let sk = crypto::identity(vk);
+        let mut prev = [0u8; 32];
+        for r in &mut self.body.receipts {
+            r.prev = hex::encode(&prev);
+            r.signature = String::new();
+            r.signature = hex::encode(&crypto::sign(
+                &sk,
+                format::RECEIPT_SIG_CONTEXT,
+                &r.signed_bytes(),
+            ));
+            prev = r.chain_hash();
+        }
+    }
 }

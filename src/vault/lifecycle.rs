@@ -6,10 +6,10 @@ use crate::custodian::DeliveryKind;
 use crate::error::{Error, Refusal, Result, Secret};
 use crate::format::{Policy, Slot, SlotKind};
 use crate::kdf::KdfParams;
-use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey, WrapKey};
+use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
 
 use super::quorum::Set;
-use super::slots::{build_slots, encode_payload, payload_aad, seal_hex, slot_aad};
+use super::slots::{Recipients, encode_payload, payload_aad, seal_hex, seal_slot};
 use super::{
     Issued, MAX_EPOCH, MAX_TIME, Offered, QuorumOutcome, Vault, check_new_set, derive_pk,
     make_share_set, new_kdf_record,
@@ -43,52 +43,76 @@ impl Vault {
         }
         let qk = QuorumKey::random()?;
         let (custodians, issued) =
-            make_share_set(&qk, &self.identity, epoch, threshold, names, deliveries)?;
-        let (kind, wrap) = match self.body.policy {
+            make_share_set(&qk, &self.name_key(), epoch, threshold, names, deliveries)?;
+        let (kind, recipient) = match self.body.policy {
             Policy::Both => {
                 let pass = pass.ok_or(Error::Needs {
                     policy: Policy::Both,
                     secret: Secret::Passphrase,
                 })?;
                 let (pk, _) = self.current_pk(pass)?;
-                (SlotKind::Both, crypto::both_key(&qk, &pk))
+                let bk = crypto::both_key(&qk, &pk);
+                (SlotKind::Both, crypto::path_public(bk.expose(), "both"))
             }
-            _ => {
-                let mut k = *qk.expose();
-                (SlotKind::Quorum, WrapKey::from_bytes(&mut k))
-            }
+            _ => (SlotKind::Quorum, crypto::path_public(qk.expose(), "quorum")),
         };
-        let aad = slot_aad(&self.identity, kind, epoch, self.body.kdf.as_ref());
-        let sealed = seal_hex(wrap.expose(), vk.expose(), &aad)?;
+        let slot = seal_slot(
+            &self.identity,
+            vk,
+            kind,
+            epoch,
+            self.body.kdf.as_ref(),
+            &recipient,
+        )?;
         self.body.pending = Some(crate::format::Pending {
             epoch,
             threshold: threshold as u8,
             custodians,
-            slot: Slot {
-                kind,
-                nonce: sealed.nonce,
-                ciphertext: sealed.ciphertext,
-            },
+            slot,
             created: now.min(MAX_TIME),
         });
         Ok(issued)
     }
 
     /// Confirms a pending reshare with a quorum of the new shares: they must open the vault
-    /// themselves. Then the new set replaces the old one, whose epoch is recorded as retired.
+    /// themselves. Then the new set replaces the old one, whose epoch is recorded as retired, and
+    /// the vault key rotates, so the retired shares open no copy of the vault made from now on.
+    /// Returns the outcome and the new vault key. A v1 passphrase slot (no recipient) needs
+    /// `pass` to be sealed again.
     pub fn reshare_confirm(
         &mut self,
         offered: &[Offered],
         refused: Vec<Refusal>,
         pass: Option<&Passphrase>,
         now: u64,
-    ) -> Result<QuorumOutcome> {
+    ) -> Result<(QuorumOutcome, VaultKey)> {
         let out = self.unlock_set(Set::Pending, offered, refused, pass)?;
+        let pk = match (pass, &self.body.kdf) {
+            (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
+            _ => None,
+        };
+        if let (Some(pk), Policy::Either) = (&pk, self.body.policy) {
+            // A mistyped passphrase must not become the passphrase path of the new vault key.
+            self.verify_passphrase_key(pk, None)?;
+        }
         let pending = self
             .body
             .pending
-            .take()
+            .clone()
             .ok_or_else(|| Error::Other("no reshare is pending.".into()))?;
+        // The new quorum (or both) path, and the passphrase path as it is.
+        let passphrase_slots: Vec<Slot> = self
+            .body
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Passphrase)
+            .cloned()
+            .collect();
+        let to = Recipients::from_keys(out.qk.as_ref(), pk.as_ref())
+            .or_from(std::slice::from_ref(&pending.slot))
+            .or_from(&passphrase_slots);
+        to.check(self.body.policy)?;
+        self.body.pending = None;
         self.body.retired.push(crate::format::Retired {
             epoch: self.body.epoch,
             at: now.min(MAX_TIME),
@@ -96,16 +120,9 @@ impl Vault {
         self.body.epoch = pending.epoch;
         self.body.threshold = pending.threshold;
         self.body.custodians = pending.custodians;
-        let mut slots: Vec<Slot> = self
-            .body
-            .slots
-            .iter()
-            .filter(|s| s.kind == SlotKind::Passphrase)
-            .cloned()
-            .collect();
-        slots.push(pending.slot);
-        self.body.slots = slots;
-        Ok(out)
+        let kdf = self.body.kdf.clone();
+        let vk = self.rotate(&out.vk, kdf.as_ref(), &to, now)?;
+        Ok((out, vk))
     }
 
     /// Drops a pending reshare; the current shares stay as they are.
@@ -119,22 +136,36 @@ impl Vault {
         Ok(())
     }
 
-    /// Sets a new passphrase (new salt, same costs unless `params` says otherwise). Policy
-    /// `both` needs the quorum key too (its slot binds both).
+    /// Whether rotating the vault key needs the passphrase: policy `either` with a passphrase
+    /// slot written before rotation existed (no public key to seal a new vault key to).
+    pub fn passphrase_needed_to_rotate(&self) -> bool {
+        self.body.policy == Policy::Either
+            && self
+                .body
+                .slots
+                .iter()
+                .any(|s| s.kind == SlotKind::Passphrase && s.recipient.is_none())
+    }
+
+    /// Sets a new passphrase (new salt, same costs unless `params` says otherwise) and rotates
+    /// the vault key, so the old passphrase opens no copy of the vault made from now on. Policy
+    /// `both` needs the quorum key (its slot binds both), as does a v1 quorum slot (no
+    /// recipient). Returns the new vault key.
     pub fn change_passphrase(
         &mut self,
         vk: &VaultKey,
         qk: Option<&QuorumKey>,
         new: &Passphrase,
         params: Option<KdfParams>,
-    ) -> Result<()> {
+        now: u64,
+    ) -> Result<VaultKey> {
         let old = self.body.kdf.clone().ok_or_else(|| {
             Error::Usage(format!(
                 "vault {} has policy quorum: it has no passphrase to change (gsl-vault policy {} either adds one).",
                 self.path, self.path
             ))
         })?;
-        if self.body.policy == Policy::Both && self.body.pending.is_some() {
+        if self.body.pending.is_some() {
             return Err(Error::Usage(
                 "confirm or cancel the pending reshare before changing the passphrase.".into(),
             ));
@@ -145,31 +176,45 @@ impl Vault {
         };
         let rec = new_kdf_record(&params)?;
         let pk = derive_pk(&rec, new)?;
-        self.body.slots = build_slots(
-            &self.identity,
-            vk,
-            self.body.epoch,
-            self.body.policy,
-            qk,
-            Some((&pk, &rec)),
-            self.quorum_slot().as_ref(),
-        )?;
-        self.body.kdf = Some(rec);
-        Ok(())
+        // Only the quorum path is kept as it is: the passphrase (and both) paths are new.
+        let quorum_slots: Vec<Slot> = self
+            .body
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Quorum)
+            .cloned()
+            .collect();
+        let to = Recipients::from_keys(qk, Some(&pk)).or_from(&quorum_slots);
+        to.check(self.body.policy)?;
+        self.rotate(vk, Some(&rec), &to, now)
     }
 
-    /// Replaces the master key (after changing it at the exchange); shares stay valid.
-    pub fn set_secret(&mut self, vk: &VaultKey, master: &MasterKey) -> Result<()> {
+    /// Replaces the master key (after changing it at the exchange); shares and passphrase stay
+    /// valid. The vault key rotates too when every path's public key is known (v2 slots), so
+    /// whoever held an old vault key cannot read the new master key. Returns the vault key to
+    /// write with, and whether it rotated.
+    pub fn set_secret(
+        &mut self,
+        vk: &VaultKey,
+        master: &MasterKey,
+        now: u64,
+    ) -> Result<(VaultKey, bool)> {
         self.body.payload = seal_hex(
             &crypto::payload_key(vk),
             encode_payload(master).expose(),
             &payload_aad(&self.identity),
         )?;
-        Ok(())
+        let to = Recipients::default().or_from(&self.body.slots);
+        if self.body.pending.is_some() || to.check(self.body.policy).is_err() {
+            return Ok((vk.duplicate(), false));
+        }
+        let kdf = self.body.kdf.clone();
+        Ok((self.rotate(vk, kdf.as_ref(), &to, now)?, true))
     }
 
-    /// Changes who may open the vault. A passphrase slot needs `pass` (the current one, or a
-    /// new one when the vault had none); policy `both`, or leaving it, needs the quorum key.
+    /// Changes who may open the vault, and rotates the vault key (a path the new policy drops
+    /// opens no copy made from now on). A passphrase slot needs `pass` (the current one, or a new
+    /// one when the vault had none); every change needs the quorum key. Returns the new VK.
     pub fn set_policy(
         &mut self,
         vk: &VaultKey,
@@ -177,7 +222,8 @@ impl Vault {
         qk: Option<&QuorumKey>,
         pass: Option<&Passphrase>,
         params: KdfParams,
-    ) -> Result<()> {
+        now: u64,
+    ) -> Result<VaultKey> {
         if self.body.pending.is_some() {
             return Err(Error::Usage(
                 "confirm or cancel the pending reshare before changing the policy.".into(),
@@ -206,18 +252,17 @@ impl Vault {
                 }
             }),
         };
-        let keep = self.quorum_slot();
-        self.body.slots = build_slots(
-            &self.identity,
-            vk,
-            self.body.epoch,
-            policy,
-            qk,
-            pk.as_ref().map(|(k, r)| (k, r)),
-            keep.as_ref(),
-        )?;
-        self.body.kdf = pk.map(|(_, r)| r);
+        let quorum_slots: Vec<Slot> = self
+            .body
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Quorum)
+            .cloned()
+            .collect();
+        let to = Recipients::from_keys(qk, pk.as_ref().map(|(k, _)| k)).or_from(&quorum_slots);
+        to.check(policy)?;
         self.body.policy = policy;
-        Ok(())
+        let rec = pk.map(|(_, r)| r);
+        self.rotate(vk, rec.as_ref(), &to, now)
     }
 }

@@ -10,6 +10,7 @@
 mod drill;
 mod lifecycle;
 mod quorum;
+mod rotate;
 mod slots;
 mod validate;
 
@@ -28,7 +29,9 @@ use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
 use crate::share::ShareCode;
 use ed25519_dalek::SigningKey;
 
-use slots::{build_slots, decode_payload, encode_payload, make_share_set, payload_aad, seal_hex};
+use slots::{
+    Recipients, build_slots, decode_payload, encode_payload, make_share_set, payload_aad, seal_hex,
+};
 
 /// Payload plaintext is padded to a multiple of this, so the file does not tell the key's length.
 pub const PAYLOAD_PAD: usize = 256;
@@ -106,6 +109,8 @@ pub struct QuorumOutcome {
 
 /// A vault read from a file whose signature and contents have been checked.
 pub struct Vault {
+    /// The format version of the file it was read from (1 or 2); 2 once written.
+    pub version: u8,
     /// The checked body.
     pub body: Body,
     identity: [u8; 32],
@@ -122,6 +127,19 @@ fn corrupt(path: &str, what: &str) -> Error {
 /// The fingerprint of an identity key.
 pub fn fingerprint_of(identity: &[u8; 32]) -> Fingerprint {
     Fingerprint::of(identity)
+}
+
+/// The long fingerprint of an identity key: 26 base32 characters (128 bits), in groups of four.
+pub fn long_fingerprint_of(identity: &[u8; 32]) -> String {
+    let s = crate::words::base32_bytes(&crypto::long_fingerprint(identity));
+    let mut out = String::with_capacity(32);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Creates a vault at its first epoch. Returns it with its vault key (to sign it, and for
@@ -163,9 +181,8 @@ pub fn create(
         &vk,
         FIRST_EPOCH,
         spec.policy,
-        Some(&qk),
-        pk.as_ref().zip(kdf_record.as_ref()),
-        None,
+        kdf_record.as_ref(),
+        &Recipients::from_keys(Some(&qk), pk.as_ref()),
     )?;
     let payload = seal_hex(
         &crypto::payload_key(&vk),
@@ -187,8 +204,12 @@ pub fn create(
         receipts: Vec::new(),
         pending: None,
         retired: Vec::new(),
+        origin: Some(hex::encode(&identity)),
+        generation: Some(0),
+        lineage: Vec::new(),
     };
     let vault = Vault {
+        version: 2,
         body,
         identity,
         path: path.to_string(),
@@ -206,6 +227,7 @@ impl Vault {
         let file = format::parse(bytes, path)?;
         let identity = file.identity.to_bytes();
         let v = Vault {
+            version: file.version,
             body: file.body,
             identity,
             path: path.to_string(),
@@ -214,9 +236,9 @@ impl Vault {
         Ok(v)
     }
 
-    /// The fingerprint people read aloud (`XXXX-XXXX`).
+    /// The fingerprint people read aloud (`XXXX-XXXX`): the vault's name, from its origin.
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(&self.identity)
+        Fingerprint::of(&self.name_key())
     }
 
     /// Decrypts the master key.
@@ -234,8 +256,40 @@ impl Vault {
         decode_payload(&plain, &self.path)
     }
 
-    /// The signed file bytes. `vk` must be this vault's key (it is what opened it).
-    pub fn to_bytes(&self, vk: &VaultKey) -> Vec<u8> {
+    /// The next generation's signed file bytes (a vault read from a v1 file is written as v2).
+    /// `vk` must be this vault's key (it is what opened it). Call once per write.
+    pub fn to_bytes(&mut self, vk: &VaultKey) -> Vec<u8> {
+        if self.body.origin.is_none() {
+            self.body.origin = Some(hex::encode(&self.identity));
+        }
+        self.body.generation = Some(self.generation() + 1);
+        self.version = 2;
         serialize(&self.body, &crypto::identity(vk))
+    }
+
+    /// The generation of this copy: how many times the vault was written (0 for a v1 file).
+    pub fn generation(&self) -> u64 {
+        self.body.generation.unwrap_or(0)
+    }
+
+    /// The vault's name key: the identity it was created with (`origin`), which shares carry
+    /// and commitments bind. It stays when the vault key rotates.
+    pub fn name_key(&self) -> [u8; 32] {
+        self.body
+            .origin
+            .as_deref()
+            .and_then(hex::decode_array::<32>)
+            .unwrap_or(self.identity)
+    }
+
+    /// The current signing identity (public key), which rotates with the vault key.
+    pub fn identity(&self) -> [u8; 32] {
+        self.identity
+    }
+
+    /// The long fingerprint to pin (`--expect-fingerprint`): 128 bits of the current identity's
+    /// fingerprint hash, in base32 groups of four.
+    pub fn long_fingerprint(&self) -> String {
+        long_fingerprint_of(&self.identity)
     }
 }

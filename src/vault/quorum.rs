@@ -83,7 +83,7 @@ impl Vault {
             })?;
         let want: [u8; 32] = hex::decode_array(&c.commitment)
             .ok_or_else(|| corrupt(&self.path, "has a malformed share commitment"))?;
-        let got = crypto::share_commitment(&self.identity, epoch, code.point.x, &code.point.y);
+        let got = crypto::share_commitment(&self.name_key(), epoch, code.point.x, &code.point.y);
         if !crypto::ct_eq(&want, &got) {
             return Err(refuse(Why::Commitment {
                 custodian: c.name.clone(),

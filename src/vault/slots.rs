@@ -14,11 +14,14 @@ use crate::share::ShareCode;
 
 use super::{Issued, PAYLOAD_PAD, Vault, corrupt};
 
+/// The AAD of a slot: v1 (symmetric) slots `H("gsl-vault/v1 slot", identity, kind, e, k)`;
+/// sealed slots add the recipient under `gsl-vault/v2 slot`.
 pub(super) fn slot_aad(
     identity: &[u8; 32],
     kind: SlotKind,
     epoch: u32,
     kdf: Option<&KdfRecord>,
+    recipient: Option<&[u8; 32]>,
 ) -> [u8; 32] {
     // The quorum key changes with the epoch; the passphrase key with its salt and costs. Binding
     // each slot to what it depends on keeps a slot from being replayed into another context.
@@ -36,13 +39,100 @@ pub(super) fn slot_aad(
         SlotKind::Quorum => (&epoch_bytes, &[]),
         SlotKind::Both => (&epoch_bytes, kdf_bytes.as_bytes()),
     };
-    crypto::hash_parts(&[
-        b"gsl-vault/v1 slot",
-        identity,
-        kind.as_str().as_bytes(),
-        e,
-        k,
-    ])
+    match recipient {
+        None => crypto::hash_parts(&[
+            b"gsl-vault/v1 slot",
+            identity,
+            kind.as_str().as_bytes(),
+            e,
+            k,
+        ]),
+        Some(r) => crypto::hash_parts(&[
+            b"gsl-vault/v2 slot",
+            identity,
+            kind.as_str().as_bytes(),
+            e,
+            k,
+            r,
+        ]),
+    }
+}
+
+/// The public keys of the unlock paths that new slots are sealed to.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Recipients {
+    pub passphrase: Option<[u8; 32]>,
+    pub quorum: Option<[u8; 32]>,
+    pub both: Option<[u8; 32]>,
+}
+
+impl Recipients {
+    /// The recipients the secrets at hand give: PK for the passphrase path, QK for the quorum
+    /// path, both for the `both` path.
+    pub fn from_keys(qk: Option<&QuorumKey>, pk: Option<&PassKey>) -> Self {
+        Recipients {
+            passphrase: pk.map(|pk| crypto::path_public(pk.expose(), "passphrase")),
+            quorum: qk.map(|qk| crypto::path_public(qk.expose(), "quorum")),
+            both: qk
+                .zip(pk)
+                .map(|(qk, pk)| crypto::path_public(crypto::both_key(qk, pk).expose(), "both")),
+        }
+    }
+
+    /// Fills the paths still unknown from sealed slots, which name their recipient.
+    pub fn or_from(mut self, slots: &[Slot]) -> Self {
+        for s in slots {
+            let r = s.recipient.as_deref().and_then(hex::decode_array::<32>);
+            let field = match s.kind {
+                SlotKind::Passphrase => &mut self.passphrase,
+                SlotKind::Quorum => &mut self.quorum,
+                SlotKind::Both => &mut self.both,
+            };
+            if field.is_none() {
+                *field = r;
+            }
+        }
+        self
+    }
+
+    /// Refuses a set that misses a path `policy` needs (before anything is changed).
+    pub fn check(&self, policy: Policy) -> Result<()> {
+        let need = |secret| Err(Error::Needs { policy, secret });
+        match policy {
+            Policy::Either if self.passphrase.is_none() => need(Secret::Passphrase),
+            Policy::Either | Policy::Quorum if self.quorum.is_none() => need(Secret::Quorum),
+            Policy::Both if self.both.is_none() => need(Secret::Quorum),
+            _ => Ok(()),
+        }
+    }
+
+    fn of(&self, kind: SlotKind) -> Option<[u8; 32]> {
+        match kind {
+            SlotKind::Passphrase => self.passphrase,
+            SlotKind::Quorum => self.quorum,
+            SlotKind::Both => self.both,
+        }
+    }
+}
+
+/// VK sealed to the unlock path `recipient` of `kind` (a v2 slot).
+pub(super) fn seal_slot(
+    identity: &[u8; 32],
+    vk: &VaultKey,
+    kind: SlotKind,
+    epoch: u32,
+    kdf: Option<&KdfRecord>,
+    recipient: &[u8; 32],
+) -> Result<Slot> {
+    let aad = slot_aad(identity, kind, epoch, kdf, Some(recipient));
+    let (eph, nonce, ct) = crypto::seal_to(recipient, vk.expose(), &aad)?;
+    Ok(Slot {
+        kind,
+        recipient: Some(hex::encode(recipient)),
+        ephemeral: Some(hex::encode(&eph)),
+        nonce: hex::encode(&nonce),
+        ciphertext: hex::encode(&ct),
+    })
 }
 
 pub(super) fn payload_aad(identity: &[u8; 32]) -> [u8; 32] {
@@ -124,52 +214,39 @@ pub(super) fn make_share_set(
     Ok((custodians, issued))
 }
 
-/// Wraps VK into the slots `policy` needs. The quorum slot is made from `qk`, or else taken
-/// from `keep_quorum` (an existing slot for the same epoch); the passphrase slot needs `pk`.
+/// Seals VK into the slots `policy` needs, each to its path's recipient in `to`.
+///
+/// # Errors
+/// `Needs` naming the secret whose path has no known recipient.
 pub(super) fn build_slots(
     identity: &[u8; 32],
     vk: &VaultKey,
     epoch: u32,
     policy: Policy,
-    qk: Option<&QuorumKey>,
-    pk: Option<(&PassKey, &KdfRecord)>,
-    keep_quorum: Option<&Slot>,
+    kdf: Option<&KdfRecord>,
+    to: &Recipients,
 ) -> Result<Vec<Slot>> {
-    let wrap = |key: &[u8; 32], kind: SlotKind, rec: Option<&KdfRecord>| -> Result<Slot> {
-        let s = seal_hex(key, vk.expose(), &slot_aad(identity, kind, epoch, rec))?;
-        Ok(Slot {
-            kind,
-            nonce: s.nonce,
-            ciphertext: s.ciphertext,
+    let kinds: &[SlotKind] = match policy {
+        Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
+        Policy::Both => &[SlotKind::Both],
+        Policy::Quorum => &[SlotKind::Quorum],
+    };
+    kinds
+        .iter()
+        .map(|&kind| {
+            let r = to.of(kind).ok_or(Error::Needs {
+                policy,
+                secret: if kind == SlotKind::Quorum
+                    || (kind == SlotKind::Both && to.quorum.is_none())
+                {
+                    Secret::Quorum
+                } else {
+                    Secret::Passphrase
+                },
+            })?;
+            seal_slot(identity, vk, kind, epoch, kdf, &r)
         })
-    };
-    let need = |secret: Secret| Error::Needs { policy, secret };
-    let quorum = || -> Result<Slot> {
-        match (qk, keep_quorum) {
-            (Some(qk), _) => wrap(qk.expose(), SlotKind::Quorum, None),
-            (None, Some(s)) if s.kind == SlotKind::Quorum => Ok(s.clone()),
-            _ => Err(need(Secret::Quorum)),
-        }
-    };
-    Ok(match policy {
-        Policy::Either => {
-            let (pk, rec) = pk.ok_or_else(|| need(Secret::Passphrase))?;
-            vec![
-                wrap(pk.expose(), SlotKind::Passphrase, Some(rec))?,
-                quorum()?,
-            ]
-        }
-        Policy::Both => {
-            let (pk, rec) = pk.ok_or_else(|| need(Secret::Passphrase))?;
-            let qk = qk.ok_or_else(|| need(Secret::Quorum))?;
-            vec![wrap(
-                crypto::both_key(qk, pk).expose(),
-                SlotKind::Both,
-                Some(rec),
-            )?]
-        }
-        Policy::Quorum => vec![quorum()?],
-    })
+        .collect()
 }
 
 /// A fresh salt record for `params`.
@@ -226,22 +303,26 @@ impl Vault {
     pub(super) fn open_slot_at(&self, slot: &Slot, epoch: u32, key: &WrapKey) -> Option<VaultKey> {
         let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
         let ct = hex::decode(&slot.ciphertext)?;
-        let aad = slot_aad(&self.identity, slot.kind, epoch, self.body.kdf.as_ref());
-        let plain = crypto::open(key.expose(), &nonce, &ct, &aad)?;
+        let kdf = self.body.kdf.as_ref();
+        let plain = match (&slot.recipient, &slot.ephemeral) {
+            (Some(r), Some(e)) => {
+                // Sealed slot: the path's X25519 secret, from the key this path yields.
+                let recipient: [u8; 32] = hex::decode_array(r)?;
+                let ephemeral: [u8; 32] = hex::decode_array(e)?;
+                let secret = crypto::path_secret(key.expose(), slot.kind.as_str());
+                let aad = slot_aad(&self.identity, slot.kind, epoch, kdf, Some(&recipient));
+                crypto::open_from(&secret, &ephemeral, &nonce, &ct, &aad)?
+            }
+            _ => {
+                let aad = slot_aad(&self.identity, slot.kind, epoch, kdf, None);
+                crypto::open(key.expose(), &nonce, &ct, &aad)?
+            }
+        };
         let mut k: [u8; 32] = plain.as_slice().try_into().ok()?;
         let vk = VaultKey::from_bytes(&mut k);
         // Key confirmation: the identity derived from VK must be the one the file is signed by.
         let derived = crypto::identity(&vk).verifying_key().to_bytes();
         crypto::ct_eq(&derived, &self.identity).then_some(vk)
-    }
-
-    /// The current quorum slot, kept as is by changes that do not touch the shares.
-    pub(super) fn quorum_slot(&self) -> Option<Slot> {
-        self.body
-            .slots
-            .iter()
-            .find(|s| s.kind == SlotKind::Quorum)
-            .cloned()
     }
 
     /// The passphrase key and record of the current passphrase, re-derived (policy either/both).

@@ -201,9 +201,35 @@ pub fn check_spec(spec: &Spec) -> Result<()> {
     Ok(())
 }
 
-/// A slot's nonce and ciphertext (VK and its tag) have their lengths.
+/// A slot's nonce and ciphertext (VK and its tag) have their lengths; a sealed slot has both a
+/// recipient and an ephemeral key.
 fn slot_ok(s: &Slot) -> bool {
-    hex::decode_array::<24>(&s.nonce).is_some() && hex::decode_array::<48>(&s.ciphertext).is_some()
+    let key = |k: &Option<String>| k.as_deref().map(hex::decode_array::<32>);
+    let sealed_ok = match (key(&s.recipient), key(&s.ephemeral)) {
+        (None, None) => true,
+        (Some(r), Some(e)) => r.is_some() && e.is_some(),
+        _ => false,
+    };
+    sealed_ok
+        && hex::decode_array::<24>(&s.nonce).is_some()
+        && hex::decode_array::<48>(&s.ciphertext).is_some()
+}
+
+/// Both identities of a rotation signed its statement.
+fn rotation_signed(r: &crate::format::Rotation) -> bool {
+    let key = |h: &str| {
+        hex::decode_array::<32>(h).and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+    };
+    let sig = |h: &str| hex::decode_array::<64>(h);
+    let (Some(from), Some(to)) = (key(&r.from), key(&r.to)) else {
+        return false;
+    };
+    let statement =
+        crypto::rotation_statement(&from.to_bytes(), &to.to_bytes(), r.at, r.generation);
+    let ok = |k: &ed25519_dalek::VerifyingKey, s: &str| {
+        sig(s).is_some_and(|s| crypto::verify(k, format::ROTATION_SIG_CONTEXT, &statement, &s))
+    };
+    ok(&from, &r.from_signature) && ok(&to, &r.to_signature)
 }
 
 impl Vault {
@@ -254,7 +280,60 @@ impl Vault {
         if b.created > MAX_TIME {
             return Err(corrupt(p, "has a creation time out of range"));
         }
-        self.validate_receipts()
+        self.validate_receipts()?;
+        self.validate_lineage()
+    }
+
+    /// Version 1 files have none of version 2's fields; version 2 files have an origin and a
+    /// generation, and a lineage of rotations from the origin to the current identity, each
+    /// signed by both identities.
+    fn validate_lineage(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        let sealed = |s: &Slot| s.recipient.is_some() || s.ephemeral.is_some();
+        let any_sealed =
+            b.slots.iter().any(sealed) || b.pending.as_ref().is_some_and(|x| sealed(&x.slot));
+        if self.version == 1 {
+            if b.origin.is_some() || b.generation.is_some() || !b.lineage.is_empty() || any_sealed {
+                return Err(corrupt(
+                    p,
+                    "holds version 2 fields under a version 1 header",
+                ));
+            }
+            return Ok(());
+        }
+        let (Some(origin), Some(generation)) = (&b.origin, b.generation) else {
+            return Err(corrupt(p, "lacks its origin or generation"));
+        };
+        let origin: [u8; 32] =
+            hex::decode_array(origin).ok_or_else(|| corrupt(p, "has a malformed origin"))?;
+        if b.lineage.len() > super::rotate::MAX_LINEAGE {
+            return Err(corrupt(p, "records more rotations than gsl-vault reads"));
+        }
+        let mut at = origin;
+        let mut last_generation = 0;
+        for r in &b.lineage {
+            let ok = hex::decode_array::<32>(&r.from).is_some_and(|f| f == at)
+                && r.at <= MAX_TIME
+                && r.generation > last_generation
+                && r.generation <= generation
+                && rotation_signed(r);
+            if !ok {
+                return Err(corrupt(
+                    p,
+                    "has a rotation that fails its signatures or chain",
+                ));
+            }
+            at = hex::decode_array::<32>(&r.to).unwrap_or_default();
+            last_generation = r.generation;
+        }
+        if at != self.identity {
+            return Err(corrupt(
+                p,
+                "has a lineage that does not end at its identity",
+            ));
+        }
+        Ok(())
     }
 
     /// The pending reshare (if any) and the retired epochs.

@@ -1,0 +1,78 @@
+//! Rotating the vault key: whenever an unlock path is retired (old shares, an old passphrase, a
+//! path the policy drops) or the master key changes, the vault gets a new VK, and with it a new
+//! payload key, new slots and a new signing identity. Whoever held the old VK (an old copy of
+//! the file opened with a retired share or passphrase) can then neither read the current file
+//! nor sign for it. The old identity and the new one both sign the hand-over (the lineage).
+
+use crate::crypto;
+use crate::error::Result;
+use crate::format::{KdfRecord, Rotation};
+use crate::hex;
+use crate::secret::VaultKey;
+
+use super::slots::{Recipients, build_slots, encode_payload, payload_aad, seal_hex};
+use super::{MAX_TIME, Vault};
+
+/// Most rotations a vault records (each is about 400 bytes of the file).
+pub const MAX_LINEAGE: usize = 4096;
+
+impl Vault {
+    /// Replaces VK by a new one. `old` is the current VK; the new slots are sealed to `to` (every
+    /// path the policy keeps, with the current KDF record or `kdf` when the passphrase changes).
+    /// Returns the new VK, with which the vault must now be written.
+    ///
+    /// # Errors
+    /// `Needs` when a path's recipient is unknown (a v1 slot whose secret was not given); the
+    /// vault is unchanged then.
+    pub(super) fn rotate(
+        &mut self,
+        old: &VaultKey,
+        kdf: Option<&KdfRecord>,
+        to: &Recipients,
+        now: u64,
+    ) -> Result<VaultKey> {
+        let master = self.open_payload(old)?;
+        let new = VaultKey::random()?;
+        let sk = crypto::identity(&new);
+        let id = sk.verifying_key().to_bytes();
+        let slots = build_slots(&id, &new, self.body.epoch, self.body.policy, kdf, to)?;
+        let payload = seal_hex(
+            &crypto::payload_key(&new),
+            encode_payload(&master).expose(),
+            &payload_aad(&id),
+        )?;
+        let old_sk = crypto::identity(old);
+        let at = now.min(MAX_TIME);
+        let generation = self.generation() + 1;
+        let statement = crypto::rotation_statement(&self.identity, &id, at, generation);
+        let rotation = Rotation {
+            from: hex::encode(&self.identity),
+            to: hex::encode(&id),
+            at,
+            generation,
+            from_signature: hex::encode(&crypto::sign(
+                &old_sk,
+                crate::format::ROTATION_SIG_CONTEXT,
+                &statement,
+            )),
+            to_signature: hex::encode(&crypto::sign(
+                &sk,
+                crate::format::ROTATION_SIG_CONTEXT,
+                &statement,
+            )),
+        };
+        // Nothing is changed before this point: a rotation that cannot be done leaves the vault
+        // as it was.
+        if self.body.origin.is_none() {
+            self.body.origin = Some(hex::encode(&self.identity));
+        }
+        self.body.lineage.push(rotation);
+        self.body.slots = slots;
+        self.body.kdf = kdf.cloned();
+        self.body.payload = payload;
+        self.identity = id;
+        self.body.identity = hex::encode(&id);
+        self.resign_receipts(&new);
+        Ok(new)
+    }
+}
