@@ -15,6 +15,7 @@ mod kit;
 mod lifecycle;
 mod quorum;
 mod regressions;
+mod revocation;
 mod roundtrip;
 mod secrecy;
 mod share_typos;

@@ -23,17 +23,26 @@ pub fn have_tool(tool: &str, probe: &str, package: &str) -> bool {
     false
 }
 
-/// The state folder the tests' runs share (each vault has its own file in it): kept out of
-/// the user's own `~/.local/state`.
-pub fn state_home() -> PathBuf {
-    std::env::temp_dir().join("gsl-vault-tests-state")
+/// The state folder of the runs in `dir` (the generations seen of each vault): one per test
+/// folder, so tests that copy the same vector vault do not see each other's writes, and kept
+/// out of the user's own `~/.local/state`.
+pub fn state_home(dir: &Path) -> PathBuf {
+    let name: String = dir
+        .display()
+        .to_string()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    std::env::temp_dir()
+        .join("gsl-vault-tests-state")
+        .join(name)
 }
 
 /// Runs gsl-vault with `args` in `dir`, stdin closed.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     assert_cmd::Command::cargo_bin("gsl-vault")
         .unwrap()
-        .env("XDG_STATE_HOME", state_home())
+        .env("XDG_STATE_HOME", state_home(dir))
         .current_dir(dir)
         .args(args)
         .write_stdin(Vec::new())
@@ -61,7 +70,7 @@ pub fn gsl_stdin(dir: &Path, line: &str, stdin: &[u8]) -> Output {
 pub fn run_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     assert_cmd::Command::cargo_bin("gsl-vault")
         .unwrap()
-        .env("XDG_STATE_HOME", state_home())
+        .env("XDG_STATE_HOME", state_home(dir))
         .current_dir(dir)
         .args(args)
         .write_stdin(stdin.to_vec())
