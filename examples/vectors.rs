@@ -21,6 +21,24 @@ fn bytes32(seed: u8) -> [u8; 32] {
     std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7))
 }
 
+/// Two issued shares, offered as a custodian would.
+fn offer(issued: &[vault::Issued]) -> Vec<vault::Offered> {
+    issued
+        .iter()
+        .map(|i| vault::Offered {
+            source: i.name.clone(),
+            code: ShareCode {
+                fingerprint: i.code.fingerprint,
+                epoch: i.code.epoch,
+                point: Point {
+                    x: i.code.point.x,
+                    y: i.code.point.y.clone(),
+                },
+            },
+        })
+        .collect()
+}
+
 fn main() {
     let dir = PathBuf::from(
         std::env::args()
@@ -71,6 +89,14 @@ fn main() {
                 "commitment": {"epoch": 3, "x": 2, "y": hex::encode(&y),
                                "hash": hex::encode(&crypto::share_commitment(&identity, 3, 2, &y))},
                 "both": {"quorum_key": q_hex, "pass_key": p_hex, "wrap_key": hex::encode(both.expose())},
+                "long_fingerprint": vault::long_fingerprint_of(&identity),
+                "paths": {
+                    "passphrase": hex::encode(&crypto::path_public(&bytes32(seed + 60), "passphrase")),
+                    "quorum": hex::encode(&crypto::path_public(&bytes32(seed + 50), "quorum")),
+                    "both": hex::encode(&crypto::path_public(both.expose(), "both")),
+                },
+                "rotation_statement": {"to": hex::encode(&bytes32(seed + 70)), "at": 1_790_000_000u64, "generation": 5,
+                    "hash": hex::encode(&crypto::rotation_statement(&identity, &bytes32(seed + 70), 1_790_000_000, 5))},
             })
         })
         .collect();
@@ -86,16 +112,20 @@ fn main() {
     });
 
     let all = json!({"share_codes": shares, "derivations": derivations, "argon2id": kdf_vector});
+    // format-v1.json stays as committed (its derivations are unchanged in version 2); this file
+    // adds version 2's: path public keys, the long fingerprint, the rotation statement.
     std::fs::write(
-        dir.join("format-v1.json"),
+        dir.join("format-v2.json"),
         serde_json::to_string_pretty(&all).unwrap() + "\n",
     )
     .unwrap();
 
-    // A sample vault of each policy, with its shares: every later version must open them.
+    // A sample vault of each policy, with its shares: every later version must open them. The v1
+    // samples are kept as committed; these are version 2, each rotated once (a passphrase change
+    // to the same passphrase, or a policy round trip for quorum) so its lineage is exercised.
     let master_text = "KRAKEN-GSL-vector-master-key 0123456789";
     for policy in [Policy::Either, Policy::Both, Policy::Quorum] {
-        let name = format!("v1-{}", policy.as_str());
+        let name = format!("v2-{}", policy.as_str());
         let spec = Spec {
             label: format!("vector {}", policy.as_str()),
             threshold: 2,
@@ -111,6 +141,23 @@ fn main() {
         let master = MasterKey::new(s, "vector").unwrap();
         let p = (policy != Policy::Quorum).then_some(&pass);
         let (mut v, vk, issued) = vault::create(&spec, &master, p, &name).unwrap();
+        let vk = match policy {
+            Policy::Quorum => {
+                let offered = offer(&issued[..2]);
+                let out = v.unlock_quorum(&offered, Vec::new(), None).unwrap();
+                let master2 = v.open_payload(&out.vk).unwrap();
+                v.set_secret(&out.vk, &master2, 1_790_000_100).unwrap().0
+            }
+            Policy::Either => v
+                .change_passphrase(&vk, None, &pass, Some(kdf), 1_790_000_100)
+                .unwrap(),
+            Policy::Both => {
+                let offered = offer(&issued[..2]);
+                let out = v.unlock_quorum(&offered, Vec::new(), Some(&pass)).unwrap();
+                v.change_passphrase(&out.vk, out.qk.as_ref(), &pass, Some(kdf), 1_790_000_100)
+                    .unwrap()
+            }
+        };
         let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
         for i in &issued {
@@ -131,7 +178,7 @@ fn main() {
             .unwrap();
         }
     }
-    std::fs::write(dir.join("v1.passphrase"), "correct horse battery staple\n").unwrap();
-    std::fs::write(dir.join("v1.master"), format!("{master_text}\n")).unwrap();
+    std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();
+    std::fs::write(dir.join("v2.master"), format!("{master_text}\n")).unwrap();
     eprintln!("vectors written to {}", dir.display());
 }
