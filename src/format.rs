@@ -27,6 +27,15 @@ pub const MAGIC_V2: &str = "gsl-vault vault v2\n";
 const MAGIC_FAMILY: &str = "gsl-vault vault v";
 /// Signature domain of the whole file.
 pub const FILE_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 vault file";
+/// First line of a recovery copy: the part of a vault a quorum of custodians needs, which
+/// travels with every share (FORMAT.md, "Recovery copy").
+pub const COPY_MAGIC: &str = "gsl-vault recovery copy v1\n";
+/// Prefix of every version of the recovery copy format.
+const COPY_MAGIC_FAMILY: &str = "gsl-vault recovery copy v";
+/// Signature domain of a recovery copy (never valid for a vault file, nor the reverse).
+pub const COPY_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 recovery copy";
+/// Largest recovery copy read: a few KiB, more with many custodians and rotations.
+pub const MAX_COPY: u64 = 256 * 1024;
 /// Signature domain of a rotation of the vault key (signed by the old and the new identity).
 pub const ROTATION_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 rotation";
 /// Signature domain of a drill receipt.
@@ -107,6 +116,9 @@ pub struct Body {
     /// Every rotation of the vault key, oldest first (v2): from `origin` to `identity`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lineage: Vec<Rotation>,
+    /// In a recovery copy only: when it was issued, Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<u64>,
 }
 
 /// A rotation of the vault key: the old identity hands the vault to the new one.
@@ -288,8 +300,43 @@ impl Receipt {
     }
 }
 
+/// What a signed file is: a vault file, or a recovery copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// The owner's vault file.
+    Vault,
+    /// A recovery copy (no passphrase slot, no receipts).
+    Copy,
+}
+
+impl FileKind {
+    fn magic_family(self) -> &'static str {
+        match self {
+            FileKind::Vault => MAGIC_FAMILY,
+            FileKind::Copy => COPY_MAGIC_FAMILY,
+        }
+    }
+
+    fn context(self) -> &'static [u8] {
+        match self {
+            FileKind::Vault => FILE_SIG_CONTEXT,
+            FileKind::Copy => COPY_SIG_CONTEXT,
+        }
+    }
+
+    /// "vault" or "recovery copy", for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Vault => "vault",
+            FileKind::Copy => "recovery copy",
+        }
+    }
+}
+
 /// A parsed vault file whose signature holds.
 pub struct VaultFile {
+    /// A vault file or a recovery copy.
+    pub kind: FileKind,
     /// The format version of the file (1 or 2).
     pub version: u8,
     /// The body.
@@ -304,6 +351,12 @@ fn corrupt(path: &str, what: &str) -> Error {
     ))
 }
 
+fn corrupt_copy(path: &str, what: &str) -> Error {
+    Error::Corrupt(format!(
+        "the recovery copy in {path} {what}; it may be damaged or altered: use another custodian's copy."
+    ))
+}
+
 /// Serializes the body canonically.
 pub fn body_bytes(body: &Body) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(body).unwrap_or_default();
@@ -314,12 +367,22 @@ pub fn body_bytes(body: &Body) -> Vec<u8> {
 /// The full file for `body`, signed by `sign` over MAGIC + body.
 /// Version 2 when the body has a generation, else version 1.
 pub fn serialize(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8192);
     let magic = if body.generation.is_some() {
         MAGIC_V2
     } else {
         MAGIC
     };
+    serialize_with(magic, body, sign)
+}
+
+/// A recovery copy of `body` (already reduced to what a copy holds), signed by `sign` over
+/// COPY_MAGIC + body.
+pub fn serialize_copy(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
+    serialize_with(COPY_MAGIC, body, sign)
+}
+
+fn serialize_with(magic: &str, body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8192);
     out.extend_from_slice(magic.as_bytes());
     out.extend_from_slice(&body_bytes(body));
     let sig = sign(&out);
@@ -350,6 +413,36 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
             "is not a gsl-vault vault file (its first line is wrong)",
         ));
     };
+    parse_signed(bytes, path, FileKind::Vault, version, magic)
+}
+
+/// Parses and verifies a recovery copy. `path` names where it came from.
+pub fn parse_copy(bytes: &[u8], path: &str) -> Result<VaultFile> {
+    if bytes.len() as u64 > MAX_COPY {
+        return Err(corrupt_copy(path, "is larger than any recovery copy"));
+    }
+    if !bytes.starts_with(COPY_MAGIC.as_bytes()) {
+        if bytes.starts_with(FileKind::Copy.magic_family().as_bytes()) {
+            return Err(Error::Corrupt(format!(
+                "the recovery copy in {path} is of a format version this gsl-vault does not know: use a newer gsl-vault."
+            )));
+        }
+        return Err(corrupt_copy(path, "is not a gsl-vault recovery copy"));
+    }
+    parse_signed(bytes, path, FileKind::Copy, 2, COPY_MAGIC)
+}
+
+fn parse_signed(
+    bytes: &[u8],
+    path: &str,
+    kind: FileKind,
+    version: u8,
+    magic: &str,
+) -> Result<VaultFile> {
+    let corrupt = |path: &str, what: &str| match kind {
+        FileKind::Vault => corrupt(path, what),
+        FileKind::Copy => corrupt_copy(path, what),
+    };
     let text = std::str::from_utf8(bytes).map_err(|_| corrupt(path, "is not UTF-8 text"))?;
     let rest = &text[magic.len()..];
     let without_nl = rest
@@ -376,10 +469,11 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
     let identity =
         VerifyingKey::from_bytes(&id).map_err(|_| corrupt(path, "has an invalid identity key"))?;
     let signed = &bytes[..magic.len() + body_text.len()];
-    if !crypto::verify(&identity, FILE_SIG_CONTEXT, signed, &sig) {
+    if !crypto::verify(&identity, kind.context(), signed, &sig) {
         return Err(corrupt(path, "fails its signature check"));
     }
     Ok(VaultFile {
+        kind,
         version,
         body,
         identity,

@@ -19,6 +19,9 @@ pub struct Intake {
     pub offered: Vec<Offered>,
     /// Shares that could not be read, decrypted or decoded, in the order given.
     pub refused: Vec<Refusal>,
+    /// The recovery copies the share files carry, with where each came from (the copy's bytes,
+    /// or what is wrong with its armor).
+    pub copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>,
 }
 
 /// The name a file argument gives its share in messages (`-` is standard input).
@@ -102,6 +105,9 @@ pub fn read_shares(
         } else {
             read
         };
+        if let Some(c) = crate::copy::find(text.expose()) {
+            intake.copies.push((source.clone(), c));
+        }
         let parsed = match std::str::from_utf8(text.expose()) {
             Ok(t) => share::parse_share_text(t, &source).map_err(Why::Malformed),
             Err(_) => Err(Why::NotText),

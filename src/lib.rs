@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod copy;
 pub mod crypto;
 pub mod custodian;
 pub mod dates;

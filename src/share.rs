@@ -273,7 +273,8 @@ impl<'a> ShareText<'a> {
 /// names the share in errors.
 pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
     let mut t = ShareText::new(name);
-    for line in text.lines() {
+    // A recovery copy may follow the share (FORMAT.md): it is no part of the share.
+    for line in crate::copy::share_part(text).lines() {
         if line.trim_start().starts_with('#') {
             continue;
         }

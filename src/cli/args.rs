@@ -108,10 +108,15 @@ pub struct StatusArgs {
 
 #[derive(Args)]
 pub struct CheckShareArgs {
-    /// The vault file.
-    pub vault: PathBuf,
+    /// The vault file. Leave it out to use the recovery copy the share files carry (the
+    /// newest valid one), or one given with --copy.
+    pub vault: Option<PathBuf>,
     #[command(flatten)]
     pub input: ShareInput,
+    /// A recovery copy (a file, or - for standard input: pasted or scanned from a kit's QR
+    /// code), used when no vault file is named (repeatable).
+    #[arg(long = "copy", value_name = "FILE")]
+    pub copies: Vec<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -119,10 +124,15 @@ pub struct CheckShareArgs {
 
 #[derive(Args)]
 pub struct DrillArgs {
-    /// The vault file.
-    pub vault: PathBuf,
+    /// The vault file. Leave it out to use the recovery copy the share files carry (the
+    /// newest valid one), or one given with --copy.
+    pub vault: Option<PathBuf>,
     #[command(flatten)]
     pub input: ShareInput,
+    /// A recovery copy (a file, or - for standard input: pasted or scanned from a kit's QR
+    /// code), used when no vault file is named (repeatable).
+    #[arg(long = "copy", value_name = "FILE")]
+    pub copies: Vec<PathBuf>,
     /// Drill the passphrase instead of shares.
     #[arg(long)]
     pub passphrase: bool,
@@ -140,10 +150,15 @@ pub struct DrillArgs {
 
 #[derive(Args)]
 pub struct RecoverArgs {
-    /// The vault file.
-    pub vault: PathBuf,
+    /// The vault file. Leave it out to use the recovery copy the share files carry (the
+    /// newest valid one), or one given with --copy.
+    pub vault: Option<PathBuf>,
     #[command(flatten)]
     pub input: ShareInput,
+    /// A recovery copy (a file, or - for standard input: pasted or scanned from a kit's QR
+    /// code), used when no vault file is named (repeatable).
+    #[arg(long = "copy", value_name = "FILE")]
+    pub copies: Vec<PathBuf>,
     /// Passphrase file, for a vault whose policy is `both`.
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,

@@ -51,7 +51,7 @@ fn authorize_via(
     pass_file: Option<&Path>,
     how: Via,
 ) -> Result<Auth> {
-    one_stdin(pass_file, input)?;
+    one_stdin(pass_file, input, &[])?;
     if input.shares.is_empty() && v.body.policy == Policy::Either && how != Via::Quorum {
         let pass = passphrase(pass_file, false, "Vault passphrase")?;
         let vk = v.unlock_passphrase(&pass)?;
@@ -61,7 +61,7 @@ fn authorize_via(
             pass: Some(pass),
         });
     }
-    let intake = read_shares(input, v, usize::from(v.body.threshold))?;
+    let intake = read_shares(input, Some(v), usize::from(v.body.threshold))?;
     let pass = if v.body.policy == Policy::Both {
         Some(passphrase(pass_file, false, "Vault passphrase")?)
     } else {

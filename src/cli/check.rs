@@ -9,11 +9,11 @@ use super::args::CheckShareArgs;
 use super::load::Vaults;
 use super::output::print_json;
 use super::report::{Exit, refusal, sentence};
-use super::shares::read_shares;
+use super::source;
 
 pub fn run(a: &CheckShareArgs, vaults: &Vaults) -> Result<Exit> {
-    let v = vaults.load(&a.vault)?;
-    let intake = read_shares(&a.input, &v, 1)?;
+    let t = source::open(vaults, a.vault.as_deref(), &a.input, &a.copies, |_| 1)?;
+    let (v, intake) = (t.vault, t.intake);
     let mut rows = Vec::new();
     for o in &intake.offered {
         rows.push(match v.check_share(&o.source, &o.code) {

@@ -13,7 +13,8 @@ use super::load::{Vaults, write_vault};
 use super::output::print_json;
 use super::prompt::{can_prompt, one_stdin, passphrase};
 use super::report::{Exit, refusal, sentence};
-use super::shares::unlock_with_shares;
+use super::shares::{read_shares, unlock};
+use super::source;
 
 /// Refuses flag combinations that cannot make a drill.
 fn check_flags(a: &DrillArgs) -> Result<()> {
@@ -27,13 +28,22 @@ fn check_flags(a: &DrillArgs) -> Result<()> {
             "a drill uses either shares or --passphrase, not both: run two drills.".into(),
         ));
     }
-    if !a.passphrase && a.input.shares.is_empty() && !can_prompt() {
+    let vault = a
+        .vault
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "VAULT".into());
+    if !a.passphrase && a.vault.is_none() && a.input.shares.is_empty() && a.copies.is_empty() {
+        return Err(Error::Usage(
+            "name the vault file and the shares to drill (gsl-vault drill VAULT SHARE...).".into(),
+        ));
+    }
+    if !a.passphrase && a.input.shares.is_empty() && !can_prompt() && a.copies.is_empty() {
         return Err(Error::Usage(format!(
-            "name the shares to drill (gsl-vault drill {} SHARE...), or drill the passphrase with --passphrase.",
-            a.vault.display()
+            "name the shares to drill (gsl-vault drill {vault} SHARE...), or drill the passphrase with --passphrase."
         )));
     }
-    one_stdin(a.passphrase_file.as_deref(), &a.input)
+    one_stdin(a.passphrase_file.as_deref(), &a.input, &a.copies)
 }
 
 /// What the drill proves, given the vault's policy.
@@ -41,7 +51,7 @@ fn kind_of(a: &DrillArgs, v: &Vault) -> Result<ReceiptKind> {
     if a.passphrase && v.body.policy != Policy::Either {
         return Err(Error::Usage(format!(
             "vault {} has policy {}: the passphrase alone does not open it, so drill with shares{}.",
-            a.vault.display(),
+            v.path,
             v.body.policy.as_str(),
             if v.body.policy == Policy::Both {
                 " and --passphrase-file"
@@ -61,7 +71,46 @@ fn kind_of(a: &DrillArgs, v: &Vault) -> Result<ReceiptKind> {
 
 pub fn run(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
     check_flags(a)?;
-    let path = a.vault.as_path();
+    match source::vault_file(a.vault.as_deref()) {
+        Some(path) => drill_vault(a, vaults, path),
+        None => drill_copy(a, vaults),
+    }
+}
+
+/// A drill with no vault file: the shares against the newest recovery copy they carry. It
+/// proves the custodians can recover alone; nothing is recorded (the vault file is the owner's).
+fn drill_copy(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
+    if a.passphrase {
+        return Err(Error::Usage(
+            "a passphrase drill needs the vault file: name it first (gsl-vault drill VAULT --passphrase).".into(),
+        ));
+    }
+    let t = source::open(vaults, a.vault.as_deref(), &a.input, &a.copies, |v| {
+        usize::from(v.body.threshold)
+    })?;
+    let v = t.vault;
+    let kind = kind_of(a, &v)?;
+    let out = unlock(&v, t.intake, a.passphrase_file.as_deref())?;
+    drop(v.open_payload(&out.vk)?);
+    let rejected: Vec<(String, String)> = out
+        .rejected
+        .iter()
+        .map(|r| (r.source.clone(), refusal(r)))
+        .collect();
+    let clean = rejected.is_empty();
+    let report = Report {
+        kind,
+        accepted: &out.accepted,
+        rejected: &rejected,
+        missing: &[],
+        clean,
+        recorded: false,
+    };
+    report.print(a, &v);
+    Ok(if clean { Exit::Ok } else { Exit::Shares })
+}
+
+fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result<Exit> {
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let kind = kind_of(a, &v)?;
     let result = if a.passphrase {
@@ -74,7 +123,8 @@ pub fn run(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
                 rejected: Vec::new(),
             })
     } else {
-        unlock_with_shares(&v, &a.input, a.passphrase_file.as_deref())
+        read_shares(&a.input, Some(&v), usize::from(v.body.threshold))
+            .and_then(|intake| unlock(&v, intake, a.passphrase_file.as_deref()))
     };
     let out = match result {
         Ok(o) => o,
@@ -124,6 +174,7 @@ pub fn run(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
         rejected: &rejected,
         missing: &missing,
         clean,
+        recorded: true,
     };
     report.print(a, &v);
     Ok(if clean { Exit::Ok } else { Exit::Shares })
@@ -136,6 +187,8 @@ struct Report<'a> {
     rejected: &'a [(String, String)],
     missing: &'a [String],
     clean: bool,
+    /// Whether a receipt was added (not with a recovery copy).
+    recorded: bool,
 }
 
 impl Report<'_> {
@@ -165,18 +218,24 @@ impl Report<'_> {
         if a.passphrase {
             outln!(
                 "Drill passed: the passphrase opens vault {} ({}).",
-                a.vault.display(),
+                v.path,
                 v.fingerprint()
             );
         } else {
             outln!(
                 "Drill passed: {} open vault {} ({}).",
                 self.accepted.join(", "),
-                a.vault.display(),
+                v.path,
                 v.fingerprint()
             );
         }
-        outln!("A signed receipt was added to the vault. The master key was not shown.");
+        if self.recorded {
+            outln!("A signed receipt was added to the vault. The master key was not shown.");
+        } else {
+            outln!(
+                "The master key was not shown. Nothing was recorded: the owner records drills in the vault file (gsl-vault drill VAULT SHARE...)."
+            );
+        }
         if !self.clean {
             outln!(
                 "Some shares were refused: replace them (gsl-vault reshare) before they are needed."

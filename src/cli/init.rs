@@ -138,6 +138,8 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         pass.as_ref(),
         &a.vault.display().to_string(),
     )?;
+    let bytes = v.to_bytes(&vk);
+    let copy = v.recovery_copy(&vk, now());
     // Shares first, vault last: a vault file only exists once all its shares do.
     plan.write_shares(
         &issued,
@@ -145,9 +147,10 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         &v,
         spec.threshold,
         FIRST_EPOCH,
+        &copy,
         a.force,
     )?;
-    fsio::write_atomic(&a.vault, &v.to_bytes(&vk), a.force)?;
+    fsio::write_atomic(&a.vault, &bytes, a.force)?;
     super::state::record(&v);
     plan.write_kits(&v, &a.vault, &issued, spec.threshold, FIRST_EPOCH, a.force)?;
     let n = issued.len();

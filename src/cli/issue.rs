@@ -145,7 +145,9 @@ impl Plan {
         Ok(out)
     }
 
-    /// Writes every share file (0600, atomically).
+    /// Writes every share file (0600, atomically), each with the recovery copy `copy` after
+    /// the share (inside the encryption, for an age-delivered share).
+    #[allow(clippy::too_many_arguments)]
     pub fn write_shares(
         &self,
         issued: &[Issued],
@@ -153,8 +155,10 @@ impl Plan {
         v: &Vault,
         threshold: usize,
         epoch: u32,
+        copy: &[u8],
         force: bool,
     ) -> Result<()> {
+        let armored = gsl_vault::copy::armor(copy);
         std::fs::create_dir_all(&self.shares_dir)
             .map_err(|e| Error::io(self.shares_dir.display(), e))?;
         // The share files' folder is locked too when it is not the vault's (which the caller
@@ -180,7 +184,12 @@ impl Plan {
                 epoch,
                 date: &date,
             };
-            let text = render_share_text(&header, &share.code);
+            let share_text = render_share_text(&header, &share.code);
+            let mut text = zeroize::Zeroizing::new(String::with_capacity(
+                share_text.len() + armored.len() + 1,
+            ));
+            text.push_str(&share_text);
+            text.push_str(&armored);
             let out = zeroize::Zeroizing::new(custodian::encrypt(
                 text.as_bytes(),
                 &self.deliveries[i],

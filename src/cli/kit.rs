@@ -54,7 +54,7 @@ pub fn write_kit(
 pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
     let (vault_path, out, force) = (a.vault.as_path(), a.output.as_path(), a.force);
     let v = vaults.load(vault_path)?;
-    let intake = read_shares(&a.input, &v, 1)?;
+    let intake = read_shares(&a.input, Some(&v), 1)?;
     if let Some(r) = intake.refused.into_iter().next() {
         return Err(Error::Refused(Box::new(r)));
     }

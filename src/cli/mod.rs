@@ -29,6 +29,7 @@ mod report;
 mod reshare;
 mod set_secret;
 mod shares;
+mod source;
 mod state;
 mod status;
 mod typed;

@@ -132,10 +132,21 @@ pub fn passphrase(file: Option<&Path>, confirm: bool, what: &str) -> Result<Pass
 }
 
 /// Standard input can carry one secret per run: refuses `-` as both a share and the passphrase.
-pub fn one_stdin(pass_file: Option<&Path>, shares: &ShareInput) -> Result<()> {
-    if pass_file == Some(Path::new("-"))
-        && shares.shares.iter().any(|s| s.as_path() == Path::new("-"))
-    {
+pub fn one_stdin(
+    pass_file: Option<&Path>,
+    shares: &ShareInput,
+    copies: &[std::path::PathBuf],
+) -> Result<()> {
+    let stdin = |p: &Path| p == Path::new("-");
+    let share = shares.shares.iter().any(|s| stdin(s));
+    let pass = pass_file.is_some_and(stdin);
+    let copy = copies.iter().any(|c| stdin(c));
+    if copy && (share || pass || copies.iter().filter(|c| stdin(c)).count() > 1) {
+        return Err(Error::Usage(
+            "standard input (-) can give only one thing: a share, the passphrase or a recovery copy.".into(),
+        ));
+    }
+    if pass && share {
         return Err(Error::Usage(
             "standard input (-) cannot give both a share and the passphrase.".into(),
         ));

@@ -9,17 +9,21 @@ use super::load::Vaults;
 use super::output::reveal;
 use super::prompt::{one_stdin, passphrase};
 use super::report::{Exit, refusal};
-use super::shares::unlock_with_shares;
+use super::shares::unlock;
+use super::source;
 
 pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
-    one_stdin(a.passphrase_file.as_deref(), &a.input)?;
-    let v = vaults.load(&a.vault)?;
+    one_stdin(a.passphrase_file.as_deref(), &a.input, &a.copies)?;
     if let Some(o) = &a.output
         && o.exists()
     {
         return Err(Error::Exists(o.display().to_string()));
     }
-    let out = unlock_with_shares(&v, &a.input, a.passphrase_file.as_deref())?;
+    let t = source::open(vaults, a.vault.as_deref(), &a.input, &a.copies, |v| {
+        usize::from(v.body.threshold)
+    })?;
+    let v = t.vault;
+    let out = unlock(&v, t.intake, a.passphrase_file.as_deref())?;
     for r in &out.rejected {
         eprintln!("gsl-vault: warning: {}", refusal(r));
     }

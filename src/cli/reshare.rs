@@ -47,7 +47,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .as_ref()
         .map(|p| usize::from(p.threshold))
         .unwrap_or(2);
-    let intake = read_shares(&a.input, &v, pending)?;
+    let intake = read_shares(&a.input, Some(&v), pending)?;
     for r in &intake.refused {
         eprintln!("gsl-vault: warning: {}", refusal(r));
     }
@@ -157,8 +157,12 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .unwrap_or(v.body.epoch + 1);
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;
+    // The new shares carry the vault as they will open it (the pending set).
+    let copy = v
+        .pending_recovery_copy(&auth.vk, now())
+        .ok_or_else(|| Error::Other("the new share set was not recorded.".into()))?;
     // New shares first, vault last: the pending set is recorded only once its shares exist.
-    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, false)?;
+    plan.write_shares(&issued, &share_pass, &v, threshold, epoch, &copy, false)?;
     write_vault(path, &bytes, &v)?;
     plan.write_kits(&v, path, &issued, threshold, epoch, false)?;
     eprintln!(

@@ -15,9 +15,10 @@ use gsl_vault::vault::{QuorumOutcome, Vault};
 use super::args::ShareInput;
 use super::prompt::{can_prompt, passphrase, prompt_secret};
 
-/// Reads the shares of `input` for vault `v`. With no share named, on a terminal, shares are
-/// typed until `needed` valid ones are in.
-pub fn read_shares(input: &ShareInput, v: &Vault, needed: usize) -> Result<Intake> {
+/// Reads the shares of `input` for vault `v` (none yet when a recovery copy is still to be
+/// found in them). With no share named, on a terminal, shares are typed until `needed` valid
+/// ones are in.
+pub fn read_shares(input: &ShareInput, v: Option<&Vault>, needed: usize) -> Result<Intake> {
     let paths = &input.shares;
     if paths.is_empty() {
         if !can_prompt() {
@@ -25,9 +26,14 @@ pub fn read_shares(input: &ShareInput, v: &Vault, needed: usize) -> Result<Intak
                 "name the share files (or - to read one from standard input), or run on a terminal to type the shares.".into(),
             ));
         }
+        let Some(v) = v else {
+            return Err(Error::Usage(
+                "to type shares, name the vault file or give a recovery copy (--copy FILE).".into(),
+            ));
+        };
         return Ok(Intake {
             offered: super::typed::type_shares(v, needed)?,
-            refused: Vec::new(),
+            ..Intake::default()
         });
     }
     if paths
@@ -49,10 +55,13 @@ pub fn read_shares(input: &ShareInput, v: &Vault, needed: usize) -> Result<Intak
         keys.add_passphrase(&SharePassphrase::new(raw, &f.display().to_string())?);
     }
     let names: Vec<&str> = v
-        .body
-        .custodians
         .iter()
-        .chain(v.body.pending.iter().flat_map(|p| p.custodians.iter()))
+        .flat_map(|v| {
+            v.body
+                .custodians
+                .iter()
+                .chain(v.body.pending.iter().flat_map(|p| p.custodians.iter()))
+        })
         .map(|c| c.name.as_str())
         .collect();
     // Each custodian has a passphrase of their own: ask for it at the terminal, share by share.
@@ -75,14 +84,9 @@ pub fn read_shares(input: &ShareInput, v: &Vault, needed: usize) -> Result<Intak
     intake::read_shares(paths, &mut keys, &names, &mut ask)
 }
 
-/// Reads the shares (and the passphrase under policy `both`), then unlocks a quorum. Shares that
+/// Unlocks a quorum of the shares read (with the passphrase under policy `both`). Shares that
 /// could not be read are refusals like any other: named if a quorum is missing.
-pub fn unlock_with_shares(
-    v: &Vault,
-    input: &ShareInput,
-    pass_file: Option<&Path>,
-) -> Result<QuorumOutcome> {
-    let intake = read_shares(input, v, usize::from(v.body.threshold))?;
+pub fn unlock(v: &Vault, intake: Intake, pass_file: Option<&Path>) -> Result<QuorumOutcome> {
     let pass = if v.body.policy == Policy::Both {
         Some(passphrase(pass_file, false, "Vault passphrase")?)
     } else {

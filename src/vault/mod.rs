@@ -22,7 +22,7 @@ use crate::crypto;
 use crate::custodian::DeliveryKind;
 use crate::error::{Error, Refusal, Result};
 use crate::fingerprint::Fingerprint;
-use crate::format::{self, Body, Policy};
+use crate::format::{self, Body, FileKind, Policy, SlotKind};
 use crate::hex;
 use crate::kdf::KdfParams;
 use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
@@ -109,6 +109,8 @@ pub struct QuorumOutcome {
 
 /// A vault read from a file whose signature and contents have been checked.
 pub struct Vault {
+    /// A vault file, or a recovery copy (which holds only what a quorum needs).
+    pub kind: FileKind,
     /// The format version of the file it was read from (1 or 2); 2 once written.
     pub version: u8,
     /// The checked body.
@@ -207,8 +209,10 @@ pub fn create(
         origin: Some(hex::encode(&identity)),
         generation: Some(0),
         lineage: Vec::new(),
+        issued: None,
     };
     let vault = Vault {
+        kind: FileKind::Vault,
         version: 2,
         body,
         identity,
@@ -222,11 +226,60 @@ fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {
 }
 
 impl Vault {
+    /// Parses a recovery copy, verifies its signature, then checks every field as for a vault
+    /// file, and that it holds no more than a copy may. Needs no secret.
+    pub fn parse_copy(bytes: &[u8], source: &str) -> Result<Vault> {
+        Self::from_file(format::parse_copy(bytes, source)?, source)
+    }
+
+    /// The recovery copy of this vault as it is now: what a quorum needs and nothing more (no
+    /// passphrase slot under policy `either`, no receipts, no pending reshare), signed by the
+    /// vault identity. `vk` is this vault's key; `now` the time of issue.
+    pub fn recovery_copy(&self, vk: &VaultKey, now: u64) -> Vec<u8> {
+        let mut body = self.body.clone();
+        body.receipts.clear();
+        body.pending = None;
+        body.slots.retain(|s| s.kind != SlotKind::Passphrase);
+        if body.policy == Policy::Either {
+            body.kdf = None;
+        }
+        body.origin = Some(hex::encode(&self.name_key()));
+        body.generation = Some(self.generation());
+        body.issued = Some(now.min(MAX_TIME));
+        let sk = crypto::identity(vk);
+        format::serialize_copy(&body, |m| {
+            crypto::sign(&sk, format::COPY_SIG_CONTEXT, m)
+        })
+    }
+
+    /// The recovery copy for the new shares of a pending reshare: the vault as those shares
+    /// open it (the pending set and its slot in place of the current ones).
+    pub fn pending_recovery_copy(&self, vk: &VaultKey, now: u64) -> Option<Vec<u8>> {
+        let p = self.body.pending.as_ref()?;
+        let mut v = Vault {
+            kind: self.kind,
+            version: self.version,
+            body: self.body.clone(),
+            identity: self.identity,
+            path: self.path.clone(),
+        };
+        v.body.epoch = p.epoch;
+        v.body.threshold = p.threshold;
+        v.body.custodians = p.custodians.clone();
+        v.body.slots = vec![p.slot.clone()];
+        Some(v.recovery_copy(vk, now))
+    }
+
     /// Parses, verifies the signature, then checks every field. Needs no secret.
     pub fn parse(bytes: &[u8], path: &str) -> Result<Vault> {
         let file = format::parse(bytes, path)?;
+        Self::from_file(file, path)
+    }
+
+    fn from_file(file: format::VaultFile, path: &str) -> Result<Vault> {
         let identity = file.identity.to_bytes();
         let v = Vault {
+            kind: file.kind,
             version: file.version,
             body: file.body,
             identity,

@@ -5,7 +5,7 @@
 use crate::crypto;
 use crate::custodian::DeliveryKind;
 use crate::error::{Bound, Error, Result};
-use crate::format::{self, Custodian, Policy, Slot, SlotKind};
+use crate::format::{self, Custodian, FileKind, Policy, Slot, SlotKind};
 use crate::hex;
 use crate::shamir;
 
@@ -242,7 +242,11 @@ impl Vault {
             return Err(corrupt(p, "has an epoch out of range"));
         }
         self.validate_reshares()?;
+        let copy = self.kind == FileKind::Copy;
         let expect: &[SlotKind] = match b.policy {
+            // A recovery copy never holds the passphrase slot: a custodian must gain no
+            // offline attack on the owner's passphrase.
+            Policy::Either if copy => &[SlotKind::Quorum],
             Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
             Policy::Both => &[SlotKind::Both],
             Policy::Quorum => &[SlotKind::Quorum],
@@ -255,6 +259,10 @@ impl Vault {
         }
         match (&b.kdf, b.policy) {
             (None, Policy::Quorum) => {}
+            (None, Policy::Either) if copy => {}
+            (Some(_), Policy::Either) if copy => {
+                return Err(corrupt(p, "holds KDF settings a recovery copy must not hold"));
+            }
             (Some(k), Policy::Either | Policy::Both) => {
                 k.params().map_err(|m| {
                     Error::Corrupt(format!("vault {p}: {m}; the file may be forged: refuse it and restore a backup copy."))
@@ -305,6 +313,13 @@ impl Vault {
         let (Some(origin), Some(generation)) = (&b.origin, b.generation) else {
             return Err(corrupt(p, "lacks its origin or generation"));
         };
+        let copy = self.kind == FileKind::Copy;
+        if copy != b.issued.is_some()
+            || b.issued.is_some_and(|t| t > MAX_TIME)
+            || (copy && (!b.receipts.is_empty() || b.pending.is_some()))
+        {
+            return Err(corrupt(p, "mixes the fields of a vault and of a recovery copy"));
+        }
         let origin: [u8; 32] =
             hex::decode_array(origin).ok_or_else(|| corrupt(p, "has a malformed origin"))?;
         if b.lineage.len() > super::rotate::MAX_LINEAGE {

@@ -1,0 +1,164 @@
+//! What a share-taking command (`recover`, `drill`, `check-share`) works on: the vault file
+//! when one is named; else the newest valid recovery copy among those the share files carry and
+//! those given with `--copy`, so that custodians recover without the owner's vault file.
+
+use std::path::{Path, PathBuf};
+
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::{MAGIC_V2, MAX_COPY};
+use gsl_vault::fsio;
+use gsl_vault::intake::{Intake, source_name};
+use gsl_vault::vault::Vault;
+
+use super::args::ShareInput;
+use super::load::Vaults;
+use super::shares::read_shares;
+
+/// The vault (or copy) a command works on, and the shares read for it.
+pub struct Target {
+    /// The vault, or the recovery copy standing in for it.
+    pub vault: Vault,
+    /// The shares.
+    pub intake: Intake,
+}
+
+/// Whether `p` is a vault file (by its first line), as opposed to a share.
+fn is_vault_file(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 17];
+    let family = &MAGIC_V2.as_bytes()[..17];
+    std::fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|_| head == family)
+}
+
+/// The vault file among the arguments, if the first one is one (a path that does not exist is
+/// taken for a vault file, so that its error names it as one).
+pub fn vault_file(vault: Option<&Path>) -> Option<&Path> {
+    vault.filter(|p| !p.exists() || is_vault_file(p))
+}
+
+/// Reads the `--copy` files (`-` is standard input): armored, or the raw copy.
+fn read_copy_files(files: &[PathBuf]) -> Result<Vec<(String, std::result::Result<Vec<u8>, &'static str>)>> {
+    let mut out = Vec::new();
+    for f in files {
+        let source = source_name(f);
+        let bytes = if f.as_path() == Path::new("-") {
+            use std::io::Read;
+            let mut b = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_COPY * 2)
+                .read_to_end(&mut b)
+                .map_err(|e| Error::io("standard input", e))?;
+            b
+        } else {
+            fsio::read_capped(f, MAX_COPY * 2, "recovery copy")?
+        };
+        let found = gsl_vault::copy::find(&bytes).unwrap_or(Err("holds no recovery copy"));
+        out.push((source, found));
+    }
+    Ok(out)
+}
+
+/// The vault, or the newest valid recovery copy, and the shares. `needed` says how many shares
+/// to ask for when they are typed.
+pub fn open(
+    vaults: &Vaults,
+    vault: Option<&Path>,
+    input: &ShareInput,
+    copy_files: &[PathBuf],
+    needed: impl Fn(&Vault) -> usize,
+) -> Result<Target> {
+    let mut input_shares = input.shares.clone();
+    match vault {
+        Some(p) if vault_file(Some(p)).is_none() || p == Path::new("-") => {
+            // A named path that is not a vault file is the first share.
+            input_shares.insert(0, p.to_path_buf());
+        }
+        Some(p) => {
+            if !copy_files.is_empty() {
+                return Err(Error::Usage(
+                    "--copy is for recovering without the vault file: leave it out when you name the vault."
+                        .into(),
+                ));
+            }
+            let v = vaults.load(p)?;
+            let intake = read_shares(input, Some(&v), needed(&v))?;
+            return Ok(Target { vault: v, intake });
+        }
+        None => {}
+    }
+    let input = ShareInput {
+        shares: input_shares,
+        identities: input.identities.clone(),
+        share_passphrase_files: input.share_passphrase_files.clone(),
+    };
+    let mut copies = read_copy_files(copy_files)?;
+    let mut intake = if input.shares.is_empty() {
+        Intake::default()
+    } else {
+        read_shares(&input, None, 0)?
+    };
+    copies.append(&mut intake.copies);
+    let v = newest_copy(copies)?;
+    if input.shares.is_empty() {
+        intake = read_shares(&input, Some(&v), needed(&v))?;
+    }
+    Ok(Target { vault: v, intake })
+}
+
+/// The newest valid copy (by generation); the others are named on stderr.
+fn newest_copy(copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>) -> Result<Vault> {
+    if copies.is_empty() {
+        return Err(Error::Usage(
+            "no vault file was named, and no share carries a recovery copy: name the vault file first (gsl-vault recover VAULT SHARE...), or give a recovery copy with --copy FILE."
+                .into(),
+        ));
+    }
+    let mut valid: Vec<Vault> = Vec::new();
+    let mut first_error = None;
+    for (source, bytes) in copies {
+        let parsed = bytes
+            .map_err(|why| {
+                Error::Corrupt(format!(
+                    "the recovery copy in {source} {why}; use another custodian's copy."
+                ))
+            })
+            .and_then(|b| Vault::parse_copy(&b, &source));
+        match parsed {
+            Ok(v) => valid.push(v),
+            Err(e) => {
+                eprintln!("gsl-vault: warning: {}", super::report::sentence(&e));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    // The newest generation wins; among equals, the first given.
+    let Some(best) = (0..valid.len()).max_by_key(|&i| (valid[i].generation(), std::cmp::Reverse(i)))
+    else {
+        return Err(first_error.unwrap_or_else(|| Error::Other("no recovery copy.".into())));
+    };
+    let mut v = valid.swap_remove(best);
+    for other in &valid {
+        if other.name_key() == v.name_key() && other.generation() < v.generation() {
+            eprintln!(
+                "gsl-vault: the recovery copy in {} is older (generation {}, issued {}) than the one used: it is set aside.",
+                other.path,
+                other.generation(),
+                gsl_vault::dates::date(other.body.issued.unwrap_or(0))
+            );
+        }
+    }
+    eprintln!(
+        "Using the recovery copy of vault {} ({}) in {}: generation {}, issued {}.",
+        v.body.label,
+        v.fingerprint(),
+        v.path,
+        v.generation(),
+        gsl_vault::dates::date(v.body.issued.unwrap_or(0))
+    );
+    // Messages name the vault by its label, and where its copy came from.
+    v.path = format!("{} (recovery copy in {})", v.body.label, v.path);
+    Ok(v)
+}

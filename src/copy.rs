@@ -1,0 +1,79 @@
+//! The recovery copy as it travels: armored as base64 between two marker lines at the end of a
+//! share file (after the words and the compact form), pasted on its own, or as the raw file.
+//! FORMAT.md, "Recovery copy", has the copy itself; this module only wraps and unwraps it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::format::{COPY_MAGIC, MAX_COPY};
+
+/// The line that starts an armored recovery copy.
+pub const BEGIN: &str = "-----BEGIN GSL-VAULT RECOVERY COPY-----";
+/// The line that ends it.
+pub const END: &str = "-----END GSL-VAULT RECOVERY COPY-----";
+/// Base64 characters per armored line.
+const LINE: usize = 64;
+
+/// `copy` armored: a comment for people, the markers, base64 in lines of 64.
+pub fn armor(copy: &[u8]) -> String {
+    let b64 = STANDARD.encode(copy);
+    let mut out = String::with_capacity(b64.len() + b64.len() / LINE + 256);
+    out.push_str("# The vault, encrypted: useless without enough shares. With them it recovers the key\n");
+    out.push_str("# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n");
+    out.push_str(BEGIN);
+    out.push('\n');
+    for chunk in b64.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(END);
+    out.push('\n');
+    out
+}
+
+/// Where the share part of a share text ends: at the copy's first marker, if any.
+pub fn share_part(text: &str) -> &str {
+    match text.find(BEGIN) {
+        Some(i) => &text[..i],
+        None => text,
+    }
+}
+
+/// The recovery copy a text holds: armored (anywhere in it), or the raw copy file. `None` when
+/// it holds none; `Some(Err)` with what is wrong when the armor does not decode.
+pub fn find(text: &[u8]) -> Option<Result<Vec<u8>, &'static str>> {
+    if text.starts_with(COPY_MAGIC.as_bytes()) {
+        return Some(Ok(text.to_vec()));
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let start = text.find(BEGIN)? + BEGIN.len();
+    let Some(len) = text[start..].find(END) else {
+        return Some(Err("is cut off (its end line is missing)"));
+    };
+    let b64: String = text[start..start + len]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if b64.len() as u64 > MAX_COPY * 4 / 3 + 4 {
+        return Some(Err("is larger than any recovery copy"));
+    }
+    Some(
+        STANDARD
+            .decode(b64.as_bytes())
+            .map_err(|_| "is not valid base64 (a character was changed or lost)"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn armor_round_trips_and_marks_the_end_of_the_share() {
+        let copy = format!("{COPY_MAGIC}{{}}\nsignature 00\n").into_bytes();
+        let text = format!("words:\nacid\n{}", armor(&copy));
+        assert_eq!(find(text.as_bytes()), Some(Ok(copy)));
+        assert_eq!(share_part(&text), "words:\nacid\n# The vault, encrypted: useless without enough shares. With them it recovers the key\n# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n");
+        assert_eq!(find(b"words: acid"), None);
+    }
+}
