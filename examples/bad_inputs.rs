@@ -97,5 +97,15 @@ fn main() {
         dir.join("another-vault.share"),
     )
     .unwrap();
+    // Recovery copies: none at all, noise, cut short, and one of another vault.
+    w("empty.copy", b"");
+    w("noise.copy", &[0x9cu8; 300]);
+    let copy = std::fs::read(vectors.join("v2-quorum.copy")).unwrap();
+    w("truncated.copy", &copy[..copy.len() / 2]);
+    std::fs::copy(
+        vectors.join("v2-either.copy"),
+        dir.join("another-vault.copy"),
+    )
+    .unwrap();
     eprintln!("bad inputs written to {}", dir.display());
 }

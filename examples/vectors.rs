@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use gsl_vault::copy::armor;
 use gsl_vault::format::Policy;
 use gsl_vault::kdf::KdfParams;
 use gsl_vault::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, VaultKey};
@@ -160,6 +161,8 @@ fn main() {
         };
         let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+        let copy = v.recovery_copy(&vk, 1_790_000_200);
+        std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
         for i in &issued {
             let h = ShareHeader {
                 label: &spec.label,
@@ -171,11 +174,9 @@ fn main() {
                 epoch: 1,
                 date: "2026-09-21",
             };
-            std::fs::write(
-                dir.join(format!("{name}-{}.share", i.name)),
-                render_share_text(&h, &i.code).as_bytes(),
-            )
-            .unwrap();
+            // Each share file carries the vault's recovery copy after the share.
+            let text = format!("{}{}", *render_share_text(&h, &i.code), armor(&copy));
+            std::fs::write(dir.join(format!("{name}-{}.share", i.name)), text).unwrap();
         }
     }
     std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();

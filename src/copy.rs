@@ -18,7 +18,9 @@ const LINE: usize = 64;
 pub fn armor(copy: &[u8]) -> String {
     let b64 = STANDARD.encode(copy);
     let mut out = String::with_capacity(b64.len() + b64.len() / LINE + 256);
-    out.push_str("# The vault, encrypted: useless without enough shares. With them it recovers the key\n");
+    out.push_str(
+        "# The vault, encrypted: useless without enough shares. With them it recovers the key\n",
+    );
     out.push_str("# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n");
     out.push_str(BEGIN);
     out.push('\n');
@@ -73,7 +75,10 @@ mod tests {
         let copy = format!("{COPY_MAGIC}{{}}\nsignature 00\n").into_bytes();
         let text = format!("words:\nacid\n{}", armor(&copy));
         assert_eq!(find(text.as_bytes()), Some(Ok(copy)));
-        assert_eq!(share_part(&text), "words:\nacid\n# The vault, encrypted: useless without enough shares. With them it recovers the key\n# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n");
+        assert_eq!(
+            share_part(&text),
+            "words:\nacid\n# The vault, encrypted: useless without enough shares. With them it recovers the key\n# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n"
+        );
         assert_eq!(find(b"words: acid"), None);
     }
 }

@@ -3,6 +3,24 @@
 
 use crate::{format, share, vault};
 
+/// The recovery-copy reader (armored, as in a share file, or raw) never panics, and what it
+/// accepts is canonical and passes the same field checks as a vault.
+pub fn copy_parse(data: &[u8]) {
+    // Armored (as in a share file) or raw: what parses is canonical, and checked like a vault.
+    if let Some(Ok(bytes)) = crate::copy::find(data)
+        && let Ok(file) = format::parse_copy(&bytes, "fuzz")
+    {
+        let body = format::body_bytes(&file.body);
+        let start = format::COPY_MAGIC.len();
+        assert_eq!(
+            &bytes[start..start + body.len()],
+            &body[..],
+            "accepted a non-canonical copy"
+        );
+        let _ = vault::Vault::parse_copy(&bytes, "fuzz");
+    }
+}
+
 /// The vault parser never panics, and what it accepts is canonical: serializing the parsed body
 /// gives back exactly the bytes it was read from.
 pub fn vault_parse(data: &[u8]) {

@@ -21,8 +21,11 @@ pub struct Intake {
     pub refused: Vec<Refusal>,
     /// The recovery copies the share files carry, with where each came from (the copy's bytes,
     /// or what is wrong with its armor).
-    pub copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>,
+    pub copies: Vec<FoundCopy>,
 }
+
+/// A recovery copy found, with where it came from: its bytes, or what is wrong with its armor.
+pub type FoundCopy = (String, std::result::Result<Vec<u8>, &'static str>);
 
 /// The name a file argument gives its share in messages (`-` is standard input).
 pub fn source_name(path: &Path) -> String {

@@ -49,3 +49,8 @@ fn age_share_corpus() {
 fn vault_body_corpus() {
     replay("vault_body", gsl_vault::fuzzing::vault_body);
 }
+
+#[test]
+fn copy_parse_corpus() {
+    replay("copy_parse", gsl_vault::fuzzing::copy_parse);
+}

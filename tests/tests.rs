@@ -6,6 +6,7 @@ mod common;
 mod age;
 mod bad_inputs;
 mod cmd;
+mod copies;
 mod crash;
 mod demo;
 mod fuzz_corpus;

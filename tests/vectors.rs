@@ -129,6 +129,18 @@ fn sample_v2_vaults_open() {
     let o = gsl(&dir, "status v2-either.vault --json");
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["rotations"].as_array().unwrap().len(), 1);
+    // Their shares carry the recovery copy (also alone in v2-POLICY.copy): no vault file needed.
+    let master = std::fs::read_to_string(dir.join("v2.master")).unwrap();
+    for policy in ["either", "quorum"] {
+        let o = gsl(
+            &dir,
+            &format!("recover v2-{policy}-alice.share v2-{policy}-carol.share"),
+        );
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o), master);
+        let copy = std::fs::read(dir.join(format!("v2-{policy}.copy"))).unwrap();
+        assert!(gsl_vault::vault::Vault::parse_copy(&copy, "vector").is_ok());
+    }
 }
 
 fn sample_vaults_open(version: &str) {

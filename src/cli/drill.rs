@@ -232,6 +232,7 @@ impl Report<'_> {
         if self.recorded {
             outln!("A signed receipt was added to the vault. The master key was not shown.");
         } else {
+            outln!("It used {}.", super::source::describe_copy(v));
             outln!(
                 "The master key was not shown. Nothing was recorded: the owner records drills in the vault file (gsl-vault drill VAULT SHARE...)."
             );

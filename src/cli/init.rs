@@ -153,6 +153,20 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
     super::state::record(&v);
     plan.write_kits(&v, &a.vault, &issued, spec.threshold, FIRST_EPOCH, a.force)?;
+    report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
+    Ok(Exit::Ok)
+}
+
+/// What `init` says once everything is written.
+fn report_created(
+    a: &InitArgs,
+    v: &vault::Vault,
+    plan: &Plan,
+    issued: &[vault::Issued],
+    master: &MasterKey,
+    policy: Policy,
+    threshold: usize,
+) {
     let n = issued.len();
     let fingerprint = v.fingerprint();
 
@@ -164,15 +178,14 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         "Vault {} ({fingerprint}) created: policy {}, any {} of {} shares recover.",
         a.vault.display(),
         policy.as_str(),
-        spec.threshold,
+        threshold,
         n
     );
-    plan.report(&issued);
+    plan.report(issued);
     eprintln!(
         "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
         a.vault.display()
     );
-    Ok(Exit::Ok)
 }
 
 /// Reads the master key from `--secret-file`, the terminal, or makes one (`--generate`).

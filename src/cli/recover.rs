@@ -2,7 +2,7 @@
 //! to reveal the master key.
 
 use gsl_vault::error::{Error, Result};
-use gsl_vault::format::Policy;
+use gsl_vault::format::{FileKind, Policy};
 
 use super::args::{OpenArgs, RecoverArgs};
 use super::load::Vaults;
@@ -28,7 +28,14 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         eprintln!("gsl-vault: warning: {}", refusal(r));
     }
     let master = v.open_payload(&out.vk)?;
-    eprintln!("Recovered with the shares of {}.", out.accepted.join(", "));
+    match v.kind {
+        FileKind::Copy => eprintln!(
+            "Recovered with the shares of {}, from {}.",
+            out.accepted.join(", "),
+            source::describe_copy(&v)
+        ),
+        FileKind::Vault => eprintln!("Recovered with the shares of {}.", out.accepted.join(", ")),
+    }
     reveal(master.expose(), a.output.as_deref())?;
     Ok(Exit::Ok)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use gsl_vault::error::{Error, Result};
 use gsl_vault::format::{MAGIC_V2, MAX_COPY};
 use gsl_vault::fsio;
-use gsl_vault::intake::{Intake, source_name};
+use gsl_vault::intake::{FoundCopy, Intake, source_name};
 use gsl_vault::vault::Vault;
 
 use super::args::ShareInput;
@@ -32,6 +32,20 @@ fn is_vault_file(p: &Path) -> bool {
         .is_ok_and(|_| head == family)
 }
 
+/// What a `--copy` file without a copy is told.
+const NO_COPY: &str = "holds no recovery copy";
+
+/// What a copy is, in a few words: where from, its generation and date.
+pub fn describe_copy(v: &Vault) -> String {
+    format!(
+        "the recovery copy of vault {} ({}), generation {}, issued {}",
+        v.path,
+        v.fingerprint(),
+        v.generation(),
+        gsl_vault::dates::date(v.body.issued.unwrap_or(0))
+    )
+}
+
 /// The vault file among the arguments, if the first one is one (a path that does not exist is
 /// taken for a vault file, so that its error names it as one).
 pub fn vault_file(vault: Option<&Path>) -> Option<&Path> {
@@ -39,7 +53,7 @@ pub fn vault_file(vault: Option<&Path>) -> Option<&Path> {
 }
 
 /// Reads the `--copy` files (`-` is standard input): armored, or the raw copy.
-fn read_copy_files(files: &[PathBuf]) -> Result<Vec<(String, std::result::Result<Vec<u8>, &'static str>)>> {
+fn read_copy_files(files: &[PathBuf]) -> Result<Vec<FoundCopy>> {
     let mut out = Vec::new();
     for f in files {
         let source = source_name(f);
@@ -55,7 +69,7 @@ fn read_copy_files(files: &[PathBuf]) -> Result<Vec<(String, std::result::Result
         } else {
             fsio::read_capped(f, MAX_COPY * 2, "recovery copy")?
         };
-        let found = gsl_vault::copy::find(&bytes).unwrap_or(Err("holds no recovery copy"));
+        let found = gsl_vault::copy::find(&bytes).unwrap_or(Err(NO_COPY));
         out.push((source, found));
     }
     Ok(out)
@@ -109,7 +123,7 @@ pub fn open(
 }
 
 /// The newest valid copy (by generation); the others are named on stderr.
-fn newest_copy(copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>) -> Result<Vault> {
+fn newest_copy(copies: Vec<FoundCopy>) -> Result<Vault> {
     if copies.is_empty() {
         return Err(Error::Usage(
             "no vault file was named, and no share carries a recovery copy: name the vault file first (gsl-vault recover VAULT SHARE...), or give a recovery copy with --copy FILE."
@@ -117,28 +131,36 @@ fn newest_copy(copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>
         ));
     }
     let mut valid: Vec<Vault> = Vec::new();
-    let mut first_error = None;
+    let mut errors: Vec<Error> = Vec::new();
     for (source, bytes) in copies {
         let parsed = bytes
-            .map_err(|why| {
-                Error::Corrupt(format!(
+            .map_err(|why| match why {
+                NO_COPY => Error::Corrupt(format!(
+                    "{source} holds no recovery copy: give a share file that carries one, or the copy the owner issued."
+                )),
+                why => Error::Corrupt(format!(
                     "the recovery copy in {source} {why}; use another custodian's copy."
-                ))
+                )),
             })
             .and_then(|b| Vault::parse_copy(&b, &source));
         match parsed {
             Ok(v) => valid.push(v),
-            Err(e) => {
-                eprintln!("gsl-vault: warning: {}", super::report::sentence(&e));
-                first_error.get_or_insert(e);
-            }
+            Err(e) => errors.push(e),
         }
     }
     // The newest generation wins; among equals, the first given.
-    let Some(best) = (0..valid.len()).max_by_key(|&i| (valid[i].generation(), std::cmp::Reverse(i)))
+    let Some(best) =
+        (0..valid.len()).max_by_key(|&i| (valid[i].generation(), std::cmp::Reverse(i)))
     else {
-        return Err(first_error.unwrap_or_else(|| Error::Other("no recovery copy.".into())));
+        // No copy to use: the first one's fault is the answer (one sentence).
+        return Err(errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Error::Other("no recovery copy.".into())));
     };
+    for e in &errors {
+        eprintln!("gsl-vault: warning: {}", super::report::sentence(e));
+    }
     let mut v = valid.swap_remove(best);
     for other in &valid {
         if other.name_key() == v.name_key() && other.generation() < v.generation() {
@@ -150,14 +172,6 @@ fn newest_copy(copies: Vec<(String, std::result::Result<Vec<u8>, &'static str>)>
             );
         }
     }
-    eprintln!(
-        "Using the recovery copy of vault {} ({}) in {}: generation {}, issued {}.",
-        v.body.label,
-        v.fingerprint(),
-        v.path,
-        v.generation(),
-        gsl_vault::dates::date(v.body.issued.unwrap_or(0))
-    );
     // Messages name the vault by its label, and where its copy came from.
     v.path = format!("{} (recovery copy in {})", v.body.label, v.path);
     Ok(v)

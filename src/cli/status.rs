@@ -124,21 +124,7 @@ fn print_status_text(l: &Ledger<'_>) {
     let b = &v.body;
     let last = v.last_drill();
     let ledger = v.ledger();
-    outln!("vault:       {}", path.display());
-    outln!("label:       {}", b.label);
-    outln!("fingerprint: {}", v.fingerprint());
-    outln!(
-        "pin:         {} (for --expect-fingerprint)",
-        v.long_fingerprint()
-    );
-    outln!("generation:  {}", v.generation());
-    if let Some(r) = b.lineage.last() {
-        outln!(
-            "vault key:   rotated {} time(s), last on {} (signed by the old identity and the new)",
-            b.lineage.len(),
-            datetime(r.at)
-        );
-    }
+    print_names(path, v);
     outln!("signature:   valid (header, slots, commitments and receipts)");
     outln!("created:     {}", datetime(b.created));
     outln!(
@@ -213,5 +199,25 @@ fn print_status_text(l: &Ledger<'_>) {
         );
     } else {
         outln!("status:      ok");
+    }
+}
+
+/// Which vault: its file, label, name, pin, generation and rotations.
+fn print_names(path: &Path, v: &Vault) {
+    let b = &v.body;
+    outln!("vault:       {}", path.display());
+    outln!("label:       {}", b.label);
+    outln!("fingerprint: {}", v.fingerprint());
+    outln!(
+        "pin:         {} (for --expect-fingerprint)",
+        v.long_fingerprint()
+    );
+    outln!("generation:  {}", v.generation());
+    if let Some(r) = b.lineage.last() {
+        outln!(
+            "vault key:   rotated {} time(s), last on {} (signed by the old identity and the new)",
+            b.lineage.len(),
+            datetime(r.at)
+        );
     }
 }

@@ -247,9 +247,7 @@ impl Vault {
         body.generation = Some(self.generation());
         body.issued = Some(now.min(MAX_TIME));
         let sk = crypto::identity(vk);
-        format::serialize_copy(&body, |m| {
-            crypto::sign(&sk, format::COPY_SIG_CONTEXT, m)
-        })
+        format::serialize_copy(&body, |m| crypto::sign(&sk, format::COPY_SIG_CONTEXT, m))
     }
 
     /// The recovery copy for the new shares of a pending reshare: the vault as those shares

@@ -261,7 +261,10 @@ impl Vault {
             (None, Policy::Quorum) => {}
             (None, Policy::Either) if copy => {}
             (Some(_), Policy::Either) if copy => {
-                return Err(corrupt(p, "holds KDF settings a recovery copy must not hold"));
+                return Err(corrupt(
+                    p,
+                    "holds KDF settings a recovery copy must not hold",
+                ));
             }
             (Some(k), Policy::Either | Policy::Both) => {
                 k.params().map_err(|m| {
@@ -318,7 +321,10 @@ impl Vault {
             || b.issued.is_some_and(|t| t > MAX_TIME)
             || (copy && (!b.receipts.is_empty() || b.pending.is_some()))
         {
-            return Err(corrupt(p, "mixes the fields of a vault and of a recovery copy"));
+            return Err(corrupt(
+                p,
+                "mixes the fields of a vault and of a recovery copy",
+            ));
         }
         let origin: [u8; 32] =
             hex::decode_array(origin).ok_or_else(|| corrupt(p, "has a malformed origin"))?;

@@ -1,0 +1,199 @@
+//! Custodians recover alone: every share file carries the vault's recovery copy, so a quorum
+//! recovers with no vault file; the copy is checked as strictly as the vault file, and holds
+//! nothing that would let a custodian attack the owner's passphrase.
+
+use crate::common::*;
+use gsl_vault::copy;
+use gsl_vault::error::Kind;
+use gsl_vault::format::SlotKind;
+use gsl_vault::vault::Vault;
+use std::path::Path;
+
+/// The recovery copy a share file carries, raw.
+fn copy_in(dir: &Path, share: &str) -> Vec<u8> {
+    let text = std::fs::read(dir.join(share)).unwrap();
+    copy::find(&text)
+        .expect("a copy")
+        .expect("a well-formed copy")
+}
+
+/// The share file without its copy (as an older gsl-vault wrote it, or a custodian trimmed it).
+fn strip_copy(dir: &Path, share: &str) {
+    let text = std::fs::read_to_string(dir.join(share)).unwrap();
+    std::fs::write(dir.join(share), copy::share_part(&text)).unwrap();
+}
+
+#[test]
+fn every_quorum_of_a_3_of_5_set_recovers_without_the_vault_file() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 3, &NAMES, "quorum");
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let mut quorums = 0;
+    for (i, a) in NAMES.iter().enumerate() {
+        for (j, b) in NAMES.iter().enumerate().skip(i + 1) {
+            for c in NAMES.iter().skip(j + 1) {
+                let line = format!("recover {a}.share {b}.share {c}.share");
+                let o = gsl(dir, &line);
+                expect_exit(&o, 0);
+                assert_eq!(stdout(&o), format!("{MASTER}\n"), "{line}");
+                assert!(
+                    stderr(&o).contains("generation 1, issued"),
+                    "{}",
+                    stderr(&o)
+                );
+                quorums += 1;
+            }
+        }
+    }
+    assert_eq!(quorums, 10);
+    // Fewer than a quorum, with a copy: refused, as with the vault file.
+    let o = gsl(dir, "recover alice.share bob.share");
+    expect_exit(&o, 3);
+    assert!(stdout(&o).is_empty());
+    // And the drill and check-share work the same way, with nothing written.
+    expect_exit(&gsl(dir, "drill carol.share dave.share erin.share"), 0);
+    expect_exit(&gsl(dir, "check-share erin.share"), 0);
+    assert!(!dir.join("v.vault").exists());
+}
+
+#[test]
+fn a_copy_pasted_on_standard_input_stands_in_for_the_vault() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let pasted = copy::armor(&copy_in(dir, "alice.share"));
+    strip_copy(dir, "bob.share");
+    strip_copy(dir, "carol.share");
+    expect_exit(&gsl(dir, "recover bob.share carol.share"), 2);
+    let o = gsl_stdin(
+        dir,
+        "recover --copy - bob.share carol.share",
+        pasted.as_bytes(),
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}
+
+#[test]
+fn every_bit_flip_and_truncation_of_a_copy_is_refused() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let good = copy_in(dir, "alice.share");
+    assert!(Vault::parse_copy(&good, "alice.share").is_ok());
+    for i in 0..good.len() * 8 {
+        let mut bad = good.clone();
+        bad[i / 8] ^= 1 << (i % 8);
+        match Vault::parse_copy(&bad, "flipped") {
+            Ok(_) => panic!("bit {i} flipped was accepted"),
+            Err(e) => assert_eq!(e.kind(), Kind::Corrupt, "bit {i}: {e}"),
+        }
+    }
+    for len in 0..good.len() {
+        let e = Vault::parse_copy(&good[..len], "cut")
+            .err()
+            .expect("refused");
+        assert_eq!(e.kind(), Kind::Corrupt, "len {len}: {e}");
+    }
+    // Through the CLI: a share file whose copy was altered does not stand in for the vault.
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let mut bad = good.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 0x20;
+    for s in ["alice.share", "bob.share"] {
+        strip_copy(dir, s);
+    }
+    let text = std::fs::read_to_string(dir.join("alice.share")).unwrap() + &copy::armor(&bad);
+    std::fs::write(dir.join("alice.share"), text).unwrap();
+    let o = gsl(dir, "recover alice.share bob.share");
+    expect_exit(&o, 5);
+    assert!(stdout(&o).is_empty(), "never a key from an altered copy");
+    assert!(stderr(&o).contains("alice.share"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_copy_of_another_vault_is_named() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let other = workdir();
+    init(other.path(), "w.vault", 2, &NAMES[..3], "quorum");
+    std::fs::write(dir.join("other.copy"), copy_in(other.path(), "alice.share")).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    strip_copy(dir, "alice.share");
+    strip_copy(dir, "bob.share");
+    let o = gsl(dir, "recover --copy other.copy alice.share bob.share");
+    expect_exit(&o, 3);
+    assert!(
+        stderr(&o).contains("belongs to another vault"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn under_policy_either_a_copy_gives_no_way_to_test_a_passphrase() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let raw = copy_in(dir, "alice.share");
+    let v = Vault::parse_copy(&raw, "alice.share").unwrap();
+    let kinds: Vec<SlotKind> = v.body.slots.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, vec![SlotKind::Quorum]);
+    assert!(v.body.kdf.is_none());
+    let text = String::from_utf8(raw).unwrap();
+    assert!(!text.contains("salt"), "no KDF salt in a copy");
+    assert!(
+        !text.contains("\"passphrase\""),
+        "no passphrase slot in a copy"
+    );
+}
+
+#[test]
+fn under_policy_both_the_copy_and_the_shares_still_need_the_passphrase() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "both");
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover alice.share bob.share");
+    expect_exit(&o, 2);
+    assert!(stdout(&o).is_empty());
+    let o = gsl_stdin(
+        dir,
+        "recover alice.share bob.share --passphrase-file -",
+        b"not the passphrase\n",
+    );
+    expect_exit(&o, 4);
+    let o = gsl(
+        dir,
+        "recover alice.share bob.share --passphrase-file pass.txt",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}
+
+#[test]
+fn the_newest_copy_wins_and_older_ones_are_named() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    // A reshare's new shares carry the vault as they open it: a newer generation.
+    let o = gsl(
+        dir,
+        "reshare v.vault alice.share bob.share -t 2 --custodian x --custodian y --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover alice.share new/x.share new/y.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    let said = stderr(&o);
+    assert!(said.contains("(recovery copy in new/x.share)"), "{said}");
+    assert!(said.contains("generation 2"), "{said}");
+    assert!(
+        said.contains("alice.share is older (generation 1"),
+        "{said}"
+    );
+}
