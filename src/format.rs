@@ -119,6 +119,23 @@ pub struct Body {
     /// In a recovery copy only: when it was issued, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<u64>,
+    /// In a vault file (v2): the generation from which recovery copies are current, raised when
+    /// what a copy recovers changes (the master key, the policy). Absent: since creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies_from: Option<u64>,
+    /// In a vault file (v2): the recovery copy last issued to each custodian.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_issued: Vec<IssuedCopy>,
+}
+
+/// A recovery copy issued to a custodian.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuedCopy {
+    /// The custodian.
+    pub custodian: String,
+    /// The generation of the copy.
+    pub generation: u64,
 }
 
 /// A rotation of the vault key: the old identity hands the vault to the new one.

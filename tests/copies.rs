@@ -197,3 +197,43 @@ fn the_newest_copy_wins_and_older_ones_are_named() {
         "{said}"
     );
 }
+
+#[test]
+fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+    std::fs::write(dir.join("new-master.txt"), "NEW-KEY-after-set-secret\n").unwrap();
+    let o = gsl(
+        dir,
+        "set-secret v.vault alice.share bob.share --secret-file new-master.txt",
+    );
+    expect_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("recovery copies of alice, bob, carol are now stale"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gsl(dir, "status v.vault --check");
+    expect_exit(&o, 7);
+    assert!(stdout(&o).contains("STALE"), "{}", stdout(&o));
+    let o = gsl(dir, "copies v.vault alice.share bob.share -o fresh");
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+    // Without the vault file: the old copies in the share files recover the old key; with a
+    // fresh copy offered, the newest wins, returns the new key, and the old ones are named.
+    std::fs::copy(dir.join("v.vault"), dir.join("kept.vault")).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover alice.share bob.share");
+    assert_eq!(
+        stdout(&o),
+        format!("{MASTER}\n"),
+        "an old copy: the old key"
+    );
+    let o = gsl(dir, "recover --copy fresh/carol.copy alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), "NEW-KEY-after-set-secret\n");
+    assert!(stderr(&o).contains("is older"), "{}", stderr(&o));
+}

@@ -86,6 +86,9 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// Replace the master key (after changing it at the exchange); shares stay valid.
     SetSecret(SetSecretArgs),
+    /// Issue fresh recovery copies for every custodian (after the master key or the policy
+    /// changed, or for a vault made before copies existed).
+    Copies(CopiesArgs),
     /// Change who may open the vault: either, both or quorum.
     Policy(PolicyChangeArgs),
     /// Measure this machine and propose Argon2id costs for a target time.
@@ -242,6 +245,25 @@ pub struct PolicyChangeArgs {
     /// A new passphrase, when a vault of policy quorum gets one.
     #[arg(long, value_name = "F")]
     pub new_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CopiesArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Shares, to authorise with a quorum instead of the passphrase.
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// Read the passphrase from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Folder for the copies (one NAME.copy per custodian; default: copies-generation-N
+    /// beside the vault).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace existing copy files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]

@@ -138,6 +138,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         pass.as_ref(),
         &a.vault.display().to_string(),
     )?;
+    v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
     let copy = v.recovery_copy(&vk, now());
     // Shares first, vault last: a vault file only exists once all its shares do.

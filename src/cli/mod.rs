@@ -14,6 +14,7 @@ mod args;
 mod auth;
 mod calibrate;
 mod check;
+mod copies;
 mod demo;
 mod drill;
 mod init;
@@ -69,6 +70,7 @@ pub fn run() -> Exit {
         Command::Reshare(a) => reshare::run(&a, &vaults),
         Command::Passwd(a) => passwd::run(&a, &vaults),
         Command::SetSecret(a) => set_secret::run(&a, &vaults),
+        Command::Copies(a) => copies::run(&a, &vaults),
         Command::Policy(a) => policy::run(&a, &vaults),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
         Command::Demo => demo::run(),

@@ -32,6 +32,20 @@ pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
     );
 }
 
+/// Names the custodians whose recovery copy is stale, and how to issue fresh ones.
+pub fn report_stale_copies(v: &Vault, path: &Path) {
+    let stale = v.stale_copies();
+    if stale.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
+    eprintln!(
+        "The recovery copies of {} are now stale (they recover the vault as it was): issue fresh ones with gsl-vault copies {} and give one to each custodian.",
+        names.join(", "),
+        path.display()
+    );
+}
+
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
 pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     use std::io::Write;

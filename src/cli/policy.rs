@@ -9,7 +9,7 @@ use gsl_vault::kdf::KdfParams;
 use super::args::PolicyChangeArgs;
 use super::auth::authorize_by_quorum;
 use super::load::{Vaults, write_vault};
-use super::output::report_rotation;
+use super::output::{report_rotation, report_stale_copies};
 use super::prompt::{can_prompt, passphrase};
 use super::report::Exit;
 
@@ -69,5 +69,6 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         _ => "the old vault key",
     };
     report_rotation(&v, path, revoked);
+    report_stale_copies(&v, path);
     Ok(Exit::Ok)
 }

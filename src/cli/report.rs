@@ -21,6 +21,8 @@ pub enum Exit {
     Corrupt = 5,
     /// 6: `status --check`: the drill is overdue.
     Overdue = 6,
+    /// 7: `status --check`: a custodian's recovery copy is stale (or was never issued).
+    StaleCopies = 7,
 }
 
 /// The exit code of a kind of failure.

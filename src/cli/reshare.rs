@@ -11,7 +11,7 @@ use super::args::{CustodianArgs, ReshareArgs};
 use super::auth::authorize;
 use super::issue::Plan;
 use super::load::{Vaults, check_size, write_vault};
-use super::output::report_rotation;
+use super::output::{report_rotation, report_stale_copies};
 use super::prompt::passphrase;
 use super::report::{Exit, refusal};
 use super::shares::read_shares;
@@ -76,6 +76,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         v.body.epoch
     );
     report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
+    report_stale_copies(&v, path);
     eprintln!(
         "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
     );
@@ -155,6 +156,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .as_ref()
         .map(|p| p.epoch)
         .unwrap_or(v.body.epoch + 1);
+    v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;
     // The new shares carry the vault as they will open it (the pending set).

@@ -10,7 +10,7 @@ use super::args::SetSecretArgs;
 use super::auth::authorize;
 use super::init::read_master;
 use super::load::{Vaults, write_vault};
-use super::output::report_rotation;
+use super::output::{report_rotation, report_stale_copies};
 use super::report::Exit;
 
 pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
@@ -35,6 +35,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
         path.display()
     );
+    report_stale_copies(&v, path);
     if rotated {
         report_rotation(
             &v,

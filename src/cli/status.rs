@@ -60,6 +60,8 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     }
     Ok(if a.check && l.overdue {
         Exit::Overdue
+    } else if a.check && !v.stale_copies().is_empty() {
+        Exit::StaleCopies
     } else {
         Exit::Ok
     })
@@ -115,6 +117,9 @@ fn print_status_json(l: &Ledger<'_>) {
             "overdue": overdue,
         },
         "receipts": b.receipts.len(),
+        "stale_copies": v.stale_copies().iter().map(|s| json!({
+            "custodian": s.custodian, "issued_generation": s.issued,
+        })).collect::<Vec<_>>(),
     }));
 }
 
@@ -191,6 +196,17 @@ fn print_status_text(l: &Ledger<'_>) {
                 .unwrap_or_default()
         ),
         None => outln!("last drill:  none yet"),
+    }
+    let stale = v.stale_copies();
+    if stale.is_empty() {
+        outln!("copies:      every custodian holds a current recovery copy");
+    } else {
+        let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
+        outln!(
+            "copies:      STALE or missing for {}: gsl-vault copies {} issues fresh ones",
+            names.join(", "),
+            path.display()
+        );
     }
     if overdue {
         outln!(

@@ -204,6 +204,8 @@ impl Vault {
             encode_payload(master).expose(),
             &payload_aad(&self.identity),
         )?;
+        // Copies issued before now recover the old master key.
+        self.mark_copies_changed();
         let to = Recipients::default().or_from(&self.body.slots);
         if self.body.pending.is_some() || to.check(self.body.policy).is_err() {
             return Ok((vk.duplicate(), false));
@@ -262,6 +264,8 @@ impl Vault {
         let to = Recipients::from_keys(qk, pk.as_ref().map(|(k, _)| k)).or_from(&quorum_slots);
         to.check(policy)?;
         self.body.policy = policy;
+        // Copies issued before now open under the old policy (a quorum alone, say).
+        self.mark_copies_changed();
         let rec = pk.map(|(_, r)| r);
         self.rotate(vk, rec.as_ref(), &to, now)
     }

@@ -7,6 +7,7 @@
 //! A change mutates the `Vault` in memory; [`Vault::to_bytes`] signs and serializes it, once,
 //! whatever the number of changes.
 
+mod copies;
 mod drill;
 mod lifecycle;
 mod quorum;
@@ -14,6 +15,7 @@ mod rotate;
 mod slots;
 mod validate;
 
+pub use copies::StaleCopy;
 pub use drill::ReceiptKind;
 pub use slots::{derive_pk, new_kdf_record};
 pub use validate::{check_name, check_new_set, check_spec};
@@ -210,6 +212,8 @@ pub fn create(
         generation: Some(0),
         lineage: Vec::new(),
         issued: None,
+        copies_from: None,
+        copies_issued: Vec::new(),
     };
     let vault = Vault {
         kind: FileKind::Vault,
@@ -239,6 +243,8 @@ impl Vault {
         let mut body = self.body.clone();
         body.receipts.clear();
         body.pending = None;
+        body.copies_from = None;
+        body.copies_issued.clear();
         body.slots.retain(|s| s.kind != SlotKind::Passphrase);
         if body.policy == Policy::Either {
             body.kdf = None;

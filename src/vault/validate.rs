@@ -317,9 +317,19 @@ impl Vault {
             return Err(corrupt(p, "lacks its origin or generation"));
         };
         let copy = self.kind == FileKind::Copy;
+        let records_ok = b.copies_issued.len() <= 2 * 255
+            && b.copies_from.is_none_or(|g| g <= generation)
+            && b.copies_issued.iter().all(|c| {
+                c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
+            });
         if copy != b.issued.is_some()
             || b.issued.is_some_and(|t| t > MAX_TIME)
-            || (copy && (!b.receipts.is_empty() || b.pending.is_some()))
+            || (copy
+                && (!b.receipts.is_empty()
+                    || b.pending.is_some()
+                    || b.copies_from.is_some()
+                    || !b.copies_issued.is_empty()))
+            || !records_ok
         {
             return Err(corrupt(
                 p,

@@ -1,0 +1,62 @@
+//! `gsl-vault copies`: fresh recovery copies for every custodian, issued by the owner alone
+//! (the passphrase, or a quorum where the policy needs one), recorded in the vault as issued.
+
+use std::path::PathBuf;
+
+use gsl_vault::dates::{date, now};
+use gsl_vault::error::{Error, Result};
+use gsl_vault::fsio;
+
+use super::args::CopiesArgs;
+use super::auth::authorize;
+use super::load::{Vaults, check_size, write_vault};
+use super::report::Exit;
+
+pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
+    let path = a.vault.as_path();
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
+    let dir = a.output.clone().unwrap_or_else(|| {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        folder.join(format!("copies-generation-{}", v.generation() + 1))
+    });
+    let outputs: Vec<PathBuf> = names
+        .iter()
+        .map(|n| dir.join(format!("{n}.copy")))
+        .collect();
+    if !a.force
+        && let Some(p) = outputs.iter().find(|p| p.exists())
+    {
+        return Err(Error::Exists(p.display().to_string()));
+    }
+    v.record_copies_issued(&names);
+    let bytes = v.to_bytes(&auth.vk);
+    check_size(path, &bytes)?;
+    let copy = v.recovery_copy(&auth.vk, now());
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    for (name, out) in names.iter().zip(&outputs) {
+        let text = format!(
+            "# gsl-vault recovery copy of vault {} ({}), generation {}, issued {}, for {name}.\n# Keep it with your share: with enough shares it recovers the key without the owner's vault file.\n{}",
+            v.body.label,
+            v.fingerprint(),
+            v.generation(),
+            date(now()),
+            gsl_vault::copy::armor(&copy)
+        );
+        fsio::write_atomic(out, text.as_bytes(), a.force)?;
+    }
+    // The vault records the copies as issued only once they all exist.
+    write_vault(path, &bytes, &v)?;
+    eprintln!(
+        "Recovery copies of vault {} (generation {}) are in {}: give {} their own (it goes with their share; it is useless without enough shares).",
+        path.display(),
+        v.generation(),
+        dir.display(),
+        names.join(", ")
+    );
+    Ok(Exit::Ok)
+}
