@@ -33,6 +33,26 @@ pub fn armor(copy: &[u8]) -> String {
     out
 }
 
+/// How a copy starts when it comes from a kit's QR code: compressed, in QR's alphanumeric set.
+pub const QR_PREFIX: &str = "GSLC1:";
+
+/// The copy as a kit prints it in a QR code: `GSLC1:` then RFC 4648 base32 (no padding) of the
+/// copy compressed with raw DEFLATE (RFC 1951). Every character is in QR's alphanumeric set,
+/// which packs 5.5 bits a character.
+pub fn qr_text(copy: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(copy, 10);
+    format!("{QR_PREFIX}{}", crate::words::base32_bytes(&packed))
+}
+
+/// The copy a kit's QR code text holds, inflated (at most [`MAX_COPY`] bytes).
+fn from_qr_text(text: &str) -> Result<Vec<u8>, &'static str> {
+    let b32 = text.trim().strip_prefix(QR_PREFIX).ok_or("is not a copy")?;
+    let packed =
+        crate::words::base32_decode(b32).ok_or("is not valid base32 (a character was changed)")?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_COPY as usize)
+        .map_err(|_| "does not inflate (it was cut short or altered)")
+}
+
 /// Where the share part of a share text ends: at the copy's first marker, if any.
 pub fn share_part(text: &str) -> &str {
     match text.find(BEGIN) {
@@ -48,6 +68,9 @@ pub fn find(text: &[u8]) -> Option<Result<Vec<u8>, &'static str>> {
         return Some(Ok(text.to_vec()));
     }
     let text = std::str::from_utf8(text).ok()?;
+    if text.trim_start().starts_with(QR_PREFIX) {
+        return Some(from_qr_text(text));
+    }
     let start = text.find(BEGIN)? + BEGIN.len();
     let Some(len) = text[start..].find(END) else {
         return Some(Err("is cut off (its end line is missing)"));
@@ -74,11 +97,17 @@ mod tests {
     fn armor_round_trips_and_marks_the_end_of_the_share() {
         let copy = format!("{COPY_MAGIC}{{}}\nsignature 00\n").into_bytes();
         let text = format!("words:\nacid\n{}", armor(&copy));
-        assert_eq!(find(text.as_bytes()), Some(Ok(copy)));
+        assert_eq!(find(text.as_bytes()), Some(Ok(copy.clone())));
         assert_eq!(
             share_part(&text),
             "words:\nacid\n# The vault, encrypted: useless without enough shares. With them it recovers the key\n# even if the owner's vault file is lost (gsl-vault recover SHARE...).\n"
         );
         assert_eq!(find(b"words: acid"), None);
+        let qr = qr_text(&copy);
+        assert!(
+            qr.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ':')
+        );
+        assert_eq!(find(format!("{qr}\n").as_bytes()), Some(Ok(copy)));
     }
 }

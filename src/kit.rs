@@ -29,6 +29,10 @@ pub struct KitInfo<'a> {
     pub date: &'a str,
     /// The vault file's name, for the command in the steps.
     pub vault_name: &'a str,
+    /// The vault's recovery copy, printed on page 2 as a QR code, with its generation.
+    pub copy: Option<(&'a [u8], u64)>,
+    /// Whether the owner's passphrase is needed with the shares (policy `both`).
+    pub passphrase_too: bool,
 }
 
 /// Escapes text for HTML.
@@ -132,6 +136,9 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
     }
     h.push_str("</p></div></section>\n");
     push_steps_and_log(&mut h, info, &others);
+    if let Some((copy, generation)) = info.copy {
+        push_copy_page(&mut h, info, copy, generation)?;
+    }
     h.push_str("</body></html>\n");
     Ok(h)
 }
@@ -163,8 +170,37 @@ h2 { font-size: 11pt; margin: 0 0 2mm 0; border-bottom: 1px solid #000; }
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 1px solid #000; height: 7mm; font-size: 8.5pt; padding: 0 1mm; text-align: left; }
 footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
+.copy { break-before: page; page-break-before: always; }
+.bigqr svg { width: 150mm; height: 150mm; }
 </style>
 ";
+
+/// Page 2: the vault's recovery copy as a QR code, for the day the owner's vault file is gone.
+fn push_copy_page(h: &mut String, info: &KitInfo<'_>, copy: &[u8], generation: u64) -> Result<()> {
+    let svg = qr_svg(crate::copy::qr_text(copy).as_bytes())?;
+    let _ = write!(
+        h,
+        "<section class=\"copy\"><h2>Page 2 of 2: the vault, locked (useless without enough shares)</h2>\
+         <p class=\"big\">This code holds the owner's vault, locked. Nobody can open it without {} custodians' pages{}. \
+         With them, it stands in for the owner's vault file if that is ever lost: give it to the program with the words.</p>\
+         <div class=\"bigqr\">{}</div>\
+         <p>Vault <b>{}</b> &middot; <b class=\"mono\">{}</b> &middot; copy generation {} &middot; {}. \
+         Every custodian's page 2 holds the same vault; any one of them is enough. If the owner gives you a newer page 2, keep only the newer one.</p>\
+         </section>\n",
+        info.threshold,
+        if info.passphrase_too {
+            ", and the owner's passphrase too"
+        } else {
+            ""
+        },
+        &*svg,
+        esc(info.label),
+        esc(info.fingerprint),
+        generation,
+        esc(info.date)
+    );
+    Ok(())
+}
 
 /// The recovery steps, the drill log to fill in by hand, and the footer: nothing secret.
 fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
@@ -172,14 +208,15 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
         "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
          <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
          <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
-         <li>On a computer that is offline, with gsl-vault and the vault file <span class=\"mono\">{}</span>, run \
-             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each), or scan the QR code into a text file and give its name after the command.</li>\
+         <li>Bring this page (both sheets). On a computer that is offline and has gsl-vault, run \
+             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each). \
+             If the owner's vault file is lost, page 2 stands in for it: scan its code with a phone or a scanner, save what it reads as <span class=\"mono\">copy.txt</span>, \
+             and run <span class=\"mono\">gsl-vault recover --copy copy.txt</span> instead.</li>\
          <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
          <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
          </ol></div>\n",
         info.threshold,
         others.join(", "),
-        esc(info.vault_name),
         esc(info.vault_name)
     ));
     h.push_str(

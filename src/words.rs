@@ -228,6 +228,24 @@ pub fn base32_to_words(s: &str) -> Option<Zeroizing<Vec<u16>>> {
     Some(out)
 }
 
+/// Inverse of [`base32_bytes`] (uppercase or lowercase, no padding); `None` on any other
+/// character or on non-zero trailing bits.
+pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 5 / 8);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = B32.iter().position(|&b| b == c.to_ascii_uppercase())? as u32;
+        acc = (acc << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (acc == 0 && bits < 5).then_some(out)
+}
+
 /// RFC 4648 base32 of bytes, uppercase, unpadded (for fingerprints).
 pub fn base32_bytes(bytes: &[u8]) -> String {
     let total = bytes.len() * 8;

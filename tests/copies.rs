@@ -237,3 +237,70 @@ fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
     assert_eq!(stdout(&o), "NEW-KEY-after-set-secret\n");
     assert!(stderr(&o).contains("is older"), "{}", stderr(&o));
 }
+
+/// Every `<svg>...</svg>` of a kit page, in order (the share's QR code, then page 2's copy).
+fn svgs_of(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = html[at..].find("<svg") {
+        let start = at + start;
+        let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        out.push(&html[start..end]);
+        at = end;
+    }
+    out
+}
+
+/// Renders an SVG QR code (librsvg) and decodes it (zbar), as a scanner would.
+fn scan(dir: &Path, svg: &str, width: &str) -> String {
+    std::fs::write(dir.join("qr.svg"), svg).unwrap();
+    let r = std::process::Command::new("rsvg-convert")
+        .args(["-w", width, "qr.svg", "-o", "qr.png"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(r.success());
+    let z = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw", "qr.png"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(z.status.success(), "zbarimg found no QR code");
+    String::from_utf8(z.stdout).unwrap()
+}
+
+#[test]
+fn two_printed_kits_recover_without_the_vault_file() {
+    if !have_tool("rsvg-convert", "--version", "librsvg2-bin")
+        || !have_tool("zbarimg", "--version", "zbar-tools")
+    {
+        return;
+    }
+    let d = workdir();
+    let dir = d.path();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit",
+    );
+    expect_exit(&o, 0);
+    // Only the paper is left: the vault file and the share files are gone.
+    for f in ["v.vault", "alice.share", "bob.share", "carol.share"] {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    for name in ["alice", "carol"] {
+        let html = std::fs::read_to_string(dir.join(format!("{name}.html"))).unwrap();
+        let svgs = svgs_of(&html);
+        assert_eq!(svgs.len(), 2, "a share QR code and page 2's copy");
+        let share = scan(dir, svgs[0], "480");
+        std::fs::write(dir.join(format!("scanned-{name}.txt")), share).unwrap();
+        let copy = scan(dir, svgs[1], "1400");
+        assert!(copy.starts_with(copy::QR_PREFIX), "{copy:.40}");
+        std::fs::write(dir.join(format!("scanned-{name}-copy.txt")), copy).unwrap();
+    }
+    let o = gsl(
+        dir,
+        "recover --copy scanned-alice-copy.txt scanned-alice.txt scanned-carol.txt",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}

@@ -153,7 +153,13 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     )?;
     fsio::write_atomic(&a.vault, &bytes, a.force)?;
     super::state::record(&v);
-    plan.write_kits(&v, &a.vault, &issued, spec.threshold, FIRST_EPOCH, a.force)?;
+    let set = super::kit::KitSet {
+        epoch: FIRST_EPOCH,
+        threshold: spec.threshold,
+        names: &plan.names,
+        copy: Some((&copy, v.generation())),
+    };
+    plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
     Ok(Exit::Ok)
 }

@@ -206,8 +206,7 @@ impl Plan {
         v: &Vault,
         vault_path: &Path,
         issued: &[Issued],
-        threshold: usize,
-        epoch: u32,
+        set: &super::kit::KitSet<'_>,
         force: bool,
     ) -> Result<()> {
         if !self.kit {
@@ -218,14 +217,9 @@ impl Plan {
             .zip(&self.deliveries)
             .filter(|(_, d)| matches!(d, Delivery::File))
         {
-            let set = super::kit::KitSet {
-                epoch,
-                threshold,
-                names: &self.names,
-            };
             let p = super::kit::write_kit(
                 v,
-                &set,
+                set,
                 vault_path,
                 &share.name,
                 &share.code,

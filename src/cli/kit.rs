@@ -19,6 +19,8 @@ pub struct KitSet<'a> {
     pub epoch: u32,
     pub threshold: usize,
     pub names: &'a [String],
+    /// The recovery copy for page 2, with its generation.
+    pub copy: Option<(&'a [u8], u64)>,
 }
 
 /// Writes `DIR/NAME.html` for one checked share of `set`.
@@ -44,6 +46,8 @@ pub fn write_kit(
         epoch: set.epoch,
         date: &date(now()),
         vault_name: &vault_name,
+        copy: set.copy,
+        passphrase_too: v.body.policy == gsl_vault::format::Policy::Both,
     };
     let page = kit::render(&info, code)?;
     let path = dir.join(format!("{custodian}.html"));
@@ -59,6 +63,16 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
         return Err(Error::Refused(Box::new(r)));
     }
     let offered = intake.offered;
+    // Page 2 carries the newest copy of this vault that the share files hold.
+    let copy: Option<(Vec<u8>, u64)> = intake
+        .copies
+        .into_iter()
+        .filter_map(|(source, c)| {
+            let bytes = c.ok()?;
+            let copy = Vault::parse_copy(&bytes, &source).ok()?;
+            (copy.name_key() == v.name_key()).then(|| (bytes, copy.generation()))
+        })
+        .max_by_key(|(_, g)| *g);
     // Every share must be this vault's and current before any page is written.
     let mut checked = Vec::new();
     for o in &offered {
@@ -72,6 +86,7 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
             epoch: v.body.epoch,
             threshold: usize::from(v.body.threshold),
             names: &names,
+            copy: copy.as_ref().map(|(c, g)| (c.as_slice(), *g)),
         };
         let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
         eprintln!(

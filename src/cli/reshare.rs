@@ -166,7 +166,13 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     // New shares first, vault last: the pending set is recorded only once its shares exist.
     plan.write_shares(&issued, &share_pass, &v, threshold, epoch, &copy, false)?;
     write_vault(path, &bytes, &v)?;
-    plan.write_kits(&v, path, &issued, threshold, epoch, false)?;
+    let set = super::kit::KitSet {
+        epoch,
+        threshold,
+        names: &plan.names,
+        copy: Some((&copy, v.generation())),
+    };
+    plan.write_kits(&v, path, &issued, &set, false)?;
     eprintln!(
         "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",
         issued.len()
