@@ -178,7 +178,7 @@ footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #00
 /// Page 2: the vault's recovery copy as a QR code, for the day the owner's vault file is gone.
 fn push_copy_page(h: &mut String, info: &KitInfo<'_>, copy: &[u8], generation: u64) -> Result<()> {
     let svg = qr_svg(crate::copy::qr_text(copy).as_bytes())?;
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<section class=\"copy\"><h2>Page 2 of 2: the vault, locked (useless without enough shares)</h2>\
          <p class=\"big\">This code holds the owner's vault, locked. Nobody can open it without {} custodians' pages{}. \
@@ -186,7 +186,7 @@ fn push_copy_page(h: &mut String, info: &KitInfo<'_>, copy: &[u8], generation: u
          <div class=\"bigqr\">{}</div>\
          <p>Vault <b>{}</b> &middot; <b class=\"mono\">{}</b> &middot; copy generation {} &middot; {}. \
          Every custodian's page 2 holds the same vault; any one of them is enough. If the owner gives you a newer page 2, keep only the newer one.</p>\
-         </section>\n",
+         </section>",
         info.threshold,
         if info.passphrase_too {
             ", and the owner's passphrase too"
