@@ -304,3 +304,32 @@ fn two_printed_kits_recover_without_the_vault_file() {
     expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
 }
+
+#[test]
+fn a_drill_names_the_stale_copies_among_its_share_files() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    std::fs::write(dir.join("new-master.txt"), "NEW-KEY\n").unwrap();
+    let o = gsl(
+        dir,
+        "set-secret v.vault alice.share bob.share --secret-file new-master.txt",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(dir, "drill v.vault alice.share bob.share");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("STALE COPY  the recovery copy in alice.share is stale"),
+        "{}",
+        stdout(&o)
+    );
+    expect_exit(
+        &gsl(dir, "copies v.vault alice.share bob.share -o fresh"),
+        0,
+    );
+    let o = gsl(dir, "drill v.vault alice.share bob.share");
+    assert!(
+        stdout(&o).contains("STALE COPY"),
+        "the share files still hold the old copy"
+    );
+}

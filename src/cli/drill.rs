@@ -46,6 +46,31 @@ fn check_flags(a: &DrillArgs) -> Result<()> {
     one_stdin(a.passphrase_file.as_deref(), &a.input, &a.copies)
 }
 
+/// Names the share files whose recovery copy is older than the vault's current copies (or of
+/// another vault): the custodian holding it should get a fresh one.
+fn report_stale_copies_in(v: &Vault, intake: &gsl_vault::intake::Intake) {
+    let from = v.body.copies_from.unwrap_or(0);
+    for (source, c) in &intake.copies {
+        let copy = c
+            .as_ref()
+            .ok()
+            .and_then(|b| Vault::parse_copy(b, source).ok());
+        let why = match copy {
+            None => "does not read as a recovery copy".to_string(),
+            Some(c) if c.name_key() != v.name_key() => "is a copy of another vault".to_string(),
+            Some(c) if c.generation() < from => format!(
+                "is stale (generation {}; copies are current from generation {from})",
+                c.generation()
+            ),
+            Some(_) => continue,
+        };
+        outln!(
+            "STALE COPY  the recovery copy in {source} {why}: issue fresh ones with gsl-vault copies {}.",
+            v.path
+        );
+    }
+}
+
 /// What the drill proves, given the vault's policy.
 fn kind_of(a: &DrillArgs, v: &Vault) -> Result<ReceiptKind> {
     if a.passphrase && v.body.policy != Policy::Either {
@@ -123,8 +148,10 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
                 rejected: Vec::new(),
             })
     } else {
-        read_shares(&a.input, Some(&v), usize::from(v.body.threshold))
-            .and_then(|intake| unlock(&v, intake, a.passphrase_file.as_deref()))
+        read_shares(&a.input, Some(&v), usize::from(v.body.threshold)).and_then(|intake| {
+            report_stale_copies_in(&v, &intake);
+            unlock(&v, intake, a.passphrase_file.as_deref())
+        })
     };
     let out = match result {
         Ok(o) => o,
