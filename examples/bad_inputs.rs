@@ -107,5 +107,20 @@ fn main() {
         dir.join("another-vault.copy"),
     )
     .unwrap();
+    // A share of a later epoch than the copy its partner carries (a copy from before a reshare).
+    let v2 = std::fs::read_to_string(vectors.join("v2-quorum-bob.share")).unwrap();
+    let bob = parse_share_text(&v2, "bob").unwrap();
+    let newer = ShareCode {
+        fingerprint: bob.fingerprint,
+        epoch: 2,
+        point: gsl_vault::shamir::Point {
+            x: bob.point.x,
+            y: bob.point.y.clone(),
+        },
+    };
+    w(
+        "newer-epoch.share",
+        (newer.to_mnemonic().to_string() + "\n").as_bytes(),
+    );
     eprintln!("bad inputs written to {}", dir.display());
 }

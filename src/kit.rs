@@ -137,7 +137,7 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
     h.push_str("</p></div></section>\n");
     push_steps_and_log(&mut h, info, &others);
     if let Some((copy, generation)) = info.copy {
-        push_copy_page(&mut h, info, copy, generation)?;
+        push_copy_page(&mut h, info, copy, generation, true)?;
     }
     h.push_str("</body></html>\n");
     Ok(h)
@@ -175,18 +175,49 @@ footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #00
 </style>
 ";
 
+/// A page with the recovery copy alone (page 2 of a kit), for fresh copies the owner issues
+/// without new shares. `info.custodian` names whose page it is; the share fields are unused.
+pub fn render_copy_page(info: &KitInfo<'_>, copy: &[u8], generation: u64) -> Result<String> {
+    let mut h = String::with_capacity(64 * 1024);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        h,
+        "<title>gsl-vault recovery copy for {} ({})</title>",
+        esc(info.custodian),
+        esc(info.label)
+    );
+    h.push_str(STYLE);
+    h.push_str("</head><body>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"big\">For {}: this replaces page 2 of your kit (keep page 1, your words). Throw the old page 2 away.</p>",
+        esc(info.custodian)
+    );
+    // The copy page stands alone: no page break before it.
+    push_copy_page(&mut h, info, copy, generation, false)?;
+    h.push_str("</body></html>\n");
+    Ok(h)
+}
+
 /// Page 2: the vault's recovery copy as a QR code, for the day the owner's vault file is gone.
-fn push_copy_page(h: &mut String, info: &KitInfo<'_>, copy: &[u8], generation: u64) -> Result<()> {
+fn push_copy_page(
+    h: &mut String,
+    info: &KitInfo<'_>,
+    copy: &[u8],
+    generation: u64,
+    new_sheet: bool,
+) -> Result<()> {
     let svg = qr_svg(crate::copy::qr_text(copy).as_bytes())?;
     let _ = writeln!(
         h,
-        "<section class=\"copy\"><h2>Page 2 of 2: the vault, locked (useless without enough shares)</h2>\
+        "<section class=\"{}\"><h2>Page 2 of 2: the vault, locked (useless without enough shares)</h2>\
          <p class=\"big\">This code holds the owner's vault, locked. Nobody can open it without {} custodians' pages{}. \
          With them, it stands in for the owner's vault file if that is ever lost: give it to the program with the words.</p>\
          <div class=\"bigqr\">{}</div>\
          <p>Vault <b>{}</b> &middot; <b class=\"mono\">{}</b> &middot; copy generation {} &middot; {}. \
          Every custodian's page 2 holds the same vault; any one of them is enough. If the owner gives you a newer page 2, keep only the newer one.</p>\
          </section>",
+        if new_sheet { "copy" } else { "copy-alone" },
         info.threshold,
         if info.passphrase_too {
             ", and the owner's passphrase too"
@@ -208,10 +239,9 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
         "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
          <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
          <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
-         <li>Bring this page (both sheets). On a computer that is offline and has gsl-vault, run \
-             <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words when asked (the first four letters of each). \
-             If the owner's vault file is lost, page 2 stands in for it: scan its code with a phone or a scanner, save what it reads as <span class=\"mono\">copy.txt</span>, \
-             and run <span class=\"mono\">gsl-vault recover --copy copy.txt</span> instead.</li>\
+         <li>Bring both sheets. On an offline computer with gsl-vault (the owner keeps it here: ______________________), \
+             run <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words (the first four letters of each). \
+             Vault file lost? Scan page 2's code with a phone into <span class=\"mono\">copy.txt</span> and run <span class=\"mono\">gsl-vault recover --copy copy.txt</span>.</li>\
          <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
          <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
          </ol></div>\n",

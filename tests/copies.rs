@@ -221,7 +221,17 @@ fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
     assert!(stdout(&o).contains("STALE"), "{}", stdout(&o));
     let o = gsl(dir, "copies v.vault alice.share bob.share -o fresh");
     expect_exit(&o, 0);
+    let page = std::fs::read_to_string(dir.join("fresh/carol-copy.html")).unwrap();
+    assert!(
+        page.contains("replaces page 2 of your kit"),
+        "a printable page too"
+    );
     expect_exit(&gsl(dir, "status v.vault --check"), 0);
+    let page = std::fs::read_to_string(dir.join("fresh/carol-copy.html")).unwrap();
+    assert!(
+        page.contains("replaces page 2 of your kit"),
+        "a printable page too"
+    );
     // Without the vault file: the old copies in the share files recover the old key; with a
     // fresh copy offered, the newest wins, returns the new key, and the old ones are named.
     std::fs::copy(dir.join("v.vault"), dir.join("kept.vault")).unwrap();

@@ -108,3 +108,31 @@ fn r2_m3_two_custodian_passphrases_are_each_asked() {
     let s = t.wait_for("EXIT=");
     assert!(s.contains("Drill passed: carol, erin"), "{s}");
 }
+
+/// Custodians alone, with paper: the copy scanned from page 2 of a kit, the words typed.
+#[test]
+fn custodians_type_their_words_with_a_scanned_copy_and_no_vault_file() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let (a, b) = (words_of(d.path(), "alice"), words_of(d.path(), "bob"));
+    let text = std::fs::read(share_path(d.path(), "alice")).unwrap();
+    let copy = gsl_vault::copy::find(&text).unwrap().unwrap();
+    std::fs::write(
+        d.path().join("copy.txt"),
+        gsl_vault::copy::qr_text(&copy) + "\n",
+    )
+    .unwrap();
+    for f in ["v.vault", "alice.share", "bob.share", "carol.share"] {
+        std::fs::remove_file(d.path().join(f)).unwrap();
+    }
+    let Some(t) = Tmux::start(d.path(), "recover --copy copy.txt") else {
+        return;
+    };
+    t.wait_for("Type 2 shares");
+    t.send(&a.join(" "));
+    t.wait_for("ok: that is alice's share");
+    t.send(&b.join(" "));
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains(MASTER), "the recovered key is shown: {s}");
+    assert!(s.contains("EXIT=0"), "{s}");
+}

@@ -28,8 +28,12 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         .iter()
         .map(|n| dir.join(format!("{n}.copy")))
         .collect();
+    let pages: Vec<PathBuf> = names
+        .iter()
+        .map(|n| dir.join(format!("{n}-copy.html")))
+        .collect();
     if !a.force
-        && let Some(p) = outputs.iter().find(|p| p.exists())
+        && let Some(p) = outputs.iter().chain(&pages).find(|p| p.exists())
     {
         return Err(Error::Exists(p.display().to_string()));
     }
@@ -38,7 +42,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     check_size(path, &bytes)?;
     let copy = v.recovery_copy(&auth.vk, now());
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
-    for (name, out) in names.iter().zip(&outputs) {
+    for ((name, out), page_path) in names.iter().zip(&outputs).zip(&pages) {
         let text = format!(
             "# gsl-vault recovery copy of vault {} ({}), generation {}, issued {}, for {name}.\n# Keep it with your share: with enough shares it recovers the key without the owner's vault file.\n{}",
             v.body.label,
@@ -48,6 +52,21 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::copy::armor(&copy)
         );
         fsio::write_atomic(out, text.as_bytes(), a.force)?;
+        // The same copy as a printable page 2, for custodians who keep paper.
+        let info = gsl_vault::kit::KitInfo {
+            label: &v.body.label,
+            fingerprint: &v.fingerprint().to_string(),
+            custodian: name,
+            custodians: &names,
+            threshold: usize::from(v.body.threshold),
+            epoch: v.body.epoch,
+            date: &date(now()),
+            vault_name: "",
+            copy: None,
+            passphrase_too: v.body.policy == gsl_vault::format::Policy::Both,
+        };
+        let page = gsl_vault::kit::render_copy_page(&info, &copy, v.generation())?;
+        fsio::write_atomic(page_path, page.as_bytes(), a.force)?;
     }
     // The vault records the copies as issued only once they all exist.
     write_vault(path, &bytes, &v)?;

@@ -63,6 +63,11 @@ impl Vaults {
         })
     }
 
+    /// `--expect-generation`, if given.
+    pub fn expected_generation(&self) -> Option<u64> {
+        self.generation
+    }
+
     /// Reads and checks a vault file; sweeps temporary files a crash may have left.
     pub fn load(&self, path: &Path) -> Result<Vault> {
         fsio::sweep_temps(path, false);

@@ -116,6 +116,14 @@ pub fn open(
     };
     copies.append(&mut intake.copies);
     let v = newest_copy(copies)?;
+    if let Some(want) = vaults.expected_generation()
+        && v.generation() < want
+    {
+        return Err(Error::Corrupt(format!(
+            "{} is older than the expected generation {want}: ask the owner for a newer copy.",
+            describe_copy(&v)
+        )));
+    }
     if input.shares.is_empty() {
         intake = read_shares(&input, Some(&v), needed(&v))?;
     }
