@@ -71,6 +71,14 @@ fn report_stale_copies_in(v: &Vault, intake: &gsl_vault::intake::Intake) {
     }
 }
 
+/// Each refused share, with its sentence.
+fn refusals(out: &QuorumOutcome) -> Vec<(String, String)> {
+    out.rejected
+        .iter()
+        .map(|r| (r.source.clone(), refusal(r)))
+        .collect()
+}
+
 /// What the drill proves, given the vault's policy.
 fn kind_of(a: &DrillArgs, v: &Vault) -> Result<ReceiptKind> {
     if a.passphrase && v.body.policy != Policy::Either {
@@ -117,11 +125,7 @@ fn drill_copy(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
     let kind = kind_of(a, &v)?;
     let out = unlock(&v, t.intake, a.passphrase_file.as_deref())?;
     drop(v.open_payload(&out.vk)?);
-    let rejected: Vec<(String, String)> = out
-        .rejected
-        .iter()
-        .map(|r| (r.source.clone(), refusal(r)))
-        .collect();
+    let rejected = refusals(&out);
     let clean = rejected.is_empty();
     let report = Report {
         kind,
@@ -167,11 +171,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     // Recovery is proven only when the payload itself decrypts. It is dropped (and wiped) at
     // once: a drill never prints, logs or writes the master key.
     drop(v.open_payload(&out.vk)?);
-    let rejected: Vec<(String, String)> = out
-        .rejected
-        .iter()
-        .map(|r| (r.source.clone(), refusal(r)))
-        .collect();
+    let rejected = refusals(&out);
     let reasons = rejected.iter().map(|(_, r)| r.clone()).collect();
     v.add_receipt(&out.vk, now(), kind, out.accepted.clone(), reasons);
     let bytes = v.to_bytes(&out.vk);

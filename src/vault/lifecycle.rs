@@ -101,13 +101,7 @@ impl Vault {
             .clone()
             .ok_or_else(|| Error::Other("no reshare is pending.".into()))?;
         // The new quorum (or both) path, and the passphrase path as it is.
-        let passphrase_slots: Vec<Slot> = self
-            .body
-            .slots
-            .iter()
-            .filter(|s| s.kind == SlotKind::Passphrase)
-            .cloned()
-            .collect();
+        let passphrase_slots = self.slots_of(SlotKind::Passphrase);
         let to = Recipients::from_keys(out.qk.as_ref(), pk.as_ref())
             .or_from(std::slice::from_ref(&pending.slot))
             .or_from(&passphrase_slots);
@@ -134,6 +128,16 @@ impl Vault {
             )));
         }
         Ok(())
+    }
+
+    /// The current slots of one kind (the paths a change keeps as they are).
+    fn slots_of(&self, kind: SlotKind) -> Vec<Slot> {
+        self.body
+            .slots
+            .iter()
+            .filter(|s| s.kind == kind)
+            .cloned()
+            .collect()
     }
 
     /// Whether rotating the vault key needs the passphrase: policy `either` with a passphrase
@@ -177,13 +181,7 @@ impl Vault {
         let rec = new_kdf_record(&params)?;
         let pk = derive_pk(&rec, new)?;
         // Only the quorum path is kept as it is: the passphrase (and both) paths are new.
-        let quorum_slots: Vec<Slot> = self
-            .body
-            .slots
-            .iter()
-            .filter(|s| s.kind == SlotKind::Quorum)
-            .cloned()
-            .collect();
+        let quorum_slots = self.slots_of(SlotKind::Quorum);
         let to = Recipients::from_keys(qk, Some(&pk)).or_from(&quorum_slots);
         to.check(self.body.policy)?;
         self.rotate(vk, Some(&rec), &to, now)
@@ -254,13 +252,7 @@ impl Vault {
                 }
             }),
         };
-        let quorum_slots: Vec<Slot> = self
-            .body
-            .slots
-            .iter()
-            .filter(|s| s.kind == SlotKind::Quorum)
-            .cloned()
-            .collect();
+        let quorum_slots = self.slots_of(SlotKind::Quorum);
         let to = Recipients::from_keys(qk, pk.as_ref().map(|(k, _)| k)).or_from(&quorum_slots);
         to.check(policy)?;
         self.body.policy = policy;
