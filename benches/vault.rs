@@ -68,7 +68,7 @@ fn parse(c: &mut Criterion) {
     };
     let mut s = SecretBytes::with_capacity(16);
     s.extend(b"bench master key").unwrap();
-    let (mut v, vk, _) =
+    let (mut v, vk, _, _) =
         vault::create(&spec, &MasterKey::new(s, "bench").unwrap(), None, "bench").unwrap();
     let bytes = v.to_bytes(&vk);
     c.bench_function("vault parse + verify (5 custodians)", |b| {

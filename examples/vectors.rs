@@ -141,7 +141,7 @@ fn main() {
         s.extend(master_text.as_bytes()).unwrap();
         let master = MasterKey::new(s, "vector").unwrap();
         let p = (policy != Policy::Quorum).then_some(&pass);
-        let (mut v, vk, issued) = vault::create(&spec, &master, p, &name).unwrap();
+        let (mut v, vk, qk, issued) = vault::create(&spec, &master, p, &name).unwrap();
         let vk = match policy {
             Policy::Quorum => {
                 let offered = offer(&issued[..2]);
@@ -161,7 +161,7 @@ fn main() {
         };
         let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
-        let copy = v.recovery_copy(&vk, 1_790_000_200);
+        let copy = v.recovery_copy(&vk, &qk, 1_790_000_200);
         std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
         for i in &issued {
             let h = ShareHeader {

@@ -143,6 +143,19 @@ pub fn open_from(
     open(&key, nonce, sealed, aad)
 }
 
+/// A recovery copy's quorum tag: HMAC-SHA256(key = HKDF-SHA256(QK, info = "gsl-vault/v2 copy
+/// tag"), message = the copy's body bytes with the tag empty). Only a holder of the quorum key
+/// of the copy's share set can make it, so a copy signed by anyone else (someone who once held
+/// an old vault key, say) is refused by the custodians' own shares before any key is shown.
+pub fn copy_tag(qk: &QuorumKey, body: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit as _, Mac};
+    let key = hkdf32(qk.expose(), b"gsl-vault/v2 copy tag");
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(&key[..]).expect("HMAC takes a key of any length");
+    mac.update(body);
+    mac.finalize().into_bytes().into()
+}
+
 /// The long fingerprint of an identity, the one to pin: the first 128 bits of
 /// [`fingerprint_hash`].
 pub fn long_fingerprint(identity: &[u8; 32]) -> [u8; 16] {

@@ -232,8 +232,8 @@ impl std::fmt::Display for AgeFailure {
     }
 }
 
-/// Largest plaintext of an age-encrypted share: a share text is under 2 KiB.
-pub const MAX_SHARE_PLAINTEXT: usize = 4096;
+/// Largest plaintext of an age-encrypted share: a share file's own cap.
+pub const MAX_SHARE_PLAINTEXT: usize = MAX_SHARE_FILE as usize;
 
 /// Decrypts an age-encrypted share with `keys`, into a secret buffer sized once.
 ///
@@ -269,7 +269,8 @@ pub fn decrypt(bytes: &[u8], keys: &Keys) -> std::result::Result<SecretBytes, Ag
         _ if scrypt => AgeFailure::WrongPassphrase,
         _ => AgeFailure::NoIdentity,
     })?;
-    let mut out = SecretBytes::with_capacity(MAX_SHARE_PLAINTEXT);
+    // Sized once: the plaintext is shorter than the (armored) ciphertext it comes from.
+    let mut out = SecretBytes::with_capacity(bytes.len().min(MAX_SHARE_PLAINTEXT));
     let mut chunk = Zeroizing::new([0u8; 1024]);
     loop {
         let n = r

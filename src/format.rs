@@ -119,6 +119,10 @@ pub struct Body {
     /// In a recovery copy only: when it was issued, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<u64>,
+    /// In a recovery copy only: the quorum tag (hex), `crypto::copy_tag` over this body with
+    /// the tag empty: proof that a holder of the copy's quorum key issued it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum_tag: Option<String>,
     /// In a vault file (v2): the generation from which recovery copies are current, raised when
     /// what a copy recovers changes (the master key, the policy). Absent: since creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -46,8 +46,12 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
 /// Reads a whole file of at most `cap` bytes that holds a secret (a share) into a buffer sized
 /// once, wiped when dropped; a larger file is refused without being read.
 pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretBytes> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path.display(), e))?
+        .len();
     let mut r = open_capped(path, cap, what)?;
-    let mut out = SecretBytes::with_capacity(cap as usize + 1);
+    // Sized once for the file as measured (a file that grows meanwhile is refused below).
+    let mut out = SecretBytes::with_capacity(len.min(cap) as usize + 1);
     let mut chunk = zeroize::Zeroizing::new([0u8; 1024]);
     loop {
         let n = match r.read(&mut chunk[..]) {

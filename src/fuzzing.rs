@@ -104,7 +104,7 @@ fn fixture() -> &'static Fixture {
         let mut s = crate::secret::SecretBytes::with_capacity(FIXTURE_KEY.len());
         s.extend(FIXTURE_KEY).expect("sized");
         let master = crate::secret::MasterKey::new(s, "fuzz").expect("valid");
-        let (mut v, vk, issued) =
+        let (mut v, vk, _qk, issued) =
             vault::create(&spec, &master, None, "fuzz").expect("fixture vault");
         Fixture {
             vault: vault::Vault::parse(&v.to_bytes(&vk), "fuzz").expect("fixture parses"),

@@ -19,8 +19,9 @@ pub const SHARE_WORDS: usize = 36;
 const DATA_WORDS: usize = SHARE_WORDS - words::CHECKSUM_WORDS;
 /// Characters of the compact form.
 pub const COMPACT_LEN: usize = SHARE_WORDS * 2;
-/// Largest share file read, in bytes: a written share is under 2 KiB.
-pub const MAX_SHARE_FILE: u64 = 64 * 1024;
+/// Largest share file read, in bytes: a share is under 2 KiB, and the recovery copy after it
+/// at most `format::MAX_COPY` (256 KiB) raw, a third more in base64.
+pub const MAX_SHARE_FILE: u64 = 512 * 1024;
 
 /// A decoded share.
 pub struct ShareCode {

@@ -287,3 +287,186 @@ fn h2_custodian_passphrases_are_used_as_typed() {
     );
     assert_eq!(code(&o), 4, "another byte form does not: {}", stderr(&o));
 }
+
+// Third review (rotation and recovery copies), one test per finding.
+
+/// The vault's own recovery copy, raw, from a share file in `dir`.
+fn copy_of(dir: &std::path::Path, share: &str) -> Vec<u8> {
+    let text = std::fs::read(dir.join(share)).unwrap();
+    gsl_vault::copy::find(&text).unwrap().unwrap()
+}
+
+/// Critical: someone who kept an old vault file and the old passphrase (so its vault key)
+/// signs a branch of the vault's history with a master key of their choice, seals it to the
+/// quorum path's public key (which is public), and issues a copy of the newest generation. The
+/// custodians' own shares open its slot, but the copy carries no tag of their quorum: refused,
+/// before any key is shown, even when no genuine copy is offered beside it.
+#[test]
+fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
+    use gsl_vault::secret::{MasterKey, Passphrase, QuorumKey, SecretBytes};
+    use gsl_vault::vault::Vault;
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let old = std::fs::read(dir.join("v.vault")).unwrap();
+    std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
+    let o = gsl(
+        dir,
+        "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
+    );
+    expect_exit(&o, 0);
+    // The attacker: the old file and the old passphrase give the old vault key.
+    let mut forged = Vault::parse(&old, "old").unwrap();
+    let vk = forged
+        .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
+        .unwrap();
+    let mut evil = SecretBytes::with_capacity(32);
+    evil.extend(b"ATTACKER-CHOSEN-KEY").unwrap();
+    let (vk, _) = forged
+        .set_secret(&vk, &MasterKey::new(evil, "evil").unwrap(), 1_800_000_000)
+        .unwrap();
+    for _ in 0..5 {
+        let _ = forged.to_bytes(&vk);
+    }
+    // Without the quorum key, the best they can do is a tag of some other key.
+    let copy = forged.recovery_copy(&vk, &QuorumKey::random().unwrap(), 1_800_000_000);
+    std::fs::write(dir.join("forged.copy"), gsl_vault::copy::armor(&copy)).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover --copy forged.copy alice.share bob.share");
+    expect_exit(&o, 5);
+    assert!(stdout(&o).is_empty(), "never the attacker's key");
+    assert!(
+        stderr(&o).contains("was not issued by their quorum"),
+        "{}",
+        stderr(&o)
+    );
+    // The same with no genuine copy beside it.
+    for s in ["alice.share", "bob.share"] {
+        let text = std::fs::read_to_string(dir.join(s)).unwrap();
+        std::fs::write(dir.join(s), gsl_vault::copy::share_part(&text)).unwrap();
+    }
+    let o = gsl(dir, "recover --copy forged.copy alice.share bob.share");
+    expect_exit(&o, 5);
+    assert!(stdout(&o).is_empty(), "never the attacker's key");
+}
+
+/// High: the shares of a cancelled reshare opened a slot holding the current vault key.
+/// Cancelling rotates it: what they knew reads nothing current.
+#[test]
+fn r3_high_cancelling_a_reshare_rotates_the_vault_key() {
+    use gsl_vault::share::parse_share_text;
+    use gsl_vault::vault::{Offered, Vault};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let o = gsl(
+        dir,
+        "reshare v.vault alice.share bob.share -t 2 --custodian mal1 --custodian mal2 --custodian x --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(dir, "reshare v.vault --cancel alice.share bob.share");
+    expect_exit(&o, 0);
+    assert!(stderr(&o).contains("rotated"), "{}", stderr(&o));
+    // What the cancelled custodians hold: their shares and the pending copy they carry.
+    let pending = Vault::parse_copy(&copy_of(dir, "new/mal1.share"), "mal1").unwrap();
+    let offered: Vec<Offered> = ["mal1", "mal2"]
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(format!("new/{n}.share"))).unwrap();
+            Offered {
+                source: n.to_string(),
+                code: parse_share_text(&text, n).unwrap(),
+            }
+        })
+        .collect();
+    let vk = pending
+        .unlock_quorum(&offered, Vec::new(), None)
+        .unwrap()
+        .vk;
+    let current = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
+    assert!(current.open_payload(&vk).is_err());
+}
+
+/// Medium: reading a file (a forged branch with a higher generation, say) does not move this
+/// machine's rollback mark; only writes (and a file that matches the long pin) do.
+#[test]
+fn r3_medium_reading_a_fork_does_not_poison_the_rollback_mark() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let mut body = gsl_vault::format::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v")
+        .unwrap()
+        .body;
+    body.generation = Some(1000);
+    std::fs::write(
+        dir.join("fork.vault"),
+        gsl_vault::fuzzing::forge(&mut body, [4u8; 32]),
+    )
+    .unwrap();
+    expect_exit(&gsl(dir, "status fork.vault"), 0);
+    let o = gsl(dir, "drill v.vault alice.share bob.share");
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+}
+
+/// Medium: a generation near u64::MAX would overflow the next write: refused on read.
+#[test]
+fn r3_medium_a_generation_past_2_53_is_refused() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let mut body = gsl_vault::format::parse(&std::fs::read(d.path().join("v.vault")).unwrap(), "v")
+        .unwrap()
+        .body;
+    body.generation = Some(u64::MAX);
+    let forged = gsl_vault::fuzzing::forge(&mut body, [6u8; 32]);
+    let e = gsl_vault::vault::Vault::parse(&forged, "v").err().unwrap();
+    assert!(e.to_string().contains("generation out of range"), "{e}");
+}
+
+/// Medium: share files carry the copy, which grows with the custodians: with 255 custodians
+/// of long names, the share files must still be read back.
+#[test]
+fn r3_medium_255_custodians_with_long_names_recover_from_share_files() {
+    let d = workdir();
+    let dir = d.path();
+    let names: Vec<String> = (1..=255)
+        .map(|i| format!("custodian-{i}-of-the-treasury-team"))
+        .collect();
+    let mut args = vec!["init", "v.vault", "-t", "2", "--shares-dir", "s"];
+    for n in &names {
+        args.extend(["--custodian", n.as_str()]);
+    }
+    args.extend(["--secret-file", "master.txt", "--policy", "quorum"]);
+    expect_exit(&run(dir, &args), 0);
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(
+        dir,
+        "recover s/custodian-1-of-the-treasury-team.share s/custodian-255-of-the-treasury-team.share",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}
+
+/// Low: a copy of another vault, however new, is set aside rather than chosen (it would make
+/// every real share look foreign).
+#[test]
+fn r3_low_a_foreign_copy_is_set_aside_not_chosen() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let other = workdir();
+    init(other.path(), "w.vault", 2, &NAMES[..3], "quorum");
+    for _ in 0..3 {
+        expect_exit(&gsl(other.path(), "drill w.vault alice.share bob.share"), 0);
+    }
+    expect_exit(
+        &gsl(other.path(), "copies w.vault alice.share bob.share -o c"),
+        0,
+    );
+    std::fs::copy(other.path().join("c/alice.copy"), dir.join("foreign.copy")).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover --copy foreign.copy alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert!(stderr(&o).contains("of another vault"), "{}", stderr(&o));
+}

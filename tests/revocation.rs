@@ -196,7 +196,7 @@ fn a_rolled_back_copy_is_noticed() {
     let o = gsl(dir, "status v.vault --check");
     expect_exit(&o, 5);
     assert!(
-        stderr(&o).contains("is generation 1, but this machine has seen generation 2"),
+        stderr(&o).contains("is generation 1, but this machine has written generation 2"),
         "{}",
         stderr(&o)
     );

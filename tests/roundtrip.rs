@@ -83,7 +83,7 @@ proptest! {
             label, threshold: t, custodians: names, deliveries: vec![], policy: Policy::Quorum,
             kdf: KdfParams::DEFAULT, drill_every: drill_days * 86_400, now: 1_790_000_000,
         };
-        let (mut created, vk, issued) = vault::create(&spec, &master(&key), None, "p").unwrap();
+        let (mut created, vk, _qk, issued) = vault::create(&spec, &master(&key), None, "p").unwrap();
         let mut v = Vault::parse(&created.to_bytes(&vk), "p").unwrap();
         prop_assert_eq!(&v.body.custodians.len(), &n);
         // Open with t shares, append a receipt: the new file parses and holds the same body.

@@ -251,10 +251,10 @@ pub struct PolicyChangeArgs {
 pub struct CopiesArgs {
     /// The vault file.
     pub vault: PathBuf,
-    /// Shares, to authorise with a quorum instead of the passphrase.
+    /// A quorum of current shares: their quorum vouches for every copy it issues.
     #[command(flatten)]
     pub input: ShareInput,
-    /// Read the passphrase from this file (`-` = standard input).
+    /// The passphrase, for a vault of policy both.
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
     /// Folder for the copies (one NAME.copy per custodian; default: copies-generation-N

@@ -8,14 +8,26 @@ use gsl_vault::error::{Error, Result};
 use gsl_vault::fsio;
 
 use super::args::CopiesArgs;
-use super::auth::authorize;
+use super::auth::authorize_by_quorum;
 use super::load::{Vaults, check_size, write_vault};
 use super::report::Exit;
 
 pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     let path = a.vault.as_path();
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    // Custodians trust a copy only if the quorum of their share set vouches for it (its tag):
+    // so issuing one takes a quorum, never the passphrase alone.
+    if a.input.shares.is_empty() && !super::prompt::can_prompt() {
+        return Err(Error::Usage(format!(
+            "issuing recovery copies needs a quorum of the current shares (their quorum vouches for each copy, so nobody who once held an old vault key can issue one): name them (gsl-vault copies {} SHARE...).",
+            path.display()
+        )));
+    }
+    let auth = authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?;
+    let qk = auth
+        .qk
+        .as_ref()
+        .ok_or_else(|| Error::Other("a quorum opened the vault but gave no quorum key.".into()))?;
     let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
     let dir = a.output.clone().unwrap_or_else(|| {
         let folder = match path.parent() {
@@ -40,7 +52,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     v.record_copies_issued(&names);
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;
-    let copy = v.recovery_copy(&auth.vk, now());
+    let copy = v.recovery_copy(&auth.vk, qk, now());
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
     for ((name, out), page_path) in names.iter().zip(&outputs).zip(&pages) {
         let text = format!(

@@ -132,7 +132,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     let share_pass = plan.ask_passphrases()?;
 
     let _lock = fsio::lock_folder(&a.vault)?;
-    let (mut v, vk, issued) = vault::create(
+    let (mut v, vk, qk, issued) = vault::create(
         &spec,
         &master,
         pass.as_ref(),
@@ -140,7 +140,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     )?;
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
-    let copy = v.recovery_copy(&vk, now());
+    let copy = v.recovery_copy(&vk, &qk, now());
     // Shares first, vault last: a vault file only exists once all its shares do.
     plan.write_shares(
         &issued,

@@ -159,6 +159,14 @@ impl Plan {
         force: bool,
     ) -> Result<()> {
         let armored = gsl_vault::copy::armor(copy);
+        // A share file must stay readable: the share (under 2 KiB), the copy, and age's armor
+        // (a third more) under the reader's cap. Checked before any file is written.
+        if (armored.len() as u64 + 4096) * 4 / 3 > gsl_vault::share::MAX_SHARE_FILE {
+            return Err(Error::Other(format!(
+                "the vault's recovery copy ({} bytes) would make share files larger than gsl-vault reads back; nothing was written: use fewer or shorter custodian names.",
+                copy.len()
+            )));
+        }
         std::fs::create_dir_all(&self.shares_dir)
             .map_err(|e| Error::io(self.shares_dir.display(), e))?;
         // The share files' folder is locked too when it is not the vault's (which the caller

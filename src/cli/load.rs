@@ -63,6 +63,21 @@ impl Vaults {
         })
     }
 
+    /// Refuses a recovery copy whose identity is not the pinned one (a long pin only: the
+    /// short name says nothing a forger cannot match).
+    pub fn check_copy_pin(&self, v: &Vault) -> Result<()> {
+        if let Some(Pin::Long(want)) = &self.pin
+            && *want != v.long_fingerprint()
+        {
+            return Err(Error::Corrupt(format!(
+                "{} has the identity {}, not the pinned {want}: ask the owner for the current copy.",
+                v.path,
+                v.long_fingerprint()
+            )));
+        }
+        Ok(())
+    }
+
     /// `--expect-generation`, if given.
     pub fn expected_generation(&self) -> Option<u64> {
         self.generation
@@ -80,10 +95,9 @@ impl Vaults {
         let lock = fsio::lock_folder(path)?;
         fsio::sweep_temps(path, true);
         let v = self.read(path)?;
-        if let Some(seen) = rolled_back(&v) {
+        if let Some(why) = rolled_back(&v) {
             return Err(Error::Corrupt(format!(
-                "{} Nothing was written. If you restored this copy on purpose, delete {} and run the command again.",
-                rollback_sentence(&v, seen),
+                "{why} Nothing was written. If you restored this copy on purpose, delete {} and run the command again.",
                 state::file_of(&v)
                     .map(|p| p.display().to_string())
                     .unwrap_or_default()
@@ -122,26 +136,36 @@ impl Vaults {
                 v.generation()
             )));
         }
-        match rolled_back(&v) {
-            Some(seen) => eprintln!("gsl-vault: warning: {}", rollback_sentence(&v, seen)),
-            None => state::record(&v),
+        if let Some(why) = rolled_back(&v) {
+            eprintln!("gsl-vault: warning: {why}");
+        } else if matches!(self.pin, Some(Pin::Long(_))) {
+            // The pin proves this is the owner's line: this machine may remember it.
+            state::record(&v);
         }
         Ok(v)
     }
 }
 
-/// The highest generation this machine has seen of `v`, if `v` is older.
-pub fn rolled_back(v: &Vault) -> Option<u64> {
-    state::seen(v).filter(|&seen| v.generation() < seen)
-}
-
-/// What a rolled-back copy is, in one sentence.
-pub fn rollback_sentence(v: &Vault, seen: u64) -> String {
-    format!(
-        "vault {} is generation {}, but this machine has seen generation {seen} of it: it is an older copy, put back from a backup or by someone who wants a retired share or an old passphrase to work again; use the newest copy.",
-        v.path,
-        v.generation()
-    )
+/// Why `v` is not the copy this machine last wrote, if it is not: an older generation (a
+/// rollback), or a history that does not contain the identity written then (a fork signed by
+/// someone who once held an old vault key).
+pub fn rolled_back(v: &Vault) -> Option<String> {
+    let seen = state::seen(v)?;
+    if v.generation() < seen.generation {
+        return Some(format!(
+            "vault {} is generation {}, but this machine has written generation {} of it: it is an older copy, put back from a backup or by someone who wants a retired share or an old passphrase to work again; use the newest copy.",
+            v.path,
+            v.generation(),
+            seen.generation
+        ));
+    }
+    match seen.identity {
+        Some(id) if !v.identity_chain().contains(&id) => Some(format!(
+            "vault {} does not descend from the vault this machine last wrote (generation {}): it is a fork, signed by someone who once held an old vault key; restore your own newest copy.",
+            v.path, seen.generation
+        )),
+        _ => None,
+    }
 }
 
 /// Writes a changed vault back (`bytes` from `v.to_bytes`), refusing one that would grow past

@@ -93,13 +93,21 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         )));
     }
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
-    v.reshare_cancel()?;
-    let bytes = v.to_bytes(&auth.vk);
+    let (vk, rotated) = v.reshare_cancel(&auth.vk, auth.qk.as_ref(), auth.pass.as_ref(), now())?;
+    let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
     eprintln!(
         "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
         path.display()
     );
+    if rotated {
+        report_rotation(&v, path, "a share of the cancelled set");
+    } else {
+        eprintln!(
+            "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",
+            path.display()
+        );
+    }
     Ok(Exit::Ok)
 }
 
@@ -142,7 +150,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let share_pass = plan.ask_passphrases()?;
-    let issued = v.reshare_begin(
+    let (issued, new_qk) = v.reshare_begin(
         &auth.vk,
         threshold,
         &plan.names,
@@ -161,7 +169,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     check_size(path, &bytes)?;
     // The new shares carry the vault as they will open it (the pending set).
     let copy = v
-        .pending_recovery_copy(&auth.vk, now())
+        .pending_recovery_copy(&auth.vk, &new_qk, now())
         .ok_or_else(|| Error::Other("the new share set was not recorded.".into()))?;
     // New shares first, vault last: the pending set is recorded only once its shares exist.
     plan.write_shares(&issued, &share_pass, &v, threshold, epoch, &copy, false)?;

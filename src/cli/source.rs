@@ -38,11 +38,12 @@ const NO_COPY: &str = "holds no recovery copy";
 /// What a copy is, in a few words: where from, its generation and date.
 pub fn describe_copy(v: &Vault) -> String {
     format!(
-        "the recovery copy of vault {} ({}), generation {}, issued {}",
+        "the recovery copy of vault {} ({}), generation {}, issued {}, pin {}",
         v.path,
         v.fingerprint(),
         v.generation(),
-        gsl_vault::dates::date(v.body.issued.unwrap_or(0))
+        gsl_vault::dates::date(v.body.issued.unwrap_or(0)),
+        v.long_fingerprint()
     )
 }
 
@@ -115,7 +116,9 @@ pub fn open(
         read_shares(&input, None, 0)?
     };
     copies.append(&mut intake.copies);
-    let v = newest_copy(copies)?;
+    let shares_fp = intake.offered.first().map(|o| o.code.fingerprint);
+    let v = newest_copy(copies, shares_fp)?;
+    vaults.check_copy_pin(&v)?;
     if let Some(want) = vaults.expected_generation()
         && v.generation() < want
     {
@@ -130,8 +133,10 @@ pub fn open(
     Ok(Target { vault: v, intake })
 }
 
-/// The newest valid copy (by generation); the others are named on stderr.
-fn newest_copy(copies: Vec<FoundCopy>) -> Result<Vault> {
+/// The newest valid copy (by generation) of the vault the shares belong to; the others are
+/// named on stderr. Copies of one vault must be on one line of history: a fork (a copy signed
+/// by someone who once held an old vault key) is refused, never chosen.
+fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vault> {
     if copies.is_empty() {
         return Err(Error::Usage(
             "no vault file was named, and no share carries a recovery copy: name the vault file first (gsl-vault recover VAULT SHARE...), or give a recovery copy with --copy FILE."
@@ -156,6 +161,19 @@ fn newest_copy(copies: Vec<FoundCopy>) -> Result<Vault> {
             Err(e) => errors.push(e),
         }
     }
+    // Copies of another vault than the shares' are set aside, never chosen.
+    if let Some(fp) = shares_fp
+        && valid.iter().any(|v| v.fingerprint().0 == fp)
+    {
+        for other in valid.iter().filter(|v| v.fingerprint().0 != fp) {
+            eprintln!(
+                "gsl-vault: the recovery copy in {} is of another vault ({}) than the shares: it is set aside.",
+                other.path,
+                other.fingerprint()
+            );
+        }
+        valid.retain(|v| v.fingerprint().0 == fp);
+    }
     // The newest generation wins; among equals, the first given.
     let Some(best) =
         (0..valid.len()).max_by_key(|&i| (valid[i].generation(), std::cmp::Reverse(i)))
@@ -170,8 +188,17 @@ fn newest_copy(copies: Vec<FoundCopy>) -> Result<Vault> {
         eprintln!("gsl-vault: warning: {}", super::report::sentence(e));
     }
     let mut v = valid.swap_remove(best);
-    for other in &valid {
-        if other.name_key() == v.name_key() && other.generation() < v.generation() {
+    for other in valid.iter().filter(|o| o.name_key() == v.name_key()) {
+        if !other.same_line(&v) {
+            return Err(Error::Corrupt(format!(
+                "the recovery copies in {} and {} disagree about the vault's history (its identity {} against {}): one of them was signed by someone who once held an old vault key. Nothing was recovered: ask the owner which pin is current, and give only that copy with --expect-fingerprint PIN.",
+                other.path,
+                v.path,
+                other.long_fingerprint(),
+                v.long_fingerprint()
+            )));
+        }
+        if other.generation() < v.generation() {
             eprintln!(
                 "gsl-vault: the recovery copy in {} is older (generation {}, issued {}) than the one used: it is set aside.",
                 other.path,

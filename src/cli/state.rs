@@ -25,22 +25,41 @@ pub fn file_of(v: &Vault) -> Option<PathBuf> {
     Some(folder()?.join(format!("seen-{name}")))
 }
 
-/// The highest generation of this vault this machine has seen, if any.
-pub fn seen(v: &Vault) -> Option<u64> {
-    let text = fsio::read_capped(&file_of(v)?, 64, "state file").ok()?;
-    std::str::from_utf8(&text).ok()?.trim().parse().ok()
+/// What this machine last wrote of a vault: its generation, and its identity then (absent in
+/// state files written before identities were recorded).
+pub struct Seen {
+    /// The generation.
+    pub generation: u64,
+    /// The identity that signed it.
+    pub identity: Option<[u8; 32]>,
 }
 
-/// Records the vault's generation if it is the highest seen. Best effort: a machine without a
-/// writable state folder still works, it only cannot notice a rollback.
+/// What this machine last wrote of this vault, if anything.
+pub fn seen(v: &Vault) -> Option<Seen> {
+    let text = fsio::read_capped(&file_of(v)?, 256, "state file").ok()?;
+    let text = std::str::from_utf8(&text).ok()?;
+    let mut words = text.split_whitespace();
+    let generation = words.next()?.parse().ok()?;
+    let identity = words.next().and_then(hex::decode_array::<32>);
+    Some(Seen {
+        generation,
+        identity,
+    })
+}
+
+/// Records the vault's generation and identity after this machine wrote it. Only writes are
+/// recorded: reading a file proves nothing about it (it may be a forged branch), so reading
+/// never moves the mark. Best effort: a machine without a writable state folder still works,
+/// it only cannot notice a rollback.
 pub fn record(v: &Vault) {
-    if seen(v).is_some_and(|s| s >= v.generation()) {
+    if seen(v).is_some_and(|s| s.generation > v.generation()) {
         return;
     }
     let Some(path) = file_of(v) else { return };
     if let Some(dir) = path.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        let _ = fsio::write_atomic(&path, format!("{}\n", v.generation()).as_bytes(), true);
+        let line = format!("{} {}\n", v.generation(), hex::encode(&v.identity()));
+        let _ = fsio::write_atomic(&path, line.as_bytes(), true);
     }
 }

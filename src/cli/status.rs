@@ -10,7 +10,7 @@ use gsl_vault::format::Policy;
 use gsl_vault::vault::Vault;
 
 use super::args::StatusArgs;
-use super::load::{Vaults, rollback_sentence, rolled_back};
+use super::load::{Vaults, rolled_back};
 use super::output::print_json;
 use super::report::Exit;
 
@@ -54,9 +54,9 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
         print_status_text(&l);
     }
     if a.check
-        && let Some(seen) = rolled_back(&v)
+        && let Some(why) = rolled_back(&v)
     {
-        return Err(Error::Corrupt(rollback_sentence(&v, seen)));
+        return Err(Error::Corrupt(why));
     }
     Ok(if a.check && l.overdue {
         Exit::Overdue

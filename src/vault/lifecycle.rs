@@ -27,7 +27,7 @@ impl Vault {
         deliveries: &[DeliveryKind],
         pass: Option<&Passphrase>,
         now: u64,
-    ) -> Result<Vec<Issued>> {
+    ) -> Result<(Vec<Issued>, QuorumKey)> {
         if self.body.pending.is_some() {
             return Err(Error::ResharePending {
                 vault: self.path.clone(),
@@ -71,7 +71,7 @@ impl Vault {
             slot,
             created: now.min(MAX_TIME),
         });
-        Ok(issued)
+        Ok((issued, qk))
     }
 
     /// Confirms a pending reshare with a quorum of the new shares: they must open the vault
@@ -119,15 +119,33 @@ impl Vault {
         Ok((out, vk))
     }
 
-    /// Drops a pending reshare; the current shares stay as they are.
-    pub fn reshare_cancel(&mut self) -> Result<()> {
+    /// Drops a pending reshare; the current shares stay as they are. The pending shares opened
+    /// a slot holding the current vault key, so the key rotates (when every path's public key
+    /// is known): their holders keep nothing that reads or signs this vault from now on.
+    /// Returns the vault key to write with, and whether it rotated.
+    pub fn reshare_cancel(
+        &mut self,
+        vk: &VaultKey,
+        qk: Option<&QuorumKey>,
+        pass: Option<&Passphrase>,
+        now: u64,
+    ) -> Result<(VaultKey, bool)> {
         if self.body.pending.take().is_none() {
             return Err(Error::Usage(format!(
                 "no reshare is pending on vault {}: there is nothing to cancel.",
                 self.path
             )));
         }
-        Ok(())
+        let pk = match (pass, &self.body.kdf) {
+            (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
+            _ => None,
+        };
+        let to = Recipients::from_keys(qk, pk.as_ref()).or_from(&self.body.slots);
+        if to.check(self.body.policy).is_err() {
+            return Ok((vk.duplicate(), false));
+        }
+        let kdf = self.body.kdf.clone();
+        Ok((self.rotate(vk, kdf.as_ref(), &to, now)?, true))
     }
 
     /// The current slots of one kind (the paths a change keeps as they are).

@@ -56,6 +56,8 @@ pub const MAX_RECEIPT_REJECTED: usize = 16;
 /// See [`MAX_RECEIPT_REJECTED`].
 pub const MAX_REJECTED_LEN: usize = 300;
 
+/// Highest generation accepted (2^53: exact in every JSON reader, and no write overflows it).
+pub const MAX_GENERATION: u64 = 1 << 53;
 /// The epoch of a new vault's shares.
 pub const FIRST_EPOCH: u32 = 1;
 /// Highest epoch: a share carries 16 bits of it.
@@ -147,13 +149,14 @@ pub fn long_fingerprint_of(identity: &[u8; 32]) -> String {
 }
 
 /// Creates a vault at its first epoch. Returns it with its vault key (to sign it, and for
-/// later changes) and the shares to hand out. `path` names it in messages.
+/// later changes), its quorum key (to tag its recovery copies) and the shares to hand out.
+/// `path` names it in messages.
 pub fn create(
     spec: &Spec,
     master: &MasterKey,
     pass: Option<&Passphrase>,
     path: &str,
-) -> Result<(Vault, VaultKey, Vec<Issued>)> {
+) -> Result<(Vault, VaultKey, QuorumKey, Vec<Issued>)> {
     check_spec(spec)?;
     let vk = VaultKey::random()?;
     let qk = QuorumKey::random()?;
@@ -212,6 +215,7 @@ pub fn create(
         generation: Some(0),
         lineage: Vec::new(),
         issued: None,
+        quorum_tag: None,
         copies_from: None,
         copies_issued: Vec::new(),
     };
@@ -222,7 +226,7 @@ pub fn create(
         identity,
         path: path.to_string(),
     };
-    Ok((vault, vk, issued))
+    Ok((vault, vk, qk, issued))
 }
 
 fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {
@@ -237,9 +241,10 @@ impl Vault {
     }
 
     /// The recovery copy of this vault as it is now: what a quorum needs and nothing more (no
-    /// passphrase slot under policy `either`, no receipts, no pending reshare), signed by the
-    /// vault identity. `vk` is this vault's key; `now` the time of issue.
-    pub fn recovery_copy(&self, vk: &VaultKey, now: u64) -> Vec<u8> {
+    /// passphrase slot under policy `either`, no receipts, no pending reshare), tagged with the
+    /// quorum key `qk` of its share set and signed by the vault identity. `vk` is this vault's
+    /// key; `now` the time of issue.
+    pub fn recovery_copy(&self, vk: &VaultKey, qk: &QuorumKey, now: u64) -> Vec<u8> {
         let mut body = self.body.clone();
         body.receipts.clear();
         body.pending = None;
@@ -252,13 +257,21 @@ impl Vault {
         body.origin = Some(hex::encode(&self.name_key()));
         body.generation = Some(self.generation());
         body.issued = Some(now.min(MAX_TIME));
+        body.quorum_tag = None;
+        let tag = crypto::copy_tag(qk, &format::body_bytes(&body));
+        body.quorum_tag = Some(hex::encode(&tag));
         let sk = crypto::identity(vk);
         format::serialize_copy(&body, |m| crypto::sign(&sk, format::COPY_SIG_CONTEXT, m))
     }
 
     /// The recovery copy for the new shares of a pending reshare: the vault as those shares
     /// open it (the pending set and its slot in place of the current ones).
-    pub fn pending_recovery_copy(&self, vk: &VaultKey, now: u64) -> Option<Vec<u8>> {
+    pub fn pending_recovery_copy(
+        &self,
+        vk: &VaultKey,
+        qk: &QuorumKey,
+        now: u64,
+    ) -> Option<Vec<u8>> {
         let p = self.body.pending.as_ref()?;
         let mut v = Vault {
             kind: self.kind,
@@ -271,7 +284,7 @@ impl Vault {
         v.body.threshold = p.threshold;
         v.body.custodians = p.custodians.clone();
         v.body.slots = vec![p.slot.clone()];
-        Some(v.recovery_copy(vk, now))
+        Some(v.recovery_copy(vk, qk, now))
     }
 
     /// Parses, verifies the signature, then checks every field. Needs no secret.
@@ -324,7 +337,8 @@ impl Vault {
         serialize(&self.body, &crypto::identity(vk))
     }
 
-    /// The generation of this copy: how many times the vault was written (0 for a v1 file).
+    /// The generation of this copy: how many times the vault was written (0 for a v1 file;
+    /// validation caps it at [`MAX_GENERATION`], so one more never overflows).
     pub fn generation(&self) -> u64 {
         self.body.generation.unwrap_or(0)
     }
@@ -337,6 +351,28 @@ impl Vault {
             .as_deref()
             .and_then(hex::decode_array::<32>)
             .unwrap_or(self.identity)
+    }
+
+    /// Every identity of this vault, oldest first: its origin, then each rotation's new one (the
+    /// last is the current identity). Two genuine copies have chains one of which starts the
+    /// other; anything else is a fork (someone who held an old vault key signed a branch).
+    pub fn identity_chain(&self) -> Vec<[u8; 32]> {
+        let mut chain = vec![self.name_key()];
+        chain.extend(
+            self.body
+                .lineage
+                .iter()
+                .filter_map(|r| hex::decode_array::<32>(&r.to)),
+        );
+        chain
+    }
+
+    /// Whether `self` and `other` (of the same vault) are on one line of history: one's chain
+    /// starts the other's.
+    pub fn same_line(&self, other: &Vault) -> bool {
+        let (a, b) = (self.identity_chain(), other.identity_chain());
+        let n = a.len().min(b.len());
+        a[..n] == b[..n]
     }
 
     /// The current signing identity (public key), which rotates with the vault key.

@@ -5,9 +5,9 @@
 use crate::crypto;
 use crate::error::{Error, Refusal, Result, Secret, Why};
 use crate::fingerprint::Fingerprint;
-use crate::format::{Custodian, Policy, SlotKind};
+use crate::format::{self, Custodian, FileKind, Policy, SlotKind};
 use crate::hex;
-use crate::secret::{Passphrase, WrapKey};
+use crate::secret::{Passphrase, QuorumKey, WrapKey};
 use crate::shamir::{self, Point};
 use crate::share::ShareCode;
 
@@ -23,6 +23,28 @@ pub(super) enum Set {
 }
 
 impl Vault {
+    /// A recovery copy must carry the tag of the quorum that opens it: a copy signed by anyone
+    /// else (who once held an old vault key, say) is refused before its slot is opened, so its
+    /// payload is never shown. A vault file has no tag (its pin protects it).
+    fn check_quorum_tag(&self, qk: &QuorumKey) -> Result<()> {
+        if self.kind != FileKind::Copy {
+            return Ok(());
+        }
+        let mut body = self.body.clone();
+        let tag = body
+            .quorum_tag
+            .take()
+            .and_then(|t| hex::decode_array::<32>(&t));
+        let want = crypto::copy_tag(qk, &format::body_bytes(&body));
+        match tag {
+            Some(t) if crypto::ct_eq(&t, &want) => Ok(()),
+            _ => Err(Error::Corrupt(format!(
+                "the shares are valid, but the recovery copy {} was not issued by their quorum: it was forged (by someone who once held an old vault key) or altered. Nothing was recovered: use another custodian's copy, or the owner's vault file.",
+                self.path
+            ))),
+        }
+    }
+
     /// Checks one share against this vault's current set alone: same vault, same epoch, a known
     /// index, and its commitment. Returns the custodian it belongs to.
     ///
@@ -192,6 +214,7 @@ impl Vault {
             });
         }
         let qk = shamir::combine(&points, t)?;
+        self.check_quorum_tag(&qk)?;
         let wrap: WrapKey = match self.body.policy {
             Policy::Both => {
                 let pass = pass.ok_or(Error::Needs {

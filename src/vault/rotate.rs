@@ -13,8 +13,9 @@ use crate::secret::VaultKey;
 use super::slots::{Recipients, build_slots, encode_payload, payload_aad, seal_hex};
 use super::{MAX_TIME, Vault};
 
-/// Most rotations a vault records (each is about 400 bytes of the file).
-pub const MAX_LINEAGE: usize = 4096;
+/// Most rotations a vault records: each is about 450 bytes of the file and of every recovery
+/// copy, which must stay under `format::MAX_COPY` (256 KiB) with 255 custodians.
+pub const MAX_LINEAGE: usize = 256;
 
 impl Vault {
     /// Replaces VK by a new one. `old` is the current VK; the new slots are sealed to `to` (every
@@ -43,6 +44,12 @@ impl Vault {
         )?;
         let old_sk = crypto::identity(old);
         let at = now.min(MAX_TIME);
+        if self.body.lineage.len() >= MAX_LINEAGE {
+            return Err(crate::error::Error::Other(format!(
+                "vault {} has been rotated {MAX_LINEAGE} times, the most a vault records: make a new vault.",
+                self.path
+            )));
+        }
         let generation = self.generation() + 1;
         let statement = crypto::rotation_statement(&self.identity, &id, at, generation);
         let rotation = Rotation {

@@ -305,7 +305,15 @@ impl Vault {
         let any_sealed =
             b.slots.iter().any(sealed) || b.pending.as_ref().is_some_and(|x| sealed(&x.slot));
         if self.version == 1 {
-            if b.origin.is_some() || b.generation.is_some() || !b.lineage.is_empty() || any_sealed {
+            let v2_fields = b.origin.is_some()
+                || b.generation.is_some()
+                || !b.lineage.is_empty()
+                || any_sealed
+                || b.issued.is_some()
+                || b.quorum_tag.is_some()
+                || b.copies_from.is_some()
+                || !b.copies_issued.is_empty();
+            if v2_fields {
                 return Err(corrupt(
                     p,
                     "holds version 2 fields under a version 1 header",
@@ -316,13 +324,21 @@ impl Vault {
         let (Some(origin), Some(generation)) = (&b.origin, b.generation) else {
             return Err(corrupt(p, "lacks its origin or generation"));
         };
+        if generation > super::MAX_GENERATION {
+            return Err(corrupt(p, "has a generation out of range"));
+        }
         let copy = self.kind == FileKind::Copy;
         let records_ok = b.copies_issued.len() <= 2 * 255
             && b.copies_from.is_none_or(|g| g <= generation)
             && b.copies_issued.iter().all(|c| {
                 c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
             });
+        let tag_ok = match &b.quorum_tag {
+            Some(t) => copy && hex::decode_array::<32>(t).is_some(),
+            None => !copy,
+        };
         if copy != b.issued.is_some()
+            || !tag_ok
             || b.issued.is_some_and(|t| t > MAX_TIME)
             || (copy
                 && (!b.receipts.is_empty()
