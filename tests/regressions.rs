@@ -470,3 +470,39 @@ fn r3_low_a_foreign_copy_is_set_aside_not_chosen() {
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert!(stderr(&o).contains("of another vault"), "{}", stderr(&o));
 }
+
+/// Critical, for vault files: on the owner's machine a forked vault file (a branch signed with
+/// an old vault key, sealed to the quorum path's public key) is refused, not opened.
+#[test]
+fn r3_critical_a_forked_vault_file_is_refused_on_the_owners_machine() {
+    use gsl_vault::secret::{MasterKey, Passphrase, SecretBytes};
+    use gsl_vault::vault::Vault;
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let old = std::fs::read(dir.join("v.vault")).unwrap();
+    std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
+    let o = gsl(
+        dir,
+        "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
+    );
+    expect_exit(&o, 0);
+    let mut forged = Vault::parse(&old, "old").unwrap();
+    let vk = forged
+        .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
+        .unwrap();
+    let mut evil = SecretBytes::with_capacity(32);
+    evil.extend(b"ATTACKER-CHOSEN-KEY").unwrap();
+    let (vk, _) = forged
+        .set_secret(&vk, &MasterKey::new(evil, "evil").unwrap(), 1_800_000_000)
+        .unwrap();
+    // Generations past the owner's, as a forger would.
+    for _ in 0..5 {
+        let _ = forged.to_bytes(&vk);
+    }
+    std::fs::write(dir.join("v.vault"), forged.to_bytes(&vk)).unwrap();
+    let o = gsl(dir, "recover v.vault alice.share bob.share");
+    expect_exit(&o, 5);
+    assert!(stdout(&o).is_empty(), "never the attacker's key");
+    assert!(stderr(&o).contains("it is a fork"), "{}", stderr(&o));
+}

@@ -136,6 +136,11 @@ impl Vaults {
                 v.generation()
             )));
         }
+        if let Some(why) = forked(&v) {
+            // A fork may hold anyone's master key (sealed to the quorum path's public key, which
+            // is public): never open it.
+            return Err(Error::Corrupt(why));
+        }
         if let Some(why) = rolled_back(&v) {
             eprintln!("gsl-vault: warning: {why}");
         } else if matches!(self.pin, Some(Pin::Long(_))) {
@@ -159,9 +164,15 @@ pub fn rolled_back(v: &Vault) -> Option<String> {
             seen.generation
         ));
     }
+    forked(v)
+}
+
+/// Why `v` is a fork of the vault this machine last wrote, if it is one.
+fn forked(v: &Vault) -> Option<String> {
+    let seen = state::seen(v)?;
     match seen.identity {
         Some(id) if !v.identity_chain().contains(&id) => Some(format!(
-            "vault {} does not descend from the vault this machine last wrote (generation {}): it is a fork, signed by someone who once held an old vault key; restore your own newest copy.",
+            "vault {} does not descend from the vault this machine last wrote (generation {}): it is a fork, signed by someone who once held an old vault key; nothing was opened: restore your own newest copy.",
             v.path, seen.generation
         )),
         _ => None,
