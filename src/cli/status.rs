@@ -128,7 +128,6 @@ fn print_status_text(l: &Ledger<'_>) {
         (l.path, l.v, l.overdue, l.next_due, l.all_verified);
     let b = &v.body;
     let last = v.last_drill();
-    let ledger = v.ledger();
     print_names(path, v);
     outln!("signature:   valid (header, slots, commitments and receipts)");
     outln!("created:     {}", datetime(b.created));
@@ -147,17 +146,7 @@ fn print_status_text(l: &Ledger<'_>) {
         b.custodians.len(),
         b.epoch
     );
-    for (c, last) in &ledger {
-        let seen = match last {
-            Some(l) => format!(
-                "share last passed a drill {}, next due {}",
-                datetime(*l),
-                datetime(l.saturating_add(b.drill_every))
-            ),
-            None => "share not yet verified by a drill".to_string(),
-        };
-        outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
-    }
+    print_custodians(v);
     if all_verified {
         outln!("             every custodian's share passed a drill within the interval");
     }
@@ -197,17 +186,7 @@ fn print_status_text(l: &Ledger<'_>) {
         ),
         None => outln!("last drill:  none yet"),
     }
-    let stale = v.stale_copies();
-    if stale.is_empty() {
-        outln!("copies:      every custodian holds a current recovery copy");
-    } else {
-        let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
-        outln!(
-            "copies:      STALE or missing for {}: gsl-vault copies {} issues fresh ones",
-            names.join(", "),
-            path.display()
-        );
-    }
+    print_copies(path, v);
     if overdue {
         outln!(
             "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
@@ -235,5 +214,37 @@ fn print_names(path: &Path, v: &Vault) {
             b.lineage.len(),
             datetime(r.at)
         );
+    }
+}
+
+/// Whether every custodian holds a current recovery copy.
+fn print_copies(path: &Path, v: &Vault) {
+    let stale = v.stale_copies();
+    if stale.is_empty() {
+        outln!("copies:      every custodian holds a current recovery copy");
+    } else {
+        let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
+        outln!(
+            "copies:      STALE or missing for {}: gsl-vault copies {} issues fresh ones",
+            names.join(", "),
+            path.display()
+        );
+    }
+}
+
+/// Each custodian, and when their share last passed a drill.
+fn print_custodians(v: &Vault) {
+    let b = &v.body;
+    let ledger = v.ledger();
+    for (c, last) in &ledger {
+        let seen = match last {
+            Some(l) => format!(
+                "share last passed a drill {}, next due {}",
+                datetime(*l),
+                datetime(l.saturating_add(b.drill_every))
+            ),
+            None => "share not yet verified by a drill".to_string(),
+        };
+        outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
     }
 }

@@ -295,6 +295,39 @@ impl Vault {
         self.validate_lineage()
     }
 
+    /// The fields of a vault file and of a recovery copy are not mixed: a copy has its issue
+    /// date and quorum tag, and no receipts, pending reshare or records of issued copies.
+    fn validate_kind_fields(&self, generation: u64) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        let copy = self.kind == FileKind::Copy;
+        let records_ok = b.copies_issued.len() <= 2 * 255
+            && b.copies_from.is_none_or(|g| g <= generation)
+            && b.copies_issued.iter().all(|c| {
+                c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
+            });
+        let tag_ok = match &b.quorum_tag {
+            Some(t) => copy && hex::decode_array::<32>(t).is_some(),
+            None => !copy,
+        };
+        if copy != b.issued.is_some()
+            || !tag_ok
+            || b.issued.is_some_and(|t| t > MAX_TIME)
+            || (copy
+                && (!b.receipts.is_empty()
+                    || b.pending.is_some()
+                    || b.copies_from.is_some()
+                    || !b.copies_issued.is_empty()))
+            || !records_ok
+        {
+            return Err(corrupt(
+                p,
+                "mixes the fields of a vault and of a recovery copy",
+            ));
+        }
+        Ok(())
+    }
+
     /// Version 1 files have none of version 2's fields; version 2 files have an origin and a
     /// generation, and a lineage of rotations from the origin to the current identity, each
     /// signed by both identities.
@@ -327,31 +360,7 @@ impl Vault {
         if generation > super::MAX_GENERATION {
             return Err(corrupt(p, "has a generation out of range"));
         }
-        let copy = self.kind == FileKind::Copy;
-        let records_ok = b.copies_issued.len() <= 2 * 255
-            && b.copies_from.is_none_or(|g| g <= generation)
-            && b.copies_issued.iter().all(|c| {
-                c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
-            });
-        let tag_ok = match &b.quorum_tag {
-            Some(t) => copy && hex::decode_array::<32>(t).is_some(),
-            None => !copy,
-        };
-        if copy != b.issued.is_some()
-            || !tag_ok
-            || b.issued.is_some_and(|t| t > MAX_TIME)
-            || (copy
-                && (!b.receipts.is_empty()
-                    || b.pending.is_some()
-                    || b.copies_from.is_some()
-                    || !b.copies_issued.is_empty()))
-            || !records_ok
-        {
-            return Err(corrupt(
-                p,
-                "mixes the fields of a vault and of a recovery copy",
-            ));
-        }
+        self.validate_kind_fields(generation)?;
         let origin: [u8; 32] =
             hex::decode_array(origin).ok_or_else(|| corrupt(p, "has a malformed origin"))?;
         if b.lineage.len() > super::rotate::MAX_LINEAGE {

@@ -18,20 +18,23 @@ use crate::error::{Error, Result};
 use crate::hex;
 use crate::kdf::{Costs, KdfBoundError, KdfParams};
 
+mod kind;
+pub use kind::FileKind;
+
 /// First line of a version 1 vault file (still read; written no more).
 pub const MAGIC: &str = "gsl-vault vault v1\n";
 /// First line of a version 2 vault file: one with a generation, an origin, and slots that may be
 /// sealed to an unlock path's public key.
 pub const MAGIC_V2: &str = "gsl-vault vault v2\n";
 /// Prefix every version of the format shares, to tell "newer version" from "not a vault".
-const MAGIC_FAMILY: &str = "gsl-vault vault v";
+pub(crate) const MAGIC_FAMILY: &str = "gsl-vault vault v";
 /// Signature domain of the whole file.
 pub const FILE_SIG_CONTEXT: &[u8] = b"gsl-vault/v1 vault file";
 /// First line of a recovery copy: the part of a vault a quorum of custodians needs, which
 /// travels with every share (FORMAT.md, "Recovery copy").
 pub const COPY_MAGIC: &str = "gsl-vault recovery copy v1\n";
 /// Prefix of every version of the recovery copy format.
-const COPY_MAGIC_FAMILY: &str = "gsl-vault recovery copy v";
+pub(crate) const COPY_MAGIC_FAMILY: &str = "gsl-vault recovery copy v";
 /// Signature domain of a recovery copy (never valid for a vault file, nor the reverse).
 pub const COPY_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 recovery copy";
 /// Largest recovery copy read: a few KiB, more with many custodians and rotations.
@@ -318,39 +321,6 @@ impl Receipt {
     pub fn chain_hash(&self) -> [u8; 32] {
         let all = serde_json::to_vec(self).unwrap_or_default();
         crypto::hash_parts(&[b"gsl-vault/v1 receipt chain", &all])
-    }
-}
-
-/// What a signed file is: a vault file, or a recovery copy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    /// The owner's vault file.
-    Vault,
-    /// A recovery copy (no passphrase slot, no receipts).
-    Copy,
-}
-
-impl FileKind {
-    fn magic_family(self) -> &'static str {
-        match self {
-            FileKind::Vault => MAGIC_FAMILY,
-            FileKind::Copy => COPY_MAGIC_FAMILY,
-        }
-    }
-
-    fn context(self) -> &'static [u8] {
-        match self {
-            FileKind::Vault => FILE_SIG_CONTEXT,
-            FileKind::Copy => COPY_SIG_CONTEXT,
-        }
-    }
-
-    /// "vault" or "recovery copy", for messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            FileKind::Vault => "vault",
-            FileKind::Copy => "recovery copy",
-        }
     }
 }
 
