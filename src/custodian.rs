@@ -182,55 +182,7 @@ pub fn needs_passphrase(bytes: &[u8]) -> bool {
     age::Decryptor::new_buffered(ArmoredReader::new(bytes)).is_ok_and(|d| d.is_scrypt())
 }
 
-/// Why an age-encrypted share did not open.
-#[derive(Debug)]
-pub enum AgeFailure {
-    /// Not a readable age file (what age said).
-    NotAge(String),
-    /// The file asks for more scrypt work than [`MAX_SCRYPT_LOG_N`] (log2 of what it asks).
-    ExcessiveWork(u8),
-    /// A passphrase-protected share that no known passphrase opens.
-    WrongPassphrase,
-    /// An X25519-encrypted share that no identity given opens.
-    NoIdentity,
-    /// The ciphertext is damaged (what age said).
-    Damaged(String),
-    /// It decrypts to more than a share.
-    TooLarge,
-}
-
-impl AgeFailure {
-    /// `Unlock` when a key is what is missing or wrong; `Shares` when the file holds too much.
-    pub fn kind(&self) -> crate::error::Kind {
-        match self {
-            AgeFailure::TooLarge => crate::error::Kind::Shares,
-            _ => crate::error::Kind::Unlock,
-        }
-    }
-}
-
-impl std::fmt::Display for AgeFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AgeFailure::NotAge(e) => write!(
-                f,
-                "is not a readable age file ({e}): check that it is the file you were given."
-            ),
-            AgeFailure::ExcessiveWork(required) => write!(
-                f,
-                "asks for scrypt work 2^{required}, over gsl-vault's cap of 2^{MAX_SCRYPT_LOG_N}: it was not made by gsl-vault; ask its custodian to decrypt it with the age CLI."
-            ),
-            AgeFailure::WrongPassphrase => f.write_str(
-                "does not open with the share passphrase given: ask its custodian to type their own passphrase.",
-            ),
-            AgeFailure::NoIdentity => f.write_str(
-                "does not open with the identities given (-i): give the custodian's age identity file.",
-            ),
-            AgeFailure::Damaged(e) => write!(f, "failed to decrypt ({e}): the file is damaged."),
-            AgeFailure::TooLarge => f.write_str("holds more than a share."),
-        }
-    }
-}
+pub use crate::error::AgeFailure;
 
 /// Largest plaintext of an age-encrypted share: a share file's own cap.
 pub const MAX_SHARE_PLAINTEXT: usize = MAX_SHARE_FILE as usize;
@@ -265,7 +217,10 @@ pub fn decrypt(bytes: &[u8], keys: &Keys) -> std::result::Result<SecretBytes, Ag
         )
     };
     let mut r = reader.map_err(|e| match e {
-        age::DecryptError::ExcessiveWork { required, .. } => AgeFailure::ExcessiveWork(required),
+        age::DecryptError::ExcessiveWork { required, .. } => AgeFailure::ExcessiveWork {
+            required,
+            cap: MAX_SCRYPT_LOG_N,
+        },
         _ if scrypt => AgeFailure::WrongPassphrase,
         _ => AgeFailure::NoIdentity,
     })?;

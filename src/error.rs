@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use crate::format::Policy;
-use crate::kdf::KdfBoundError;
+use crate::costs::KdfBoundError;
+use crate::policy::Policy;
 
 /// What kind of failure an error is. The CLI maps each kind to one documented exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub enum Why {
     /// The text is not a share (words, checksum, length); the sentence says which.
     Malformed(Error),
     /// An age-encrypted share that does not open.
-    Undecryptable(crate::custodian::AgeFailure),
+    Undecryptable(AgeFailure),
     /// A share of another vault.
     OtherVault {
         /// The share's fingerprint (`XXXX-XXXX`).
@@ -191,6 +191,61 @@ pub enum Why {
         /// Its index.
         index: u8,
     },
+}
+
+/// Why an age-encrypted share did not open.
+#[derive(Debug)]
+pub enum AgeFailure {
+    /// Not a readable age file (what age said).
+    NotAge(String),
+    /// The file asks for more scrypt work than gsl-vault allows (log2 of each).
+    ExcessiveWork {
+        /// What the file asks.
+        required: u8,
+        /// The cap.
+        cap: u8,
+    },
+    /// A passphrase-protected share that no known passphrase opens.
+    WrongPassphrase,
+    /// An X25519-encrypted share that no identity given opens.
+    NoIdentity,
+    /// The ciphertext is damaged (what age said).
+    Damaged(String),
+    /// It decrypts to more than a share.
+    TooLarge,
+}
+
+impl AgeFailure {
+    /// `Unlock` when a key is what is missing or wrong; `Shares` when the file holds too much.
+    pub fn kind(&self) -> Kind {
+        match self {
+            AgeFailure::TooLarge => Kind::Shares,
+            _ => Kind::Unlock,
+        }
+    }
+}
+
+impl std::fmt::Display for AgeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AgeFailure::NotAge(e) => write!(
+                f,
+                "is not a readable age file ({e}): check that it is the file you were given."
+            ),
+            AgeFailure::ExcessiveWork { required, cap } => write!(
+                f,
+                "asks for scrypt work 2^{required}, over gsl-vault's cap of 2^{cap}: it was not made by gsl-vault; ask its custodian to decrypt it with the age CLI."
+            ),
+            AgeFailure::WrongPassphrase => f.write_str(
+                "does not open with the share passphrase given: ask its custodian to type their own passphrase.",
+            ),
+            AgeFailure::NoIdentity => f.write_str(
+                "does not open with the identities given (-i): give the custodian's age identity file.",
+            ),
+            AgeFailure::Damaged(e) => write!(f, "failed to decrypt ({e}): the file is damaged."),
+            AgeFailure::TooLarge => f.write_str("holds more than a share."),
+        }
+    }
 }
 
 /// The crate's result type.

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod copy;
+pub mod costs;
 pub mod crypto;
 pub mod custodian;
 pub mod dates;
@@ -23,6 +24,7 @@ pub mod intake;
 pub mod kdf;
 pub mod kdfmem;
 pub mod kit;
+pub mod policy;
 pub mod secret;
 pub mod shamir;
 pub mod share;

@@ -49,28 +49,7 @@ pub const MAX_VAULT_FILE: u64 = 4 * 1024 * 1024;
 /// Longest label or custodian name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
-/// Who may open the vault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Policy {
-    /// The passphrase alone, or a quorum alone.
-    Either,
-    /// A quorum and the passphrase together.
-    Both,
-    /// A quorum only; there is no passphrase slot.
-    Quorum,
-}
-
-impl Policy {
-    /// The policy's name as written in the file and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Policy::Either => "either",
-            Policy::Both => "both",
-            Policy::Quorum => "quorum",
-        }
-    }
-}
+pub use crate::policy::Policy;
 
 /// The whole signed body of a vault file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
