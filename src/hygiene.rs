@@ -13,12 +13,12 @@ pub fn harden_process() {
             maximum: Some(0),
         },
     ) {
-        eprintln!("gsl-vault: warning: could not disable core dumps ({e}).");
+        errln!("gsl-vault: warning: could not disable core dumps ({e}).");
     }
     #[cfg(target_os = "linux")]
     if let Err(e) =
         rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
     {
-        eprintln!("gsl-vault: warning: could not mark the process non-dumpable ({e}).");
+        errln!("gsl-vault: warning: could not mark the process non-dumpable ({e}).");
     }
 }

@@ -7,6 +7,14 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+/// `eprintln!` that never panics: a closed stderr or a broken pipe must not end in exit 101.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod copy;
 pub mod costs;
 pub mod crypto;

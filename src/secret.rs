@@ -22,7 +22,7 @@ fn lock_memory(ptr: *const u8, len: usize) -> Option<region::LockGuard> {
         Ok(g) => Some(g),
         Err(e) => {
             WARNED.call_once(|| {
-                eprintln!(
+                errln!(
                     "gsl-vault: warning: could not lock secret memory in RAM ({e}); it could be swapped to disk, so use encrypted swap."
                 )
             });

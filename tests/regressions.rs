@@ -506,3 +506,30 @@ fn r3_critical_a_forked_vault_file_is_refused_on_the_owners_machine() {
     assert!(stdout(&o).is_empty(), "never the attacker's key");
     assert!(stderr(&o).contains("it is a fork"), "{}", stderr(&o));
 }
+
+/// Issue 16, item 3: a closed stderr (a pipe whose reader has gone) must not turn a failure, or
+/// a success that reports on stderr, into exit 101.
+#[test]
+fn r16_3_a_closed_stderr_is_not_exit_101() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    for line in [
+        "status missing.vault",
+        "recover v.vault alice.share",
+        "recover v.vault alice.share bob.share",
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsl-vault"))
+            .args(words(line))
+            .current_dir(d.path())
+            .env("XDG_STATE_HOME", state_home(d.path()))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_ne!(status.code(), Some(101), "{line}: a panic");
+        assert!(status.code().is_some(), "{line}: killed by a signal");
+    }
+}

@@ -68,11 +68,11 @@ fn authorize_via(
         None
     };
     for r in &intake.refused {
-        eprintln!("gsl-vault: warning: {}", refusal(r));
+        errln!("gsl-vault: warning: {}", refusal(r));
     }
     let out = v.unlock_quorum(&intake.offered, Vec::new(), pass.as_ref())?;
     for r in &out.rejected {
-        eprintln!("gsl-vault: warning: {}", refusal(r));
+        errln!("gsl-vault: warning: {}", refusal(r));
     }
     Ok(Auth {
         vk: out.vk,

@@ -82,7 +82,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     }
     // The vault records the copies as issued only once they all exist.
     write_vault(path, &bytes, &v)?;
-    eprintln!(
+    errln!(
         "Recovery copies of vault {} (generation {}) are in {}: give {} their own (it goes with their share; it is useless without enough shares).",
         path.display(),
         v.generation(),

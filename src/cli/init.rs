@@ -47,7 +47,7 @@ fn kdf_costs(a: &mut InitArgs, policy: Policy) -> Result<Costs> {
             .kdf_memory
             .unwrap_or(super::calibrate::DEFAULT_MAX_MEMORY_MIB);
         let (p, took) = super::calibrate::propose(target, cap)?;
-        eprintln!(
+        errln!(
             "Argon2id calibrated: {} ({} ms here).",
             p.describe(),
             took.as_millis()
@@ -181,7 +181,7 @@ fn report_created(
         outln!("Your new GSL master key (shown once; set it at your exchange now):");
         outln!("{}", String::from_utf8_lossy(master.expose()));
     }
-    eprintln!(
+    errln!(
         "Vault {} ({fingerprint}) created: policy {}, any {} of {} shares recover.",
         a.vault.display(),
         policy.as_str(),
@@ -189,7 +189,7 @@ fn report_created(
         n
     );
     plan.report(issued);
-    eprintln!(
+    errln!(
         "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
         a.vault.display()
     );

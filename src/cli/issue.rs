@@ -234,7 +234,7 @@ impl Plan {
                 &self.shares_dir,
                 force,
             )?;
-            eprintln!("  kit for {}: {}", share.name, p.display());
+            errln!("  kit for {}: {}", share.name, p.display());
         }
         Ok(())
     }
@@ -243,7 +243,7 @@ impl Plan {
     pub fn report(&self, issued: &[Issued]) {
         let n = issued.len();
         for (share, path) in issued.iter().zip(&self.share_paths) {
-            eprintln!(
+            errln!(
                 "  share {} of {n} for {}: {}",
                 share.code.point.x,
                 share.name,

@@ -89,7 +89,7 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
             copy: copy.as_ref().map(|(c, g)| (c.as_slice(), *g)),
         };
         let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
-        eprintln!(
+        errln!(
             "Kit for {name}: {} (print it, then delete the file).",
             p.display()
         );

@@ -142,7 +142,7 @@ impl Vaults {
             return Err(Error::Corrupt(why));
         }
         if let Some(why) = rolled_back(&v) {
-            eprintln!("gsl-vault: warning: {why}");
+            errln!("gsl-vault: warning: {why}");
         } else if matches!(self.pin, Some(Pin::Long(_))) {
             // The pin proves this is the owner's line: this machine may remember it.
             state::record(&v);

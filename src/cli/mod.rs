@@ -10,6 +10,14 @@ macro_rules! outln {
     }};
 }
 
+/// `eprintln!` that never panics: a closed stderr or a broken pipe must not end in exit 101.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod args;
 mod auth;
 mod calibrate;

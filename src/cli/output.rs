@@ -14,18 +14,18 @@ pub fn print_json(v: &serde_json::Value) {
 /// After the vault key rotated: what no longer opens the vault, what still does, and the new
 /// pin for scripts (the identity changed; the 8-character name people read did not).
 pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
-    eprintln!(
+    errln!(
         "The vault key of {} was rotated: {revoked} opens no copy of this file written from now on, and cannot sign one.",
         path.display()
     );
-    eprintln!(
+    errln!(
         "Copies of the vault file made before now still open with {revoked}: delete them, or replace them with this file."
     );
-    eprintln!(
+    errln!(
         "Its identity changed (the name {} did not): pin the new one in scripts and cron lines:",
         v.fingerprint()
     );
-    eprintln!(
+    errln!(
         "  gsl-vault --expect-fingerprint {} status --check {}",
         v.long_fingerprint(),
         path.display()
@@ -39,7 +39,7 @@ pub fn report_stale_copies(v: &Vault, path: &Path) {
         return;
     }
     let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
-    eprintln!(
+    errln!(
         "The recovery copies of {} are now stale (they recover the vault as it was): issue fresh ones with gsl-vault copies {} and give one to each custodian.",
         names.join(", "),
         path.display()
@@ -52,7 +52,7 @@ pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
         Some(p) => {
             fsio::write_atomic(p, bytes, false)?;
-            eprintln!(
+            errln!(
                 "The master key is in {} (mode 0600). Delete it once you have used it.",
                 p.display()
             );

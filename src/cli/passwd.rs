@@ -50,7 +50,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
     };
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
-    eprintln!(
+    errln!(
         "The passphrase of vault {} is changed; the shares are unchanged.",
         path.display()
     );

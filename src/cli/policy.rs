@@ -61,7 +61,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
     )?;
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
-    eprintln!("Vault {} now has policy {}.", path.display(), to.as_str());
+    errln!("Vault {} now has policy {}.", path.display(), to.as_str());
     let revoked = match (from, to) {
         (Policy::Either, Policy::Quorum) => "the passphrase",
         (Policy::Either, Policy::Both) => "the passphrase alone, or the shares alone,",

@@ -41,7 +41,7 @@ fn guard_terminal() {
                         continue;
                     }
                     restore_terminal();
-                    eprintln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
+                    errln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
                     std::process::exit(128 + sig);
                 }
             });

@@ -25,16 +25,16 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
     let v = t.vault;
     let out = unlock(&v, t.intake, a.passphrase_file.as_deref())?;
     for r in &out.rejected {
-        eprintln!("gsl-vault: warning: {}", refusal(r));
+        errln!("gsl-vault: warning: {}", refusal(r));
     }
     let master = v.open_payload(&out.vk)?;
     match v.kind {
-        FileKind::Copy => eprintln!(
+        FileKind::Copy => errln!(
             "Recovered with the shares of {}, from {}.",
             out.accepted.join(", "),
             source::describe_copy(&v)
         ),
-        FileKind::Vault => eprintln!("Recovered with the shares of {}.", out.accepted.join(", ")),
+        FileKind::Vault => errln!("Recovered with the shares of {}.", out.accepted.join(", ")),
     }
     reveal(master.expose(), a.output.as_deref())?;
     Ok(Exit::Ok)

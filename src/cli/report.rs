@@ -38,7 +38,7 @@ pub fn exit_of(kind: Kind) -> Exit {
 
 /// Prints `gsl-vault: SENTENCE` on stderr and returns the exit code.
 pub fn fail(e: &Error) -> Exit {
-    eprintln!("gsl-vault: {}", sentence(e));
+    errln!("gsl-vault: {}", sentence(e));
     exit_of(e.kind())
 }
 

@@ -49,7 +49,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .unwrap_or(2);
     let intake = read_shares(&a.input, Some(&v), pending)?;
     for r in &intake.refused {
-        eprintln!("gsl-vault: warning: {}", refusal(r));
+        errln!("gsl-vault: warning: {}", refusal(r));
     }
     // The passphrase opens the new `both` slot, or seals the passphrase slot again when it
     // predates rotation (a v1 slot has no public key to seal the new vault key to).
@@ -65,11 +65,11 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     let old_epoch = v.body.epoch;
     let (out, vk) = v.reshare_confirm(&intake.offered, Vec::new(), pass.as_ref(), now())?;
     for r in &out.rejected {
-        eprintln!("gsl-vault: warning: {}", refusal(r));
+        errln!("gsl-vault: warning: {}", refusal(r));
     }
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
-    eprintln!(
+    errln!(
         "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
         out.accepted.join(", "),
         path.display(),
@@ -77,7 +77,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     );
     report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
     report_stale_copies(&v, path);
-    eprintln!(
+    errln!(
         "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
     );
     Ok(Exit::Ok)
@@ -96,14 +96,14 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     let (vk, rotated) = v.reshare_cancel(&auth.vk, auth.qk.as_ref(), auth.pass.as_ref(), now())?;
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
-    eprintln!(
+    errln!(
         "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
         path.display()
     );
     if rotated {
         report_rotation(&v, path, "a share of the cancelled set");
     } else {
-        eprintln!(
+        errln!(
             "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",
             path.display()
         );
@@ -181,12 +181,12 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         copy: Some((&copy, v.generation())),
     };
     plan.write_kits(&v, path, &issued, &set, false)?;
-    eprintln!(
+    errln!(
         "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",
         issued.len()
     );
     plan.report(&issued);
-    eprintln!(
+    errln!(
         "The current shares keep working until a quorum of the new ones proves itself: gsl-vault reshare {} --confirm NEW-SHARE...",
         path.display()
     );

@@ -31,7 +31,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         outln!("Your new GSL master key (shown once; set it at your exchange now):");
         outln!("{}", String::from_utf8_lossy(master.expose()));
     }
-    eprintln!(
+    errln!(
         "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
         path.display()
     );
@@ -43,7 +43,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
             "an old vault key (from an old copy and a retired share or passphrase)",
         );
     } else {
-        eprintln!(
+        errln!(
             "The vault key was not rotated (this vault's slots predate rotation, or a reshare is pending): whoever opened an old copy of it with a retired share or passphrase can read the new master key. Rotate it with gsl-vault passwd {} (with a quorum of shares).",
             path.display()
         );

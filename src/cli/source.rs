@@ -166,7 +166,7 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
         && valid.iter().any(|v| v.fingerprint().0 == fp)
     {
         for other in valid.iter().filter(|v| v.fingerprint().0 != fp) {
-            eprintln!(
+            errln!(
                 "gsl-vault: the recovery copy in {} is of another vault ({}) than the shares: it is set aside.",
                 other.path,
                 other.fingerprint()
@@ -185,7 +185,7 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
             .unwrap_or_else(|| Error::Other("no recovery copy.".into())));
     };
     for e in &errors {
-        eprintln!("gsl-vault: warning: {}", super::report::sentence(e));
+        errln!("gsl-vault: warning: {}", super::report::sentence(e));
     }
     let mut v = valid.swap_remove(best);
     for other in valid.iter().filter(|o| o.name_key() == v.name_key()) {
@@ -199,7 +199,7 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
             )));
         }
         if other.generation() < v.generation() {
-            eprintln!(
+            errln!(
                 "gsl-vault: the recovery copy in {} is older (generation {}, issued {}) than the one used: it is set aside.",
                 other.path,
                 other.generation(),

@@ -36,14 +36,14 @@ fn type_words(label: &str) -> Result<Zeroizing<Vec<u16>>> {
         for tok in line.split_whitespace() {
             if tok.eq_ignore_ascii_case("restart") {
                 w.clear();
-                eprintln!("  Starting {label} again from word 1.");
+                errln!("  Starting {label} again from word 1.");
                 break;
             }
             match words::lookup(tok) {
                 Some(i) if w.len() < SHARE_WORDS => w.push(i),
                 Some(_) => {}
                 None => {
-                    eprintln!(
+                    errln!(
                         "  Word {} is not in the word list: check its first four letters and type it again.",
                         w.len() + 1
                     );
@@ -57,7 +57,7 @@ fn type_words(label: &str) -> Result<Zeroizing<Vec<u16>>> {
 
 /// Asks for shares until `needed` of them are valid for `v`.
 pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
-    eprintln!(
+    errln!(
         "Type {} share{} of vault {} ({}), one word at a time; the first four letters of each word are enough. Type 'restart' to start a share again.",
         needed,
         if needed == 1 { "" } else { "s" },
@@ -80,16 +80,16 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
                         suspect: Some(p), ..
                     },
                 ) => {
-                    eprintln!("  {e}");
+                    errln!("  {e}");
                     let line = read_line(&format!("{label}, word {} again: ", p + 1))?;
                     match line.split_whitespace().next().and_then(words::lookup) {
                         Some(i) => w[p] = i,
-                        None => eprintln!("  That is not a word from the list."),
+                        None => errln!("  That is not a word from the list."),
                     }
                 }
                 Err(e) => {
-                    eprintln!("  {e}");
-                    eprintln!("  Type {label} again from the start.");
+                    errln!("  {e}");
+                    errln!("  Type {label} again from the start.");
                     break None;
                 }
             }
@@ -97,13 +97,13 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
         let Some(code) = code else { continue };
         match v.check_share(&source, &code) {
             Ok(c) if accepted.iter().any(|o| o.code.point.x == code.point.x) => {
-                eprintln!(
+                errln!(
                     "  That is {}'s share again: it counts once. Type another custodian's share.",
                     c.name
                 );
             }
             Ok(c) => {
-                eprintln!(
+                errln!(
                     "  ok: that is {}'s share ({} of {}).",
                     c.name,
                     c.index,
@@ -115,7 +115,7 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
                     code,
                 });
             }
-            Err(e) => eprintln!("  {}", super::report::sentence(&e)),
+            Err(e) => errln!("  {}", super::report::sentence(&e)),
         }
     }
     Ok(accepted)
