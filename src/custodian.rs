@@ -139,7 +139,7 @@ pub const SCRYPT_LOG_N: u8 = 18;
 impl Keys {
     /// Reads identity files (as written by age-keygen).
     pub fn add_identity_file(&mut self, path: &Path) -> Result<()> {
-        let f = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
+        let f = crate::fsio::open_regular(path)?;
         let ids = age::IdentityFile::from_buffer(BufReader::new(f.take(MAX_SHARE_FILE)))
             .map_err(|e| {
                 Error::Usage(format!(

@@ -17,9 +17,29 @@ use crate::secret::SecretBytes;
 /// Marker in the names of temporary files.
 const TEMP_MARK: &str = ".gsl-vault-tmp-";
 
+/// Opens `path` for reading only if it is a regular file. It is opened without blocking, so a
+/// FIFO (or a device) named in its place is refused at once instead of waiting for a writer
+/// forever (a cron job would never report).
+pub fn open_regular(path: &Path) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|e| Error::io(path.display(), e))?;
+    let meta = f.metadata().map_err(|e| Error::io(path.display(), e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file (a folder, a pipe or a device): give the file itself.",
+            path.display()
+        )));
+    }
+    Ok(f)
+}
+
 /// Opens `path` and refuses it, before reading, if it is larger than `cap` bytes.
 fn open_capped(path: &Path, cap: u64, what: &str) -> Result<std::io::Take<File>> {
-    let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    let f = open_regular(path)?;
     let len = f
         .metadata()
         .map_err(|e| Error::io(path.display(), e))?
@@ -113,7 +133,7 @@ pub fn read_secret_path(path: &Path, max: usize) -> Result<SecretBytes> {
     if path == Path::new("-") {
         read_secret(std::io::stdin().lock(), max, "standard input")
     } else {
-        let f = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+        let f = open_regular(path)?;
         read_secret(f, max, &path.display().to_string())
     }
 }

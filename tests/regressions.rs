@@ -533,3 +533,49 @@ fn r16_3_a_closed_stderr_is_not_exit_101() {
         assert!(status.code().is_some(), "{line}: killed by a signal");
     }
 }
+
+/// Issue 16, item 1: a FIFO in place of the vault (or a share, or a passphrase file) is refused
+/// at once with one sentence, instead of waiting for a writer forever.
+#[test]
+fn r16_1_a_fifo_is_refused_at_once_not_waited_on() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for line in [
+        "status fifo --check",
+        "check-share v.vault fifo",
+        "open v.vault --passphrase-file fifo",
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsl-vault"))
+            .args(words(line))
+            .current_dir(dir)
+            .env("XDG_STATE_HOME", state_home(dir))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{line}: still waiting on the FIFO after 20 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        // check-share reports on stdout, the others on stderr.
+        let mut said = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut said).unwrap();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+        assert!(said.contains("not a regular file"), "{line}: {said}");
+        assert_ne!(status.code(), Some(0), "{line}");
+    }
+}

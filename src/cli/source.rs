@@ -27,9 +27,10 @@ fn is_vault_file(p: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 17];
     let family = &MAGIC_V2.as_bytes()[..17];
-    std::fs::File::open(p)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|_| head == family)
+    gsl_vault::fsio::open_regular(p)
+        .ok()
+        .and_then(|mut f| f.read_exact(&mut head).ok())
+        .is_some_and(|_| head == family)
 }
 
 /// What a `--copy` file without a copy is told.
