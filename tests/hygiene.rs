@@ -92,3 +92,18 @@ fn a_spinner_shows_the_costs_while_the_kdf_runs_unless_quiet() {
     let s = t.wait_for("EXIT=0");
     assert!(!s.contains("Argon2id ("), "--quiet: {s}");
 }
+
+/// Issue 16, item 7: `--passphrase-file -` typed at a terminal is asked without echo.
+#[test]
+fn r16_7_a_passphrase_from_a_terminal_on_stdin_is_not_echoed() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "either");
+    let Some(t) = Tmux::start(d.path(), "open v.vault --passphrase-file -") else {
+        return;
+    };
+    t.wait_for("Vault passphrase:");
+    t.send(PASS);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains(MASTER), "it opened: {s}");
+    assert!(!s.contains(PASS), "the passphrase is not echoed: {s}");
+}

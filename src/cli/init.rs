@@ -199,7 +199,7 @@ fn report_created(
 pub(super) fn read_master(secret_file: Option<&Path>, generate: bool) -> Result<MasterKey> {
     let (secret, source) = if generate {
         (generate_key()?, "the generator".to_string())
-    } else if let Some(f) = secret_file {
+    } else if let Some(f) = secret_file.filter(|f| !super::prompt::typed_stdin(f)) {
         (fsio::read_secret_path(f, MAX_MASTER_KEY)?, source_name(f))
     } else if can_prompt() {
         let s = prompt_secret("GSL master key: ", MAX_MASTER_KEY, "the master key")?;

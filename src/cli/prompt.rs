@@ -11,6 +11,11 @@ use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase, SecretBytes};
 
 use super::args::ShareInput;
 
+/// Whether `f` is `-` with standard input a terminal: a secret typed there would be echoed.
+pub fn typed_stdin(f: &Path) -> bool {
+    f == Path::new("-") && can_prompt()
+}
+
 /// Whether a prompt can be shown: standard input is a terminal.
 pub fn can_prompt() -> bool {
     std::io::stdin().is_terminal()
@@ -103,7 +108,8 @@ pub fn passphrase_raw(
     what: &str,
     flag: &str,
 ) -> Result<(SecretBytes, String)> {
-    if let Some(f) = file {
+    // `-` on a terminal is someone typing: ask without echo rather than read an echoed line.
+    if let Some(f) = file.filter(|f| !typed_stdin(f)) {
         return Ok((fsio::read_secret_path(f, MAX_PASSPHRASE)?, source_name(f)));
     }
     if !can_prompt() {
