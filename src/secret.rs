@@ -232,6 +232,15 @@ impl Passphrase {
                 "the new passphrase has {chars} characters; use at least {MIN_PASSPHRASE_CHARS} (a few unrelated words are best)."
             )));
         }
+        // A control character can be set from a file but never typed at a prompt (the prompt
+        // drops it): such a passphrase would lock its owner out of every prompt.
+        let text = std::str::from_utf8(self.0.expose()).unwrap_or_default();
+        if text.chars().any(char::is_control) {
+            return Err(Error::Usage(
+                "the new passphrase holds a control character (a tab or an invisible byte from its file), which no prompt can type: use letters, digits, spaces and punctuation."
+                    .into(),
+            ));
+        }
         Ok(())
     }
     /// The NFKD bytes.

@@ -579,3 +579,25 @@ fn r16_1_a_fifo_is_refused_at_once_not_waited_on() {
         assert_ne!(status.code(), Some(0), "{line}");
     }
 }
+
+/// Issue 16, item 8: a new passphrase with a control character (settable from a file, never
+/// typable at a prompt) is refused, the owner's and a custodian's own alike.
+#[test]
+fn r16_8_a_new_passphrase_with_a_control_character_is_refused() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    std::fs::write(dir.join("tab.txt"), "a long\tpassphrase here\n").unwrap();
+    let o = gsl(
+        dir,
+        "passwd v.vault --passphrase-file pass.txt --new-passphrase-file tab.txt",
+    );
+    expect_exit(&o, 2);
+    assert!(stderr(&o).contains("control character"), "{}", stderr(&o));
+    let o = gsl(
+        dir,
+        "init w.vault -t 2 --custodian a --custodian b=ask --custodian-passphrase-file b=tab.txt --secret-file master.txt --policy quorum",
+    );
+    expect_exit(&o, 2);
+    assert!(!dir.join("w.vault").exists());
+}
