@@ -195,7 +195,7 @@ pub fn vault_body(data: &[u8]) {
     if let Ok(v) = vault::Vault::parse(&bytes, "fuzz") {
         assert_eq!(format::body_bytes(&v.body), format::body_bytes(&body));
         let _ = v.fingerprint();
-        let _ = v.ledger();
+        let _ = v.ledger(u64::MAX);
         let _ = v.drill_overdue(u64::MAX);
         let code = share::ShareCode {
             fingerprint: [0; 5],

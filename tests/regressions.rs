@@ -601,3 +601,39 @@ fn r16_8_a_new_passphrase_with_a_control_character_is_refused() {
     expect_exit(&o, 2);
     assert!(!dir.join("w.vault").exists());
 }
+
+/// Issue 16, item 6: one drill run on a machine whose clock is years ahead must not silence
+/// `status --check` until then: a receipt dated in the future does not count, and is named.
+#[test]
+fn r16_6_a_receipt_dated_in_the_future_does_not_count() {
+    use gsl_vault::share::parse_share_text;
+    use gsl_vault::vault::{Offered, ReceiptKind, Vault};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v.vault").unwrap();
+    let offered: Vec<Offered> = ["alice", "bob"]
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
+            Offered {
+                source: n.to_string(),
+                code: parse_share_text(&text, n).unwrap(),
+            }
+        })
+        .collect();
+    let vk = v.unlock_quorum(&offered, Vec::new(), None).unwrap().vk;
+    // What `faketime 2045 gsl-vault drill` would have written.
+    let in_2045 = 2_366_841_600;
+    v.add_receipt(
+        &vk,
+        in_2045,
+        ReceiptKind::Quorum,
+        vec!["alice".into(), "bob".into()],
+        Vec::new(),
+    );
+    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk)).unwrap();
+    let o = gsl(dir, "status v.vault --check");
+    expect_exit(&o, 6);
+    assert!(stdout(&o).contains("dated in the future"), "{}", stdout(&o));
+}

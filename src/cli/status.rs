@@ -36,7 +36,7 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     let path = a.vault.as_path();
     let v = vaults.load(path)?;
     let t = now();
-    let last = v.last_drill();
+    let last = v.last_drill(t);
     let l = Ledger {
         path,
         v: &v,
@@ -44,7 +44,7 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
         overdue: v.drill_overdue(t),
         next_due: last.map(|r| r.time.saturating_add(v.body.drill_every)),
         all_verified: v
-            .ledger()
+            .ledger(t)
             .iter()
             .all(|(_, l)| l.is_some_and(|l| t.saturating_sub(l) <= v.body.drill_every)),
     };
@@ -71,8 +71,8 @@ fn print_status_json(l: &Ledger<'_>) {
     let (path, v, t, overdue, next_due, all_verified) =
         (l.path, l.v, l.t, l.overdue, l.next_due, l.all_verified);
     let b = &v.body;
-    let last = v.last_drill();
-    let ledger = v.ledger();
+    let last = v.last_drill(t);
+    let ledger = v.ledger(t);
     print_json(&json!({
         "vault": path.display().to_string(),
         "fingerprint": v.fingerprint().to_string(),
@@ -117,6 +117,7 @@ fn print_status_json(l: &Ledger<'_>) {
             "overdue": overdue,
         },
         "receipts": b.receipts.len(),
+        "future_receipts": v.future_receipts(t),
         "stale_copies": v.stale_copies().iter().map(|s| json!({
             "custodian": s.custodian, "issued_generation": s.issued,
         })).collect::<Vec<_>>(),
@@ -127,7 +128,7 @@ fn print_status_text(l: &Ledger<'_>) {
     let (path, v, overdue, next_due, all_verified) =
         (l.path, l.v, l.overdue, l.next_due, l.all_verified);
     let b = &v.body;
-    let last = v.last_drill();
+    let last = v.last_drill(l.t);
     print_names(path, v);
     outln!("signature:   valid (header, slots, commitments and receipts)");
     outln!("created:     {}", datetime(b.created));
@@ -146,7 +147,13 @@ fn print_status_text(l: &Ledger<'_>) {
         b.custodians.len(),
         b.epoch
     );
-    print_custodians(v);
+    print_custodians(v, l.t);
+    let future = v.future_receipts(l.t);
+    if future > 0 {
+        outln!(
+            "receipts:    {future} dated in the future (a clock was wrong when they were written): they do not count as drills"
+        );
+    }
     if all_verified {
         outln!("             every custodian's share passed a drill within the interval");
     }
@@ -233,9 +240,9 @@ fn print_copies(path: &Path, v: &Vault) {
 }
 
 /// Each custodian, and when their share last passed a drill.
-fn print_custodians(v: &Vault) {
+fn print_custodians(v: &Vault, now: u64) {
     let b = &v.body;
-    let ledger = v.ledger();
+    let ledger = v.ledger(now);
     for (c, last) in &ledger {
         let seen = match last {
             Some(l) => format!(

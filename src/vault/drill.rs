@@ -8,6 +8,11 @@ use crate::secret::VaultKey;
 
 use super::{MAX_RECEIPT_REJECTED, MAX_REJECTED_LEN, MAX_TIME, Vault};
 
+/// A receipt dated more than a day after `now`: written by a machine whose clock was ahead.
+fn in_future(r: &Receipt, now: u64) -> bool {
+    r.time > now.saturating_add(86_400)
+}
+
 /// What a drill proved, as its receipt records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReceiptKind {
@@ -86,16 +91,29 @@ impl Vault {
     }
 
     /// The last passing drill, if any, at the current epoch.
-    pub fn last_drill(&self) -> Option<&Receipt> {
+    ///
+    /// Receipts dated more than a day after `now` do not count: one drill run with a wrong clock
+    /// (set years ahead) must not silence `status --check` until that date.
+    pub fn last_drill(&self, now: u64) -> Option<&Receipt> {
         self.body
             .receipts
             .iter()
             .rev()
-            .find(|r| r.epoch == self.body.epoch)
+            .find(|r| r.epoch == self.body.epoch && !in_future(r, now))
     }
 
-    /// When each current custodian's share last passed a drill (at the current epoch).
-    pub fn ledger(&self) -> Vec<(&Custodian, Option<u64>)> {
+    /// How many receipts are dated more than a day after `now` (a clock was wrong).
+    pub fn future_receipts(&self, now: u64) -> usize {
+        self.body
+            .receipts
+            .iter()
+            .filter(|r| in_future(r, now))
+            .count()
+    }
+
+    /// When each current custodian's share last passed a drill (at the current epoch), not
+    /// counting receipts dated after `now` (see [`Vault::last_drill`]).
+    pub fn ledger(&self, now: u64) -> Vec<(&Custodian, Option<u64>)> {
         self.body
             .custodians
             .iter()
@@ -105,7 +123,11 @@ impl Vault {
                     .receipts
                     .iter()
                     .rev()
-                    .find(|r| r.epoch == self.body.epoch && r.custodians.contains(&c.name))
+                    .find(|r| {
+                        r.epoch == self.body.epoch
+                            && r.custodians.contains(&c.name)
+                            && !in_future(r, now)
+                    })
                     .map(|r| r.time);
                 (c, last)
             })
@@ -114,7 +136,7 @@ impl Vault {
 
     /// Whether no drill has passed within the interval before `now`.
     pub fn drill_overdue(&self, now: u64) -> bool {
-        match self.last_drill() {
+        match self.last_drill(now) {
             Some(r) => now.saturating_sub(r.time) > self.body.drill_every,
             None => true,
         }
