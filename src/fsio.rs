@@ -17,6 +17,17 @@ use crate::secret::SecretBytes;
 /// Marker in the names of temporary files.
 const TEMP_MARK: &str = ".gsl-vault-tmp-";
 
+/// Creates `dir` (and its parents) readable by its owner only (0700, whatever the umask): share
+/// files, kits and copies go in it.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(dir.display(), e))
+}
+
 /// Opens `path` for reading only if it is a regular file. It is opened without blocking, so a
 /// FIFO (or a device) named in its place is refused at once instead of waiting for a writer
 /// forever (a cron job would never report).

@@ -637,3 +637,49 @@ fn r16_6_a_receipt_dated_in_the_future_does_not_count() {
     expect_exit(&o, 6);
     assert!(stdout(&o).contains("dated in the future"), "{}", stdout(&o));
 }
+
+/// Issue 16, item 12: a custodian checks their new share of a pending reshare (good, pending);
+/// `reshare --confirm` records the quorum it proved as a drill; share folders are private
+/// whatever the umask; `recover -o` over a file does not suggest a --force it does not have.
+#[test]
+fn r16_12_pending_shares_check_confirm_records_a_drill_and_folders_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let o = gsl(
+        dir,
+        "reshare v.vault alice.share bob.share -t 2 --custodian x --custodian y --shares-dir new/deeper",
+    );
+    expect_exit(&o, 0);
+    let mode = std::fs::metadata(dir.join("new/deeper"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "the share folder is private: {mode:o}");
+    let o = gsl(dir, "check-share v.vault new/deeper/x.share");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("pending confirmation"),
+        "{}",
+        stdout(&o)
+    );
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault --confirm new/deeper/x.share new/deeper/y.share",
+        ),
+        0,
+    );
+    let o = gsl(dir, "status v.vault --json");
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["receipts"], 1, "the confirmation counts as a drill");
+    assert!(j["custodians"][0]["last_passed"].is_string());
+    std::fs::write(dir.join("out.txt"), "something\n").unwrap();
+    let o = gsl(
+        dir,
+        "recover v.vault new/deeper/x.share new/deeper/y.share -o out.txt",
+    );
+    expect_exit(&o, 1);
+    assert!(!stderr(&o).contains("--force"), "{}", stderr(&o));
+}

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use gsl_vault::error::{Error, Kind, Result};
+use gsl_vault::error::{Error, Kind, Result, Why};
 
 use super::args::CheckShareArgs;
 use super::load::Vaults;
@@ -17,7 +17,14 @@ pub fn run(a: &CheckShareArgs, vaults: &Vaults) -> Result<Exit> {
     let mut rows = Vec::new();
     for o in &intake.offered {
         rows.push(match v.check_share(&o.source, &o.code) {
-            Ok(c) => (o.source.clone(), Some(c.name.clone()), None),
+            Ok(c) => (o.source.clone(), Some((c.name.clone(), false)), None),
+            // A new share of a pending reshare is good: say so, and that it awaits confirmation.
+            Err(Error::Refused(r)) if matches!(r.why, Why::NotConfirmedYet { .. }) => {
+                match v.check_pending_share(&o.source, &o.code) {
+                    Ok(c) => (o.source.clone(), Some((c.name.clone(), true)), None),
+                    Err(_) => (o.source.clone(), None, Some(refusal(&r))),
+                }
+            }
             Err(Error::Refused(r)) => (o.source.clone(), None, Some(refusal(&r))),
             Err(e) => (o.source.clone(), None, Some(sentence(&e))),
         });
@@ -32,18 +39,24 @@ pub fn run(a: &CheckShareArgs, vaults: &Vaults) -> Result<Exit> {
         print_json(&serde_json::Value::Array(
             rows.iter()
                 .map(
-                    |(s, c, r)| json!({"share": s, "custodian": c, "ok": r.is_none(), "reason": r}),
+                    |(s, c, r)| json!({"share": s, "custodian": c.as_ref().map(|c| &c.0), "ok": r.is_none(), "reason": r}),
                 )
                 .collect(),
         ));
     } else {
         for (s, c, r) in &rows {
             match (c, r) {
-                (Some(c), None) => outln!(
+                (Some((c, false)), None) => outln!(
                     "ok   {s}: {c}'s share of {} ({}), epoch {}: checksum, vault and commitment all match.",
                     v.body.label,
                     v.fingerprint(),
                     v.body.epoch
+                ),
+                (Some((c, true)), None) => outln!(
+                    "ok   {s}: {c}'s new share of {} ({}), epoch {}: good, pending confirmation (the owner confirms the new set with a quorum of the new shares).",
+                    v.body.label,
+                    v.fingerprint(),
+                    v.body.epoch + 1
                 ),
                 (_, Some(r)) => outln!("BAD  {s}: {r}"),
                 _ => {}

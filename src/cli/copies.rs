@@ -53,7 +53,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;
     let copy = v.recovery_copy(&auth.vk, qk, now());
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    gsl_vault::fsio::create_private_dir(&dir)?;
     for ((name, out), page_path) in names.iter().zip(&outputs).zip(&pages) {
         let text = format!(
             "# gsl-vault recovery copy of vault {} ({}), generation {}, issued {}, for {name}.\n# Keep it with your share: with enough shares it recovers the key without the owner's vault file.\n{}",

@@ -167,8 +167,7 @@ impl Plan {
                 copy.len()
             )));
         }
-        std::fs::create_dir_all(&self.shares_dir)
-            .map_err(|e| Error::io(self.shares_dir.display(), e))?;
+        gsl_vault::fsio::create_private_dir(&self.shares_dir)?;
         // The share files' folder is locked too when it is not the vault's (which the caller
         // holds), and a crash's leftovers there are swept.
         let probe = self.shares_dir.join("probe");

@@ -79,7 +79,7 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
         let c = v.check_share(&o.source, &o.code)?;
         checked.push((c.name.clone(), &o.code));
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out.display(), e))?;
+    gsl_vault::fsio::create_private_dir(out)?;
     for (name, code) in checked {
         let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
         let set = KitSet {

@@ -17,7 +17,10 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
     if let Some(o) = &a.output
         && o.exists()
     {
-        return Err(Error::Exists(o.display().to_string()));
+        return Err(Error::Other(format!(
+            "{} already exists: choose another path (the master key is never written over a file).",
+            o.display()
+        )));
     }
     let t = source::open(vaults, a.vault.as_deref(), &a.input, &a.copies, |v| {
         usize::from(v.body.threshold)
@@ -53,7 +56,10 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
     if let Some(o) = &a.output
         && o.exists()
     {
-        return Err(Error::Exists(o.display().to_string()));
+        return Err(Error::Other(format!(
+            "{} already exists: choose another path (the master key is never written over a file).",
+            o.display()
+        )));
     }
     let p = passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")?;
     let vk = v.unlock_passphrase(&p)?;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use gsl_vault::dates::now;
 use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
+use gsl_vault::vault::ReceiptKind;
 
 use super::args::{CustodianArgs, ReshareArgs};
 use super::auth::authorize;
@@ -67,6 +68,14 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     for r in &out.rejected {
         errln!("gsl-vault: warning: {}", refusal(r));
     }
+    // The confirmation proved a quorum of the new shares: it counts as their drill.
+    let kind = if v.body.policy == Policy::Both {
+        ReceiptKind::Both
+    } else {
+        ReceiptKind::Quorum
+    };
+    let reasons = out.rejected.iter().map(refusal).collect();
+    v.add_receipt(&vk, now(), kind, out.accepted.clone(), reasons);
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
     errln!(

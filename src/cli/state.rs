@@ -57,7 +57,7 @@ pub fn record(v: &Vault) {
     }
     let Some(path) = file_of(v) else { return };
     if let Some(dir) = path.parent()
-        && std::fs::create_dir_all(dir).is_ok()
+        && gsl_vault::fsio::create_private_dir(dir).is_ok()
     {
         let line = format!("{} {}\n", v.generation(), hex::encode(&v.identity()));
         let _ = fsio::write_atomic(&path, line.as_bytes(), true);
