@@ -683,3 +683,78 @@ fn r16_12_pending_shares_check_confirm_records_a_drill_and_folders_are_private()
     expect_exit(&o, 1);
     assert!(!stderr(&o).contains("--force"), "{}", stderr(&o));
 }
+
+/// Second re-review, high: t-1 custodians with an old vault key forge a copy that claims a
+/// lower threshold, sealed and tagged with the key their own shares combine to. A recovery that
+/// includes an honest custodian's share sees that the shares do not agree, and shows nothing.
+#[test]
+fn r4_a_copy_that_lowers_the_threshold_is_caught_by_the_other_shares() {
+    use gsl_vault::format::SlotKind;
+    use gsl_vault::share::parse_share_text;
+    use gsl_vault::vault::{Offered, Vault};
+    use gsl_vault::{crypto, hex};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 3, &NAMES[..4], "quorum");
+    let offer = |names: &[&str]| -> Vec<Offered> {
+        names
+            .iter()
+            .map(|n| {
+                let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
+                Offered {
+                    source: n.to_string(),
+                    code: parse_share_text(&text, n).unwrap(),
+                }
+            })
+            .collect()
+    };
+    let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
+    // The attacker holds a vault key (an old copy and retired shares, say) and alice's and
+    // bob's current shares: two, one short of the threshold.
+    let vk = v
+        .unlock_quorum(&offer(&["alice", "bob", "carol"]), Vec::new(), None)
+        .unwrap()
+        .vk;
+    let pts = offer(&["alice", "bob"]);
+    let points: Vec<&gsl_vault::shamir::Point> = pts.iter().map(|o| &o.code.point).collect();
+    let qk2 = gsl_vault::shamir::combine(&points, 2).unwrap();
+    v.body.threshold = 2;
+    // Seal VK to the path their two shares give, as FORMAT.md describes a sealed slot.
+    let recipient = crypto::path_public(qk2.expose(), "quorum");
+    let aad = crypto::hash_parts(&[
+        b"gsl-vault/v2 slot",
+        &v.identity(),
+        b"quorum",
+        &v.body.epoch.to_be_bytes(),
+        b"",
+        &recipient,
+    ]);
+    let (eph, nonce, ct) = crypto::seal_to(&recipient, vk.expose(), &aad).unwrap();
+    let slot = v
+        .body
+        .slots
+        .iter_mut()
+        .find(|s| s.kind == SlotKind::Quorum)
+        .unwrap();
+    slot.recipient = Some(hex::encode(&recipient));
+    slot.ephemeral = Some(hex::encode(&eph));
+    slot.nonce = hex::encode(&nonce);
+    slot.ciphertext = hex::encode(&ct);
+    let copy = v.recovery_copy(&vk, &qk2, 1_800_000_000);
+    let forged = Vault::parse_copy(&copy, "forged").unwrap();
+    // The forgery is consistent on its own: the attacker's two shares open it.
+    assert!(
+        forged
+            .unlock_quorum(&offer(&["alice", "bob"]), Vec::new(), None)
+            .is_ok()
+    );
+    // With carol's honest share among them, the shares disagree: refused.
+    let e = forged
+        .unlock_quorum(&offer(&["alice", "bob", "carol"]), Vec::new(), None)
+        .err()
+        .expect("refused");
+    assert!(
+        e.to_string().contains("do not agree with the threshold"),
+        "{e}"
+    );
+}

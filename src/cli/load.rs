@@ -78,6 +78,11 @@ impl Vaults {
         Ok(())
     }
 
+    /// Whether the long pin was given (it vouches for a vault file).
+    pub fn pinned(&self) -> bool {
+        matches!(self.pin, Some(Pin::Long(_)))
+    }
+
     /// `--expect-generation`, if given.
     pub fn expected_generation(&self) -> Option<u64> {
         self.generation

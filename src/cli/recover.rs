@@ -26,6 +26,13 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         usize::from(v.body.threshold)
     })?;
     let v = t.vault;
+    // A vault file is vouched for by the pin only; the copies the shares carry, by their quorum.
+    if v.kind == FileKind::Vault && !vaults.pinned() && !t.intake.copies.is_empty() {
+        errln!(
+            "gsl-vault: warning: vault {} is not pinned (--expect-fingerprint). If it did not come from the owner, recover from the copies your shares carry instead (gsl-vault recover SHARE...): their quorum vouches for those.",
+            v.path
+        );
+    }
     let out = unlock(&v, t.intake, a.passphrase_file.as_deref())?;
     for r in &out.rejected {
         errln!("gsl-vault: warning: {}", refusal(r));

@@ -26,6 +26,29 @@ impl Vault {
     /// A recovery copy must carry the tag of the quorum that opens it: a copy signed by anyone
     /// else (who once held an old vault key, say) is refused before its slot is opened, so its
     /// payload is never shown. A vault file has no tag (its pin protects it).
+    /// Every valid share beyond the first `t` must give the same quorum key with `t - 1` of them:
+    /// a file that claims a lower threshold than the shares' polynomial (forged by fewer than t
+    /// custodians with an old vault key) is caught by the other custodians' shares.
+    fn check_consistent(&self, points: &[&Point], t: usize, qk: &QuorumKey) -> Result<()> {
+        for extra in &points[t.min(points.len())..] {
+            let mut subset: Vec<&Point> = points[1..t].to_vec();
+            subset.push(extra);
+            let other = shamir::combine(&subset, t)?;
+            if !crypto::ct_eq(other.expose(), qk.expose()) {
+                return Err(Error::Corrupt(format!(
+                    "the shares do not agree with the threshold of {} ({t}): the file was altered to need fewer shares than the custodians' shares were made for. Nothing was recovered: use the owner's vault file or another custodian's copy.",
+                    self.path
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this recovery copy carries the tag of the quorum key `qk`.
+    pub fn tagged_by(&self, qk: &QuorumKey) -> bool {
+        self.check_quorum_tag(qk).is_ok()
+    }
+
     fn check_quorum_tag(&self, qk: &QuorumKey) -> Result<()> {
         if self.kind != FileKind::Copy {
             return Ok(());
@@ -214,6 +237,7 @@ impl Vault {
             });
         }
         let qk = shamir::combine(&points, t)?;
+        self.check_consistent(&points, t, &qk)?;
         self.check_quorum_tag(&qk)?;
         let wrap: WrapKey = match self.body.policy {
             Policy::Both => {
