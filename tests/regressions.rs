@@ -296,17 +296,15 @@ fn copy_of(dir: &std::path::Path, share: &str) -> Vec<u8> {
     gsl_vault::copy::find(&text).unwrap().unwrap()
 }
 
-/// Critical: someone who kept an old vault file and the old passphrase (so its vault key)
-/// signs a branch of the vault's history with a master key of their choice, seals it to the
-/// quorum path's public key (which is public), and issues a copy of the newest generation. The
-/// custodians' own shares open its slot, but the copy carries no tag of their quorum: refused,
-/// before any key is shown, even when no genuine copy is offered beside it.
-#[test]
-fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
-    use gsl_vault::secret::{MasterKey, Passphrase, QuorumKey, SecretBytes};
+/// The attack of the third review: a vault made in `dir` whose owner then changes the
+/// passphrase; the attacker kept the old file and the old passphrase, so the old vault key.
+/// Returns their fork: the old vault with a master key of their choice, five generations
+/// ahead, and its key.
+fn fork_after_passwd(
+    dir: &std::path::Path,
+) -> (gsl_vault::vault::Vault, gsl_vault::secret::VaultKey) {
+    use gsl_vault::secret::{MasterKey, Passphrase, SecretBytes};
     use gsl_vault::vault::Vault;
-    let d = workdir();
-    let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "either");
     let old = std::fs::read(dir.join("v.vault")).unwrap();
     std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
@@ -315,7 +313,6 @@ fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
         "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
     );
     expect_exit(&o, 0);
-    // The attacker: the old file and the old passphrase give the old vault key.
     let mut forged = Vault::parse(&old, "old").unwrap();
     let vk = forged
         .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
@@ -328,6 +325,20 @@ fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
     for _ in 0..5 {
         let _ = forged.to_bytes(&vk);
     }
+    (forged, vk)
+}
+
+/// Critical: someone who kept an old vault file and the old passphrase (so its vault key)
+/// signs a branch of the vault's history with a master key of their choice, seals it to the
+/// quorum path's public key (which is public), and issues a copy of the newest generation. The
+/// custodians' own shares open its slot, but the copy carries no tag of their quorum: refused,
+/// before any key is shown, even when no genuine copy is offered beside it.
+#[test]
+fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
+    use gsl_vault::secret::QuorumKey;
+    let d = workdir();
+    let dir = d.path();
+    let (forged, vk) = fork_after_passwd(dir);
     // Without the quorum key, the best they can do is a tag of some other key.
     let copy = forged.recovery_copy(&vk, &QuorumKey::random().unwrap(), 1_800_000_000);
     std::fs::write(dir.join("forged.copy"), gsl_vault::copy::armor(&copy)).unwrap();
@@ -475,31 +486,9 @@ fn r3_low_a_foreign_copy_is_set_aside_not_chosen() {
 /// an old vault key, sealed to the quorum path's public key) is refused, not opened.
 #[test]
 fn r3_critical_a_forked_vault_file_is_refused_on_the_owners_machine() {
-    use gsl_vault::secret::{MasterKey, Passphrase, SecretBytes};
-    use gsl_vault::vault::Vault;
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
-    let old = std::fs::read(dir.join("v.vault")).unwrap();
-    std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
-    let o = gsl(
-        dir,
-        "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
-    );
-    expect_exit(&o, 0);
-    let mut forged = Vault::parse(&old, "old").unwrap();
-    let vk = forged
-        .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
-        .unwrap();
-    let mut evil = SecretBytes::with_capacity(32);
-    evil.extend(b"ATTACKER-CHOSEN-KEY").unwrap();
-    let (vk, _) = forged
-        .set_secret(&vk, &MasterKey::new(evil, "evil").unwrap(), 1_800_000_000)
-        .unwrap();
-    // Generations past the owner's, as a forger would.
-    for _ in 0..5 {
-        let _ = forged.to_bytes(&vk);
-    }
+    let (mut forged, vk) = fork_after_passwd(dir);
     std::fs::write(dir.join("v.vault"), forged.to_bytes(&vk)).unwrap();
     let o = gsl(dir, "recover v.vault alice.share bob.share");
     expect_exit(&o, 5);
