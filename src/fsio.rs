@@ -172,15 +172,42 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
     Ok(parent_of(path).join(format!(".{name}{TEMP_MARK}{}", crate::hex::encode(&r))))
 }
 
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Writes `bytes` to `path` atomically with mode 0600. With `replace` false an existing `path`
-/// is refused (atomically: no check-then-write race).
+/// is refused (atomically: no check-then-write race). A symbolic link in its place is refused
+/// too: `--force` must not write through a link to someone else's file.
 pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
-    let resolved = if replace {
-        resolve(path)
-    } else {
-        path.to_path_buf()
-    };
-    let path = resolved.as_path();
+    if replace && is_symlink(path) {
+        return Err(Error::Usage(format!(
+            "{} is a symbolic link: gsl-vault writes no share, kit or copy through a link; remove it or choose another folder.",
+            path.display()
+        )));
+    }
+    write_to(path, bytes, replace)
+}
+
+/// [`write_atomic`] for the vault file, which may be a symbolic link to the real file (kept in
+/// a synced folder, say): the file it resolves to is replaced in its own folder, and the link
+/// stays. A link that resolves to nothing, or to something other than a regular file, is
+/// refused rather than replaced by a file.
+pub fn write_vault_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    if replace && is_symlink(path) {
+        let target = resolve(path);
+        if !target.is_file() {
+            return Err(Error::Usage(format!(
+                "{} is a symbolic link to no regular file: point it at the vault file, or remove it.",
+                path.display()
+            )));
+        }
+        return write_to(&target, bytes, replace);
+    }
+    write_to(path, bytes, replace)
+}
+
+fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     let tmp = temp_path(path)?;
     let result = (|| {
         let mut f = OpenOptions::new()

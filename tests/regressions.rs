@@ -747,3 +747,37 @@ fn r4_a_copy_that_lowers_the_threshold_is_caught_by_the_other_shares() {
         "{e}"
     );
 }
+
+/// Issue 16, item 11: `--force` does not write through a symbolic link (a share file that is a
+/// link to someone else's file), and a vault link to nothing is refused, not replaced.
+#[test]
+fn r16_11_force_does_not_follow_symbolic_links() {
+    let d = workdir();
+    let dir = d.path();
+    std::fs::create_dir(dir.join("s")).unwrap();
+    std::fs::write(dir.join("victim.txt"), "not yours\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("victim.txt"), dir.join("s/alice.share")).unwrap();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --shares-dir s --secret-file master.txt --policy quorum --force",
+    );
+    expect_exit(&o, 2);
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("victim.txt")).unwrap(),
+        "not yours\n"
+    );
+    std::os::unix::fs::symlink(dir.join("nowhere.vault"), dir.join("w.vault")).unwrap();
+    let o = gsl(
+        dir,
+        "init w.vault -t 2 --custodian carol --custodian dave --secret-file master.txt --policy quorum --force",
+    );
+    expect_exit(&o, 2);
+    assert!(
+        std::fs::symlink_metadata(dir.join("w.vault"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was not replaced by a file"
+    );
+}

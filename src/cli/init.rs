@@ -151,7 +151,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         &copy,
         a.force,
     )?;
-    fsio::write_atomic(&a.vault, &bytes, a.force)?;
+    fsio::write_vault_atomic(&a.vault, &bytes, a.force)?;
     super::state::record(&v);
     let set = super::kit::KitSet {
         epoch: FIRST_EPOCH,

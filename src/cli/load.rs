@@ -188,7 +188,7 @@ fn forked(v: &Vault) -> Option<String> {
 /// what is read back, and records its generation as seen.
 pub fn write_vault(path: &Path, bytes: &[u8], v: &Vault) -> Result<()> {
     check_size(path, bytes)?;
-    fsio::write_atomic(path, bytes, true)?;
+    fsio::write_vault_atomic(path, bytes, true)?;
     state::record(v);
     Ok(())
 }
