@@ -291,10 +291,23 @@ pub fn lock_folder(path: &Path) -> Result<FolderLock> {
     }
 }
 
+/// The lock file of a folder: a dedicated, private file (0600), so that no other user who can
+/// merely read the folder can hold its lock and block every write.
+pub const LOCK_FILE: &str = ".gsl-vault.lock";
+
 /// Takes the folder lock for `path` without waiting.
 fn try_lock_folder(path: &Path) -> Result<FolderLock> {
     let dir = parent_of(&resolve(path));
-    let f = File::open(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    let lock = dir.join(LOCK_FILE);
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(&lock)
+        .map_err(|e| Error::io(lock.display(), e))?;
     match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(FolderLock(f)),
         Err(rustix::io::Errno::WOULDBLOCK) => Err(Error::Other(format!(

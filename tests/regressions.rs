@@ -781,3 +781,36 @@ fn r16_11_force_does_not_follow_symbolic_links() {
         "the link was not replaced by a file"
     );
 }
+
+/// Issue 16, item 10: anyone who can read the vault's folder could hold a lock on it and block
+/// every write. The lock is now a private file of its own (0600), and a lock on the folder
+/// itself blocks nothing.
+#[test]
+fn r16_10_a_lock_on_the_folder_does_not_block_writes() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    // Another process holds a lock on the folder (as another user reading it could).
+    let mut holder = std::process::Command::new("flock")
+        .args(["-n"])
+        .arg(dir)
+        .args(["sleep", "30"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let o = gsl(dir, "drill v.vault alice.share bob.share");
+    let _ = holder.kill();
+    let _ = holder.wait();
+    expect_exit(&o, 0);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "the drill did not wait for the folder's lock"
+    );
+    let mode = std::fs::metadata(dir.join(".gsl-vault.lock"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "the lock file is private: {mode:o}");
+}
