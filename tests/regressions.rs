@@ -814,3 +814,43 @@ fn r16_10_a_lock_on_the_folder_does_not_block_writes() {
         .mode();
     assert_eq!(mode & 0o777, 0o600, "the lock file is private: {mode:o}");
 }
+
+/// Issue 16, item 5: no number of drills can fill the vault and block every later write: the
+/// receipt log keeps the newest receipts, and the file stays valid and writable.
+#[test]
+fn r16_5_the_receipt_log_is_bounded() {
+    use gsl_vault::share::parse_share_text;
+    use gsl_vault::vault::{MAX_RECEIPTS, Offered, ReceiptKind, Vault};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v.vault").unwrap();
+    let offered: Vec<Offered> = ["alice", "bob"]
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
+            Offered {
+                source: n.to_string(),
+                code: parse_share_text(&text, n).unwrap(),
+            }
+        })
+        .collect();
+    let vk = v.unlock_quorum(&offered, Vec::new(), None).unwrap().vk;
+    let refused: Vec<String> = (0..16)
+        .map(|i| format!("share junk{i} is not text: {}", "x".repeat(250)))
+        .collect();
+    // Enough full receipts that, kept, they would pass the 4 MiB a vault file may hold.
+    for i in 0..MAX_RECEIPTS * 2 {
+        v.add_receipt(
+            &vk,
+            1_800_000_000 + i as u64,
+            ReceiptKind::Quorum,
+            vec!["alice".into(), "bob".into()],
+            refused.clone(),
+        );
+    }
+    assert!(v.body.receipts.len() <= MAX_RECEIPTS);
+    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk)).unwrap();
+    // Still a valid vault that takes another drill.
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+}

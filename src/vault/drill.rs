@@ -6,7 +6,7 @@ use crate::format::{self, Custodian, Receipt};
 use crate::hex;
 use crate::secret::VaultKey;
 
-use super::{MAX_RECEIPT_REJECTED, MAX_REJECTED_LEN, MAX_TIME, Vault};
+use super::{MAX_RECEIPT_REJECTED, MAX_RECEIPTS, MAX_REJECTED_LEN, MAX_TIME, Vault};
 
 /// A receipt dated more than a day after `now`: written by a machine whose clock was ahead.
 fn in_future(r: &Receipt, now: u64) -> bool {
@@ -88,6 +88,15 @@ impl Vault {
             &r.signed_bytes(),
         ));
         self.body.receipts.push(r);
+        // The log is bounded, so no number of drills can fill the vault and block every later
+        // write: the oldest receipts go (never a custodian's latest, unless hundreds of newer
+        // ones followed), and the chain is signed again from the first one kept.
+        if self.body.receipts.len() > MAX_RECEIPTS {
+            // A batch at a time, so the chain is signed again once per 64 drills, not each.
+            let excess = self.body.receipts.len() - (MAX_RECEIPTS - 64);
+            self.body.receipts.drain(..excess);
+            self.resign_receipts(vk);
+        }
     }
 
     /// The last passing drill, if any, at the current epoch.

@@ -52,6 +52,9 @@ pub use crate::dates::MAX_TIME;
 /// At most this many refused shares are recorded in one receipt, each at most this many bytes:
 /// a drill given thousands of bad files must not grow the vault past what can be read back.
 pub const MAX_RECEIPT_REJECTED: usize = 16;
+/// Most drill receipts kept (at most about 5 KiB each with 16 refused shares, so the log stays
+/// far under the 4 MiB a vault file may hold): older ones are dropped as new ones come.
+pub const MAX_RECEIPTS: usize = 512;
 
 /// See [`MAX_RECEIPT_REJECTED`].
 pub const MAX_REJECTED_LEN: usize = 300;
