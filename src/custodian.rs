@@ -144,14 +144,14 @@ impl Keys {
             .map_err(|e| {
                 Error::Usage(format!(
                     "{} is not an age identity file ({e}).",
-                    path.display()
+                    crate::fsio::shown(path)
                 ))
             })?
             .into_identities()
             .map_err(|e| {
                 Error::Usage(format!(
                     "{} holds an identity gsl-vault cannot use ({e}).",
-                    path.display()
+                    crate::fsio::shown(path)
                 ))
             })?;
         self.identities.extend(ids);

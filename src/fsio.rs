@@ -14,6 +14,24 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::secret::SecretBytes;
 
+/// A path as it may be shown on a terminal: control characters (escape sequences, newlines)
+/// and bidirectional controls are escaped (`\u{1b}`), so a file name picked up by a glob cannot
+/// clear the screen, print fake lines, or reorder a sentence. Every path a message names goes
+/// through here.
+pub fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || bidi(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Marker in the names of temporary files.
 const TEMP_MARK: &str = ".gsl-vault-tmp-";
 
@@ -25,7 +43,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|e| Error::io(dir.display(), e))
+        .map_err(|e| Error::io(shown(dir), e))
 }
 
 /// Opens `path` for reading only if it is a regular file. It is opened without blocking, so a
@@ -37,12 +55,12 @@ pub fn open_regular(path: &Path) -> Result<File> {
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)
-        .map_err(|e| Error::io(path.display(), e))?;
-    let meta = f.metadata().map_err(|e| Error::io(path.display(), e))?;
+        .map_err(|e| Error::io(shown(path), e))?;
+    let meta = f.metadata().map_err(|e| Error::io(shown(path), e))?;
     if !meta.is_file() {
         return Err(Error::Usage(format!(
             "{} is not a regular file (a folder, a pipe or a device): give the file itself.",
-            path.display()
+            shown(path)
         )));
     }
     Ok(f)
@@ -51,10 +69,7 @@ pub fn open_regular(path: &Path) -> Result<File> {
 /// Opens `path` and refuses it, before reading, if it is larger than `cap` bytes.
 fn open_capped(path: &Path, cap: u64, what: &str) -> Result<std::io::Take<File>> {
     let f = open_regular(path)?;
-    let len = f
-        .metadata()
-        .map_err(|e| Error::io(path.display(), e))?
-        .len();
+    let len = f.metadata().map_err(|e| Error::io(shown(path), e))?.len();
     if len > cap {
         return Err(too_big(path, cap, what));
     }
@@ -67,7 +82,7 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
     let mut r = open_capped(path, cap, what)?;
     let mut buf = Vec::new();
     r.read_to_end(&mut buf)
-        .map_err(|e| Error::io(path.display(), e))?;
+        .map_err(|e| Error::io(shown(path), e))?;
     if buf.len() as u64 > cap {
         return Err(too_big(path, cap, what));
     }
@@ -78,7 +93,7 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
 /// once, wiped when dropped; a larger file is refused without being read.
 pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretBytes> {
     let len = std::fs::metadata(path)
-        .map_err(|e| Error::io(path.display(), e))?
+        .map_err(|e| Error::io(shown(path), e))?
         .len();
     let mut r = open_capped(path, cap, what)?;
     // Sized once for the file as measured (a file that grows meanwhile is refused below).
@@ -89,7 +104,7 @@ pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretByt
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(path.display(), e)),
+            Err(e) => return Err(Error::io(shown(path), e)),
         };
         out.extend(&chunk[..n])
             .map_err(|_| too_big(path, cap, what))?;
@@ -103,7 +118,7 @@ pub fn read_capped_secret(path: &Path, cap: u64, what: &str) -> Result<SecretByt
 fn too_big(path: &Path, cap: u64, what: &str) -> Error {
     Error::Corrupt(format!(
         "{} is larger than any {what} ({} KiB at most): check that it is the right file.",
-        path.display(),
+        shown(path),
         cap / 1024
     ))
 }
@@ -145,7 +160,7 @@ pub fn read_secret_path(path: &Path, max: usize) -> Result<SecretBytes> {
         read_secret(std::io::stdin().lock(), max, "standard input")
     } else {
         let f = open_regular(path)?;
-        read_secret(f, max, &path.display().to_string())
+        read_secret(f, max, &shown(path).to_string())
     }
 }
 
@@ -183,7 +198,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     if replace && is_symlink(path) {
         return Err(Error::Usage(format!(
             "{} is a symbolic link: gsl-vault writes no share, kit or copy through a link; remove it or choose another folder.",
-            path.display()
+            shown(path)
         )));
     }
     write_to(path, bytes, replace)
@@ -199,7 +214,7 @@ pub fn write_vault_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()
         if !target.is_file() {
             return Err(Error::Usage(format!(
                 "{} is a symbolic link to no regular file: point it at the vault file, or remove it.",
-                path.display()
+                shown(path)
             )));
         }
         return write_to(&target, bytes, replace);
@@ -215,18 +230,17 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
             .create_new(true)
             .mode(0o600)
             .open(&tmp)
-            .map_err(|e| Error::io(tmp.display(), e))?;
-        f.write_all(bytes)
-            .map_err(|e| Error::io(tmp.display(), e))?;
-        f.sync_all().map_err(|e| Error::io(tmp.display(), e))?;
+            .map_err(|e| Error::io(shown(&tmp), e))?;
+        f.write_all(bytes).map_err(|e| Error::io(shown(&tmp), e))?;
+        f.sync_all().map_err(|e| Error::io(shown(&tmp), e))?;
         drop(f);
         if replace {
-            fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e))?;
+            fs::rename(&tmp, path).map_err(|e| Error::io(shown(path), e))?;
         } else {
             match fs::hard_link(&tmp, path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(Error::Exists(path.display().to_string()));
+                    return Err(Error::Exists(shown(path).to_string()));
                 }
                 // FAT and exFAT (USB sticks) have no hard links: create the target exclusively
                 // and copy. Still never clobbers; not atomic, so a crash can leave it partial.
@@ -238,17 +252,17 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
                         .open(path)
                         .map_err(|e| {
                             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                                Error::Exists(path.display().to_string())
+                                Error::Exists(shown(path).to_string())
                             } else {
-                                Error::io(path.display(), e)
+                                Error::io(shown(path), e)
                             }
                         })?;
                     f.write_all(bytes)
                         .and_then(|_| f.sync_all())
-                        .map_err(|e| Error::io(path.display(), e))?;
+                        .map_err(|e| Error::io(shown(path), e))?;
                 }
             }
-            fs::remove_file(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
+            fs::remove_file(&tmp).map_err(|e| Error::io(shown(&tmp), e))?;
         }
         sync_dir(&parent_of(path))
     })();
@@ -261,7 +275,7 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(dir.display(), e))
+        .map_err(|e| Error::io(shown(dir), e))
 }
 
 /// An exclusive lock on the folder holding a vault, held by every read-modify-write of the vault
@@ -307,12 +321,12 @@ fn try_lock_folder(path: &Path) -> Result<FolderLock> {
         .mode(0o600)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(&lock)
-        .map_err(|e| Error::io(lock.display(), e))?;
+        .map_err(|e| Error::io(shown(&lock), e))?;
     match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(FolderLock(f)),
         Err(rustix::io::Errno::WOULDBLOCK) => Err(Error::Other(format!(
             "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
-            dir.display()
+            shown(&dir)
         ))),
         // A file system without locks: go on unlocked rather than refuse to work.
         Err(_) => Ok(FolderLock(f)),

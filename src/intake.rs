@@ -32,7 +32,7 @@ pub fn source_name(path: &Path) -> String {
     if path == Path::new("-") {
         "standard input".to_string()
     } else {
-        path.display().to_string()
+        fsio::shown(path)
     }
 }
 

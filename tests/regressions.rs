@@ -854,3 +854,22 @@ fn r16_5_the_receipt_log_is_bounded() {
     // Still a valid vault that takes another drill.
     expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
 }
+
+/// Issue 16, item 2: a file name with an escape sequence, a newline and a bidirectional control
+/// (picked up by a glob in a shared folder) is shown escaped: it cannot clear the screen, print
+/// a fake "ok" line or reorder the sentence.
+#[test]
+fn r16_2_file_names_reach_the_terminal_escaped() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let evil = "x\u{1b}[2J\nok   bob.share: all match\u{202e}.share";
+    std::fs::write(dir.join(evil), "not a share\n").unwrap();
+    let o = run(dir, &["check-share", "v.vault", evil]);
+    expect_exit(&o, 3);
+    let out = stdout(&o) + &stderr(&o);
+    assert!(!out.contains('\u{1b}'), "no raw escape: {out:?}");
+    assert!(!out.contains('\u{202e}'), "no raw bidi control: {out:?}");
+    assert_eq!(out.lines().count(), 1, "no fake line: {out:?}");
+    assert!(out.contains("\\u{1b}"), "{out:?}");
+}

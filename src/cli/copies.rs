@@ -20,7 +20,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     if a.input.shares.is_empty() && !super::prompt::can_prompt() {
         return Err(Error::Usage(format!(
             "issuing recovery copies needs a quorum of the current shares (their quorum vouches for each copy, so nobody who once held an old vault key can issue one): name them (gsl-vault copies {} SHARE...).",
-            path.display()
+            gsl_vault::fsio::shown(path)
         )));
     }
     let auth = authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?;
@@ -47,7 +47,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     if !a.force
         && let Some(p) = outputs.iter().chain(&pages).find(|p| p.exists())
     {
-        return Err(Error::Exists(p.display().to_string()));
+        return Err(Error::Exists(gsl_vault::fsio::shown(p).to_string()));
     }
     v.record_copies_issued(&names);
     let bytes = v.to_bytes(&auth.vk);
@@ -84,9 +84,9 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     write_vault(path, &bytes, &v)?;
     errln!(
         "Recovery copies of vault {} (generation {}) are in {}: give {} their own (it goes with their share; it is useless without enough shares).",
-        path.display(),
+        gsl_vault::fsio::shown(path),
         v.generation(),
-        dir.display(),
+        gsl_vault::fsio::shown(&dir),
         names.join(", ")
     );
     Ok(Exit::Ok)

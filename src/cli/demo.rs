@@ -33,7 +33,7 @@ fn run_step(exe: &Path, dir: &Path, step: &Step<'_>) -> Result<()> {
         .current_dir(dir)
         .stdin(std::process::Stdio::null())
         .status()
-        .map_err(|e| Error::io(exe.display(), e))?;
+        .map_err(|e| Error::io(gsl_vault::fsio::shown(exe), e))?;
     let code = status.code().unwrap_or(-1);
     if code != step.expect {
         return Err(Error::Other(format!(
@@ -55,7 +55,10 @@ pub fn run() -> Result<Exit> {
         .tempdir()
         .map_err(|e| Error::io("a temporary folder", e))?;
     let dir = tmp.path();
-    outln!("gsl-vault demo: a throwaway vault in {}", dir.display());
+    outln!(
+        "gsl-vault demo: a throwaway vault in {}",
+        gsl_vault::fsio::shown(dir)
+    );
     outln!("(a made-up master key and passphrase are stored in files there, for the demo only)");
     gsl_vault::fsio::write_atomic(
         &dir.join("master-key.txt"),

@@ -31,7 +31,7 @@ fn check_flags(a: &DrillArgs) -> Result<()> {
     let vault = a
         .vault
         .as_deref()
-        .map(|p| p.display().to_string())
+        .map(|p| gsl_vault::fsio::shown(p).to_string())
         .unwrap_or_else(|| "VAULT".into());
     if !a.passphrase && a.vault.is_none() && a.input.shares.is_empty() && a.copies.is_empty() {
         return Err(Error::Usage(
@@ -178,7 +178,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     if bytes.len() as u64 > MAX_VAULT_FILE {
         return Err(Error::Other(format!(
             "the drill passed, but its receipt would make vault {} larger than gsl-vault reads back; it was not recorded.",
-            path.display()
+            gsl_vault::fsio::shown(path)
         )));
     }
     write_vault(path, &bytes, &v)?;

@@ -136,7 +136,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         &spec,
         &master,
         pass.as_ref(),
-        &a.vault.display().to_string(),
+        &gsl_vault::fsio::shown(&a.vault).to_string(),
     )?;
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
@@ -183,7 +183,7 @@ fn report_created(
     }
     errln!(
         "Vault {} ({fingerprint}) created: policy {}, any {} of {} shares recover.",
-        a.vault.display(),
+        gsl_vault::fsio::shown(&a.vault),
         policy.as_str(),
         threshold,
         n
@@ -191,7 +191,7 @@ fn report_created(
     plan.report(issued);
     errln!(
         "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
-        a.vault.display()
+        gsl_vault::fsio::shown(&a.vault)
     );
 }
 

@@ -92,11 +92,11 @@ impl Plan {
         if let Some(w) = abs.windows(2).find(|w| w[0] == w[1]) {
             return Err(Error::Usage(format!(
                 "{} would be written twice (the vault, a share and a kit must be different files): choose another vault name or --shares-dir.",
-                w[0].display()
+                gsl_vault::fsio::shown(&w[0])
             )));
         }
         if !force && let Some(p) = outputs.iter().find(|p| p.exists()) {
-            return Err(Error::Exists(p.display().to_string()));
+            return Err(Error::Exists(gsl_vault::fsio::shown(p).to_string()));
         }
         Ok(plan)
     }
@@ -233,7 +233,7 @@ impl Plan {
                 &self.shares_dir,
                 force,
             )?;
-            errln!("  kit for {}: {}", share.name, p.display());
+            errln!("  kit for {}: {}", share.name, gsl_vault::fsio::shown(&p));
         }
         Ok(())
     }
@@ -246,7 +246,7 @@ impl Plan {
                 "  share {} of {n} for {}: {}",
                 share.code.point.x,
                 share.name,
-                path.display()
+                gsl_vault::fsio::shown(path)
             );
         }
     }

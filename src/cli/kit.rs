@@ -36,7 +36,7 @@ pub fn write_kit(
     let vault_name = vault_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| vault_path.display().to_string());
+        .unwrap_or_else(|| gsl_vault::fsio::shown(vault_path).to_string());
     let info = KitInfo {
         label: &v.body.label,
         fingerprint: &v.fingerprint().to_string(),
@@ -91,7 +91,7 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
         let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
         errln!(
             "Kit for {name}: {} (print it, then delete the file).",
-            p.display()
+            gsl_vault::fsio::shown(&p)
         );
     }
     Ok(Exit::Ok)

@@ -104,7 +104,7 @@ impl Vaults {
             return Err(Error::Corrupt(format!(
                 "{why} Nothing was written. If you restored this copy on purpose, delete {} and run the command again.",
                 state::file_of(&v)
-                    .map(|p| p.display().to_string())
+                    .map(|p| gsl_vault::fsio::shown(&p).to_string())
                     .unwrap_or_default()
             )));
         }
@@ -114,19 +114,19 @@ impl Vaults {
     /// Reads and checks a vault file, nothing more.
     pub fn read(&self, path: &Path) -> Result<Vault> {
         let bytes = fsio::read_capped(path, MAX_VAULT_FILE, "vault file")?;
-        let v = Vault::parse(&bytes, &path.display().to_string())?;
+        let v = Vault::parse(&bytes, &fsio::shown(path))?;
         match &self.pin {
             Some(Pin::Short(want)) if *want != v.fingerprint().to_string() => {
                 return Err(Error::Corrupt(format!(
                     "vault {} has fingerprint {}, not the expected {want}: it is another vault or a replacement; restore your own from a backup copy.",
-                    path.display(),
+                    gsl_vault::fsio::shown(path),
                     v.fingerprint()
                 )));
             }
             Some(Pin::Long(want)) if *want != v.long_fingerprint() => {
                 return Err(Error::Corrupt(format!(
                     "vault {} has the identity {}, not the pinned {want}: it is another vault, a replacement, or a copy from before its vault key was rotated; restore your own newest copy.",
-                    path.display(),
+                    gsl_vault::fsio::shown(path),
                     v.long_fingerprint()
                 )));
             }
@@ -137,7 +137,7 @@ impl Vaults {
         {
             return Err(Error::Corrupt(format!(
                 "vault {} is generation {}, older than the expected {want}: it is an older copy or a replacement; restore the newest copy.",
-                path.display(),
+                gsl_vault::fsio::shown(path),
                 v.generation()
             )));
         }
@@ -198,7 +198,7 @@ pub fn check_size(path: &Path, bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > MAX_VAULT_FILE {
         return Err(Error::Other(format!(
             "vault {} would grow past what gsl-vault reads back; nothing was written.",
-            path.display()
+            gsl_vault::fsio::shown(path)
         )));
     }
     Ok(())

@@ -16,7 +16,7 @@ pub fn print_json(v: &serde_json::Value) {
 pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
     errln!(
         "The vault key of {} was rotated: {revoked} opens no copy of this file written from now on, and cannot sign one.",
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
     errln!(
         "Copies of the vault file made before now still open with {revoked}: delete them, or replace them with this file."
@@ -28,7 +28,7 @@ pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
     errln!(
         "  gsl-vault --expect-fingerprint {} status --check {}",
         v.long_fingerprint(),
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
 }
 
@@ -42,7 +42,7 @@ pub fn report_stale_copies(v: &Vault, path: &Path) {
     errln!(
         "The recovery copies of {} are now stale (they recover the vault as it was): issue fresh ones with gsl-vault copies {} and give one to each custodian.",
         names.join(", "),
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
 }
 
@@ -54,7 +54,7 @@ pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
             fsio::write_atomic(p, bytes, false)?;
             errln!(
                 "The master key is in {} (mode 0600). Delete it once you have used it.",
-                p.display()
+                gsl_vault::fsio::shown(p)
             );
             Ok(())
         }

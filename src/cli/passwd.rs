@@ -24,8 +24,8 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
     if v.body.policy == Policy::Quorum {
         return Err(Error::Usage(format!(
             "vault {} has policy quorum: it has no passphrase (gsl-vault policy {} either adds one).",
-            path.display(),
-            path.display()
+            gsl_vault::fsio::shown(path),
+            gsl_vault::fsio::shown(path)
         )));
     }
     let auth = authorize(&v, &a.input, pass_file)?;
@@ -42,8 +42,8 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         }) if auth.qk.is_none() => {
             return Err(Error::Usage(format!(
                 "changing the passphrase rotates the vault key, and the quorum slot of vault {} was written by an older gsl-vault: name a quorum of shares this once (gsl-vault passwd {} SHARE...).",
-                path.display(),
-                path.display()
+                gsl_vault::fsio::shown(path),
+                gsl_vault::fsio::shown(path)
             )));
         }
         r => r?,
@@ -52,7 +52,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
     write_vault(path, &bytes, &v)?;
     errln!(
         "The passphrase of vault {} is changed; the shares are unchanged.",
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
     report_rotation(&v, path, "the old passphrase");
     Ok(Exit::Ok)

@@ -21,7 +21,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
     if v.body.policy == to {
         return Err(Error::Usage(format!(
             "vault {} already has policy {}.",
-            path.display(),
+            gsl_vault::fsio::shown(path),
             to.as_str()
         )));
     }
@@ -30,7 +30,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
     if a.input.shares.is_empty() && !can_prompt() {
         return Err(Error::Usage(format!(
             "changing vault {} from {} to {} needs a quorum of its shares (so the shares are proven before the change): name them.",
-            path.display(),
+            gsl_vault::fsio::shown(path),
             v.body.policy.as_str(),
             to.as_str()
         )));
@@ -61,7 +61,11 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
     )?;
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
-    errln!("Vault {} now has policy {}.", path.display(), to.as_str());
+    errln!(
+        "Vault {} now has policy {}.",
+        gsl_vault::fsio::shown(path),
+        to.as_str()
+    );
     let revoked = match (from, to) {
         (Policy::Either, Policy::Quorum) => "the passphrase",
         (Policy::Either, Policy::Both) => "the passphrase alone, or the shares alone,",

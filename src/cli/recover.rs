@@ -19,7 +19,7 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
     {
         return Err(Error::Other(format!(
             "{} already exists: choose another path (the master key is never written over a file).",
-            o.display()
+            gsl_vault::fsio::shown(o)
         )));
     }
     let t = source::open(vaults, a.vault.as_deref(), &a.input, &a.copies, |v| {
@@ -55,9 +55,9 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
     if v.body.policy != Policy::Either {
         return Err(Error::Usage(format!(
             "vault {} has policy {}: the passphrase alone cannot open it; use gsl-vault recover {} SHARE...",
-            a.vault.display(),
+            gsl_vault::fsio::shown(&a.vault),
             v.body.policy.as_str(),
-            a.vault.display()
+            gsl_vault::fsio::shown(&a.vault)
         )));
     }
     if let Some(o) = &a.output
@@ -65,7 +65,7 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
     {
         return Err(Error::Other(format!(
             "{} already exists: choose another path (the master key is never written over a file).",
-            o.display()
+            gsl_vault::fsio::shown(o)
         )));
     }
     let p = passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")?;

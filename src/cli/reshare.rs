@@ -38,7 +38,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     if a.input.shares.is_empty() {
         return Err(Error::Usage(format!(
             "name a quorum of the new shares: gsl-vault reshare {} --confirm SHARE...",
-            path.display()
+            gsl_vault::fsio::shown(path)
         )));
     }
     let (mut v, _lock) = vaults.load_for_update(path)?;
@@ -81,7 +81,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     errln!(
         "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
         out.accepted.join(", "),
-        path.display(),
+        gsl_vault::fsio::shown(path),
         v.body.epoch
     );
     report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
@@ -98,7 +98,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     if v.body.pending.is_none() {
         return Err(Error::Usage(format!(
             "no reshare is pending on vault {}: there is nothing to cancel.",
-            path.display()
+            gsl_vault::fsio::shown(path)
         )));
     }
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
@@ -107,14 +107,14 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     write_vault(path, &bytes, &v)?;
     errln!(
         "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
     if rotated {
         report_rotation(&v, path, "a share of the cancelled set");
     } else {
         errln!(
             "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",
-            path.display()
+            gsl_vault::fsio::shown(path)
         );
     }
     Ok(Exit::Ok)
@@ -197,7 +197,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     plan.report(&issued);
     errln!(
         "The current shares keep working until a quorum of the new ones proves itself: gsl-vault reshare {} --confirm NEW-SHARE...",
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
     Ok(Exit::Ok)
 }

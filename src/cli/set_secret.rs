@@ -33,7 +33,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     }
     errln!(
         "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
-        path.display()
+        gsl_vault::fsio::shown(path)
     );
     report_stale_copies(&v, path);
     if rotated {
@@ -45,7 +45,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     } else {
         errln!(
             "The vault key was not rotated (this vault's slots predate rotation, or a reshare is pending): whoever opened an old copy of it with a retired share or passphrase can read the new master key. Rotate it with gsl-vault passwd {} (with a quorum of shares).",
-            path.display()
+            gsl_vault::fsio::shown(path)
         );
     }
     Ok(Exit::Ok)

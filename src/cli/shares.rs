@@ -52,7 +52,10 @@ pub fn read_shares(input: &ShareInput, v: Option<&Vault>, needed: usize) -> Resu
     }
     for f in &input.share_passphrase_files {
         let raw = fsio::read_secret_path(f, MAX_PASSPHRASE)?;
-        keys.add_passphrase(&SharePassphrase::new(raw, &f.display().to_string())?);
+        keys.add_passphrase(&SharePassphrase::new(
+            raw,
+            &gsl_vault::fsio::shown(f).to_string(),
+        )?);
     }
     let names: Vec<&str> = v
         .iter()

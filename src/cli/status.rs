@@ -74,7 +74,7 @@ fn print_status_json(l: &Ledger<'_>) {
     let last = v.last_drill(t);
     let ledger = v.ledger(t);
     print_json(&json!({
-        "vault": path.display().to_string(),
+        "vault": gsl_vault::fsio::shown(path).to_string(),
         "fingerprint": v.fingerprint().to_string(),
         "pin": v.long_fingerprint(),
         "generation": v.generation(),
@@ -169,7 +169,7 @@ fn print_status_text(l: &Ledger<'_>) {
                 .map(|c| c.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            path.display()
+            gsl_vault::fsio::shown(path)
         );
     }
     match &b.kdf {
@@ -197,7 +197,7 @@ fn print_status_text(l: &Ledger<'_>) {
     if overdue {
         outln!(
             "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
-            path.display()
+            gsl_vault::fsio::shown(path)
         );
     } else {
         outln!("status:      ok");
@@ -207,7 +207,7 @@ fn print_status_text(l: &Ledger<'_>) {
 /// Which vault: its file, label, name, pin, generation and rotations.
 fn print_names(path: &Path, v: &Vault) {
     let b = &v.body;
-    outln!("vault:       {}", path.display());
+    outln!("vault:       {}", gsl_vault::fsio::shown(path));
     outln!("label:       {}", b.label);
     outln!("fingerprint: {}", v.fingerprint());
     outln!(
@@ -234,7 +234,7 @@ fn print_copies(path: &Path, v: &Vault) {
         outln!(
             "copies:      STALE or missing for {}: gsl-vault copies {} issues fresh ones",
             names.join(", "),
-            path.display()
+            gsl_vault::fsio::shown(path)
         );
     }
 }
