@@ -873,3 +873,38 @@ fn r16_2_file_names_reach_the_terminal_escaped() {
     assert_eq!(out.lines().count(), 1, "no fake line: {out:?}");
     assert!(out.contains("\\u{1b}"), "{out:?}");
 }
+
+/// Issue 16, item 4: names that print alike are refused in a new set: a Roman numeral "ⅼ"
+/// beside "l", Cherokee "Ꭺ" beside Latin "A", a name with a stray combining mark.
+#[test]
+fn r16_4_look_alike_custodian_names_are_refused() {
+    let d = workdir();
+    for (a, b) in [
+        ("alice", "a\u{217C}ice"),
+        ("Alice", "\u{13AA}lice"),
+        ("bob", "bob\u{301}"),
+    ] {
+        let o = run(
+            d.path(),
+            &[
+                words("init v.vault -t 2 --custodian"),
+                vec![a, "--custodian", b],
+                words("--secret-file master.txt --policy quorum"),
+            ]
+            .concat(),
+        );
+        expect_exit(&o, 2);
+        assert!(!d.path().join("v.vault").exists(), "{a} / {b}");
+    }
+    // One script alone, even with accents, is fine.
+    let o = run(
+        d.path(),
+        &[
+            words("init v.vault -t 2 --custodian"),
+            vec!["Zoë", "--custodian", "\u{41c}\u{430}\u{448}\u{430}"],
+            words("--secret-file master.txt --policy quorum"),
+        ]
+        .concat(),
+    );
+    expect_exit(&o, 0);
+}

@@ -65,7 +65,7 @@ impl std::fmt::Display for NameError {
             ),
             NameError::MixedScripts { what, name } => write!(
                 f,
-                "the {what} {name:?} mixes Latin, Greek or Cyrillic letters, which can look alike on paper"
+                "the {what} {name:?} mixes letters of different scripts (Latin and Cyrillic, say), which can look alike on paper"
             ),
             NameError::Edge { what, name } => write!(
                 f,
@@ -124,6 +124,56 @@ pub fn check_name(name: &str, what: &'static str) -> std::result::Result<(), Nam
     Ok(())
 }
 
+/// A name for something new (a label, a custodian of a new set): [`check_name`]'s rules, and
+/// Unicode's stricter ones for identifiers (UTS #39): letters of a single script (so no name
+/// mixes look-alikes such as Latin "a" and Cyrillic "а"), and no combining mark (which can
+/// make a name print like another). Names already in a vault are checked by [`check_name`]
+/// only, so every existing vault keeps opening.
+pub fn check_new_name(name: &str, what: &'static str) -> Result<()> {
+    use unicode_security::MixedScript as _;
+    check_name(name, what).map_err(|m| Error::Usage(format!("{m}.")))?;
+    if !name.is_single_script() {
+        return Err(Error::Usage(format!(
+            "{}.",
+            NameError::MixedScripts {
+                what,
+                name: name.to_string()
+            }
+        )));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| unicode_normalization::char::is_combining_mark(c))
+    {
+        return Err(Error::Usage(format!(
+            "{}.",
+            NameError::Character {
+                what,
+                name: name.to_string(),
+                c
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// Two names of `names` whose UTS #39 skeletons (ignoring case) are the same: they print alike
+/// ("alice" and "aⅼice" with a Roman numeral, "Alice" and Cherokee "Ꭺlice").
+fn look_alike_names(names: &[String]) -> Option<(&str, &str)> {
+    let skeleton = |n: &str| -> String {
+        unicode_security::confusable_detection::skeleton(&n.to_lowercase())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let skeletons: Vec<String> = names.iter().map(|n| skeleton(n)).collect();
+    for (i, a) in skeletons.iter().enumerate() {
+        if let Some(j) = skeletons[i + 1..].iter().position(|b| b == a) {
+            return Some((&names[i], &names[i + 1 + j]));
+        }
+    }
+    None
+}
+
 /// The first name in `names` that repeats an earlier one, ignoring case.
 fn repeated_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut seen: Vec<String> = Vec::new();
@@ -176,11 +226,16 @@ pub fn check_new_set(
 ) -> Result<()> {
     shamir::check_threshold(threshold, names.len())?;
     for name in names {
-        check_name(name, "custodian name").map_err(|m| Error::Usage(format!("{m}.")))?;
+        check_new_name(name, "custodian name")?;
     }
     if let Some(name) = repeated_name(names.iter().map(String::as_str)) {
         return Err(Error::Usage(format!(
             "the custodian name {name:?} is given twice: every custodian needs a distinct name."
+        )));
+    }
+    if let Some((a, b)) = look_alike_names(names) {
+        return Err(Error::Usage(format!(
+            "the custodian names {a:?} and {b:?} look alike on paper (Unicode's confusable characters): give every custodian a name that reads differently."
         )));
     }
     if !deliveries.is_empty() && deliveries.len() != names.len() {
@@ -194,7 +249,7 @@ pub fn check_new_set(
 /// Checks a spec before any secret is asked for: threshold, names, drill interval, KDF costs.
 pub fn check_spec(spec: &Spec) -> Result<()> {
     check_new_set(spec.threshold, &spec.custodians, &spec.deliveries)?;
-    check_name(&spec.label, "label").map_err(|m| Error::Usage(format!("{m}.")))?;
+    check_new_name(&spec.label, "label")?;
     if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&spec.drill_every) {
         return Err(Error::OutOfBounds(Bound::DrillEvery));
     }
