@@ -273,17 +273,64 @@ impl<'a> ShareText<'a> {
 /// compact form, or both (which must agree). Lines starting with `#` are comments. `name`
 /// names the share in errors.
 pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
-    let mut t = ShareText::new(name);
     // A recovery copy may follow the share (FORMAT.md): it is no part of the share.
-    for line in crate::copy::share_part(text).lines() {
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
+    let share = crate::copy::share_part(text);
+    let lines = || share.lines().filter(|l| !l.trim_start().starts_with('#'));
+    if let Some(code) = compact_as_printed(lines().flat_map(str::split_whitespace), name)? {
+        return Ok(code);
+    }
+    let mut t = ShareText::new(name);
+    for line in lines() {
         for tok in line.split_whitespace() {
             t.take(tok)?;
         }
     }
     t.finish()
+}
+
+/// The compact form as a kit prints it or a person copies it: in groups (`DWKHKS VSWAAC ...`),
+/// with dashes, in either case. Words never hold digits or total 72 letters, so a text whose
+/// groups are all base32-like and add up to 72 characters is the compact form. A 0, 1, 8 or 9
+/// (not in the alphabet) is named as the letter it most likely is. `None`: not a compact form.
+fn compact_as_printed<'a>(
+    tokens: impl Iterator<Item = &'a str> + Clone,
+    name: &str,
+) -> Result<Option<ShareCode>> {
+    let looks_base32 = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    let chars = || tokens.clone().flat_map(str::chars).filter(|&c| c != '-');
+    let groups = tokens.clone().count();
+    let dashed = tokens.clone().any(|t| t.contains('-'));
+    if (groups < 2 && !dashed) || !tokens.clone().all(|t| t.chars().all(looks_base32)) {
+        return Ok(None);
+    }
+    if chars().count() != COMPACT_LEN {
+        return Ok(None);
+    }
+    if let Some((i, c)) = chars()
+        .enumerate()
+        .find(|(_, c)| matches!(c, '0' | '1' | '8' | '9'))
+    {
+        let likely = match c {
+            '0' => "the letter O",
+            '1' => "the letter I or L",
+            '8' => "the letter B",
+            _ => "a letter",
+        };
+        return Err(Error::Shares(format!(
+            "share {name}: character {} of the compact form is {c}, which the compact form never uses: it is most likely {likely}; compare it with the paper.",
+            i + 1
+        )));
+    }
+    let mut compact = Zeroizing::new(String::with_capacity(COMPACT_LEN));
+    compact.extend(chars());
+    let w = words::base32_to_words(&compact)
+        .filter(|w| w.len() == SHARE_WORDS)
+        .ok_or_else(|| {
+            Error::Shares(format!(
+                "share {name}: the compact form is not {COMPACT_LEN} base32 characters (A-Z, 2-7); check it against the paper."
+            ))
+        })?;
+    ShareCode::from_words(&w, name).map(Some)
 }
 
 /// What the header of a share file says about the share.

@@ -908,3 +908,43 @@ fn r16_4_look_alike_custodian_names_are_refused() {
     );
     expect_exit(&o, 0);
 }
+
+/// Issue 18, item 3: the compact code as the kit prints it (groups of six) or as a person
+/// copies it (dashes, lowercase) is a share; a 0 where the alphabet has only O is named.
+#[test]
+fn r18_3_the_compact_code_is_accepted_as_printed() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let text = std::fs::read_to_string(dir.join("alice.share")).unwrap();
+    let share = gsl_vault::share::parse_share_text(&text, "alice").unwrap();
+    let compact = share.to_compact().to_string();
+    let groups: Vec<&str> = compact
+        .as_bytes()
+        .chunks(6)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    for (i, typed) in [
+        groups.join(" "),
+        groups.join("-").to_lowercase(),
+        groups.join("\n"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let o = gsl_stdin(dir, "check-share v.vault -", typed.as_bytes());
+        assert_eq!(code(&o), 0, "form {i}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains("alice's share"),
+            "form {i}: {}",
+            stdout(&o)
+        );
+    }
+    // An O typed as a zero.
+    let with_zero: String = groups
+        .join(" ")
+        .replacen(|c: char| c.is_ascii_uppercase(), "0", 1);
+    let o = gsl_stdin(dir, "check-share v.vault -", with_zero.as_bytes());
+    expect_exit(&o, 3);
+    assert!(stdout(&o).contains("the letter O"), "{}", stdout(&o));
+}
