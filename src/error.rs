@@ -119,6 +119,8 @@ pub enum Why {
     Unreadable(Error),
     /// The file is not text.
     NotText,
+    /// The file is another gsl-vault file (what it is), not a share: a usage mistake.
+    NotAShare(&'static str),
     /// The text is not a share (words, checksum, length); the sentence says which.
     Malformed(Error),
     /// An age-encrypted share that does not open.
@@ -265,6 +267,8 @@ impl Error {
                 // missing, so it is an unlock failure, as documented.
                 if refused.iter().any(|r| r.kind() == Kind::Unlock) {
                     Kind::Unlock
+                } else if refused.iter().any(|r| r.kind() == Kind::Usage) {
+                    Kind::Usage
                 } else {
                     Kind::Shares
                 }
@@ -302,6 +306,7 @@ impl Refusal {
     pub fn kind(&self) -> Kind {
         match &self.why {
             Why::Undecryptable(a) => a.kind(),
+            Why::NotAShare(_) => Kind::Usage,
             _ => Kind::Shares,
         }
     }
@@ -325,6 +330,10 @@ impl fmt::Display for Refusal {
                 "{s} is not text: check that it is the share file you were given."
             ),
             Why::Malformed(e) => write!(f, "{e}"),
+            Why::NotAShare(what) => write!(
+                f,
+                "{s} is {what}, not a share: name the vault file first and the share files after it (gsl-vault check-share VAULT SHARE...)."
+            ),
             Why::Undecryptable(a) => write!(f, "{s} {a}"),
             Why::OtherVault {
                 theirs,

@@ -112,6 +112,13 @@ pub fn read_shares(
             intake.copies.push((source.clone(), c));
         }
         let parsed = match std::str::from_utf8(text.expose()) {
+            // The tool's own files in the wrong place are named, not misread as bad words.
+            Ok(t) if t.starts_with("gsl-vault vault v") => Err(Why::NotAShare("a vault file")),
+            Ok(t) if t.trim_start().starts_with("<!DOCTYPE html>") && t.contains("gsl-vault") => {
+                Err(Why::NotAShare(
+                    "a printed kit page (type the words printed on it instead)",
+                ))
+            }
             Ok(t) => share::parse_share_text(t, &source).map_err(Why::Malformed),
             Err(_) => Err(Why::NotText),
         };

@@ -948,3 +948,27 @@ fn r18_3_the_compact_code_is_accepted_as_printed() {
     expect_exit(&o, 3);
     assert!(stdout(&o).contains("the letter O"), "{}", stdout(&o));
 }
+
+/// Issue 18, item 5: the tool recognises its own files in the wrong place: a vault file or a
+/// kit page given as a share is named for what it is (exit 2), not read as a damaged vault or
+/// as a share whose first word is wrong.
+#[test]
+fn r18_5_a_vault_file_or_kit_page_given_as_a_share_is_named() {
+    let d = workdir();
+    let dir = d.path();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(dir, "check-share alice.share v.vault");
+    expect_exit(&o, 2);
+    assert!(
+        stdout(&o).contains("is a vault file, not a share"),
+        "{}",
+        stdout(&o)
+    );
+    let o = gsl(dir, "check-share v.vault alice.html");
+    expect_exit(&o, 2);
+    assert!(stdout(&o).contains("printed kit page"), "{}", stdout(&o));
+}

@@ -63,8 +63,11 @@ pub fn run(a: &CheckShareArgs, vaults: &Vaults) -> Result<Exit> {
             }
         }
     }
+    let misplaced = intake.refused.iter().any(|r| r.kind() == Kind::Usage);
     Ok(if all_ok {
         Exit::Ok
+    } else if misplaced {
+        Exit::Usage
     } else if undecryptable {
         Exit::Unlock
     } else {
