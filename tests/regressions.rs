@@ -365,8 +365,7 @@ fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
 /// Cancelling rotates it: what they knew reads nothing current.
 #[test]
 fn r3_high_cancelling_a_reshare_rotates_the_vault_key() {
-    use gsl_vault::share::parse_share_text;
-    use gsl_vault::vault::{Offered, Vault};
+    use gsl_vault::vault::Vault;
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "quorum");
@@ -380,16 +379,7 @@ fn r3_high_cancelling_a_reshare_rotates_the_vault_key() {
     assert!(stderr(&o).contains("rotated"), "{}", stderr(&o));
     // What the cancelled custodians hold: their shares and the pending copy they carry.
     let pending = Vault::parse_copy(&copy_of(dir, "new/mal1.share"), "mal1").unwrap();
-    let offered: Vec<Offered> = ["mal1", "mal2"]
-        .iter()
-        .map(|n| {
-            let text = std::fs::read_to_string(dir.join(format!("new/{n}.share"))).unwrap();
-            Offered {
-                source: n.to_string(),
-                code: parse_share_text(&text, n).unwrap(),
-            }
-        })
-        .collect();
+    let offered = offered(dir, &["new/mal1", "new/mal2"]);
     let vk = pending
         .unlock_quorum(&offered, Vec::new(), None)
         .unwrap()
@@ -595,22 +585,12 @@ fn r16_8_a_new_passphrase_with_a_control_character_is_refused() {
 /// `status --check` until then: a receipt dated in the future does not count, and is named.
 #[test]
 fn r16_6_a_receipt_dated_in_the_future_does_not_count() {
-    use gsl_vault::share::parse_share_text;
-    use gsl_vault::vault::{Offered, ReceiptKind, Vault};
+    use gsl_vault::vault::{ReceiptKind, Vault};
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "quorum");
     let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v.vault").unwrap();
-    let offered: Vec<Offered> = ["alice", "bob"]
-        .iter()
-        .map(|n| {
-            let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
-            Offered {
-                source: n.to_string(),
-                code: parse_share_text(&text, n).unwrap(),
-            }
-        })
-        .collect();
+    let offered = offered(dir, &["alice", "bob"]);
     let vk = v.unlock_quorum(&offered, Vec::new(), None).unwrap().vk;
     // What `faketime 2045 gsl-vault drill` would have written.
     let in_2045 = 2_366_841_600;
@@ -679,24 +659,12 @@ fn r16_12_pending_shares_check_confirm_records_a_drill_and_folders_are_private()
 #[test]
 fn r4_a_copy_that_lowers_the_threshold_is_caught_by_the_other_shares() {
     use gsl_vault::format::SlotKind;
-    use gsl_vault::share::parse_share_text;
-    use gsl_vault::vault::{Offered, Vault};
+    use gsl_vault::vault::Vault;
     use gsl_vault::{crypto, hex};
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 3, &NAMES[..4], "quorum");
-    let offer = |names: &[&str]| -> Vec<Offered> {
-        names
-            .iter()
-            .map(|n| {
-                let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
-                Offered {
-                    source: n.to_string(),
-                    code: parse_share_text(&text, n).unwrap(),
-                }
-            })
-            .collect()
-    };
+    let offer = |names: &[&str]| offered(dir, names);
     let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
     // The attacker holds a vault key (an old copy and retired shares, say) and alice's and
     // bob's current shares: two, one short of the threshold.
@@ -819,22 +787,12 @@ fn r16_10_a_lock_on_the_folder_does_not_block_writes() {
 /// receipt log keeps the newest receipts, and the file stays valid and writable.
 #[test]
 fn r16_5_the_receipt_log_is_bounded() {
-    use gsl_vault::share::parse_share_text;
-    use gsl_vault::vault::{MAX_RECEIPTS, Offered, ReceiptKind, Vault};
+    use gsl_vault::vault::{MAX_RECEIPTS, ReceiptKind, Vault};
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "quorum");
     let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v.vault").unwrap();
-    let offered: Vec<Offered> = ["alice", "bob"]
-        .iter()
-        .map(|n| {
-            let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
-            Offered {
-                source: n.to_string(),
-                code: parse_share_text(&text, n).unwrap(),
-            }
-        })
-        .collect();
+    let offered = offered(dir, &["alice", "bob"]);
     let vk = v.unlock_quorum(&offered, Vec::new(), None).unwrap().vk;
     let refused: Vec<String> = (0..16)
         .map(|i| format!("share junk{i} is not text: {}", "x".repeat(250)))

@@ -4,8 +4,7 @@
 
 use crate::common::*;
 use gsl_vault::secret::{Passphrase, VaultKey};
-use gsl_vault::share::parse_share_text;
-use gsl_vault::vault::{Offered, Vault};
+use gsl_vault::vault::Vault;
 use gsl_vault::{crypto, format, fuzzing};
 use std::path::Path;
 
@@ -16,14 +15,13 @@ fn read_vault(dir: &Path, file: &str) -> Vault {
 /// What an attacker holding `old.vault` and some of its shares gets: its vault key.
 fn vk_from_old_copy(dir: &Path, shares: &[&str]) -> VaultKey {
     let old = read_vault(dir, "old.vault");
-    let offered: Vec<Offered> = shares
+    let names: Vec<&str> = shares
         .iter()
-        .map(|s| Offered {
-            source: s.to_string(),
-            code: parse_share_text(&std::fs::read_to_string(dir.join(s)).unwrap(), s).unwrap(),
-        })
+        .map(|s| s.trim_end_matches(".share"))
         .collect();
-    old.unlock_quorum(&offered, Vec::new(), None).unwrap().vk
+    old.unlock_quorum(&offered(dir, &names), Vec::new(), None)
+        .unwrap()
+        .vk
 }
 
 /// The pin `status` shows for the vault in `dir`.

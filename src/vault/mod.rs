@@ -10,6 +10,7 @@
 mod copies;
 mod drill;
 mod lifecycle;
+mod names;
 mod quorum;
 mod rotate;
 mod slots;
@@ -17,8 +18,9 @@ mod validate;
 
 pub use copies::StaleCopy;
 pub use drill::ReceiptKind;
+pub use names::{NameError, check_name, check_new_name};
 pub use slots::{derive_pk, new_kdf_record};
-pub use validate::{check_name, check_new_set, check_spec};
+pub use validate::{check_new_set, check_spec};
 
 use crate::crypto;
 use crate::custodian::DeliveryKind;

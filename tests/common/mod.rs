@@ -96,6 +96,21 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The shares `dir/NAME.share` of `names` (NAME may hold a folder: "new/x"), as offered to the
+/// library's unlock.
+pub fn offered(dir: &Path, names: &[&str]) -> Vec<gsl_vault::vault::Offered> {
+    names
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(format!("{n}.share"))).unwrap();
+            gsl_vault::vault::Offered {
+                source: n.to_string(),
+                code: gsl_vault::share::parse_share_text(&text, n).unwrap(),
+            }
+        })
+        .collect()
+}
+
 /// A folder holding the master key and passphrase files.
 pub fn workdir() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
