@@ -19,7 +19,12 @@ use crate::secret::SecretBytes;
 /// clear the screen, print fake lines, or reorder a sentence. Every path a message names goes
 /// through here.
 pub fn shown(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    shown_text(&path.to_string_lossy())
+}
+
+/// Untrusted text (a label, a custodian name) as it may be shown on a terminal, escaped as
+/// [`shown`] escapes a path; every other character, quotes included, is shown as it is.
+pub fn shown_text(text: &str) -> String {
     let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

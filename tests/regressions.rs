@@ -832,6 +832,30 @@ fn r16_2_file_names_reach_the_terminal_escaped() {
     assert!(out.contains("\\u{1b}"), "{out:?}");
 }
 
+/// Issue 16, item 2: a refused label is shown as it was typed ("O'Brien's #1", not
+/// `"O\\'Brien..."`), with the refused character named, and a control character in it escaped.
+#[test]
+fn r16_2_a_refused_label_is_shown_as_typed_and_escaped() {
+    let d = workdir();
+    let dir = d.path();
+    let o = run(
+        dir,
+        &[
+            words("init v.vault -t 2 --custodian alice --custodian bob --label"),
+            vec!["O'Brien's #1\u{1b}[2J"],
+            words("--secret-file master.txt --policy quorum"),
+        ]
+        .concat(),
+    );
+    expect_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("\"O'Brien's #1\\u{1b}[2J\""), "{err:?}");
+    assert!(err.contains("# (U+0023)"), "{err:?}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(!dir.join("v.vault").exists());
+}
+
 /// Issue 16, item 4: names that print alike are refused in a new set: a Roman numeral "ⅼ"
 /// beside "l", Cherokee "Ꭺ" beside Latin "A", a name with a stray combining mark.
 #[test]

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::format;
+use crate::fsio::shown_text;
 
 /// Why a label or custodian name is refused. `what` says which ("label", "custodian name").
 #[derive(Debug)]
@@ -45,22 +46,26 @@ impl std::fmt::Display for NameError {
         match self {
             NameError::Length { what, name } => write!(
                 f,
-                "the {what} {name:?} must have 1 to {} characters",
+                "the {what} \"{}\" must have 1 to {} characters",
+                shown_text(name),
                 format::MAX_NAME_CHARS
             ),
             NameError::Character { what, name, c } => write!(
                 f,
-                "the {what} {:?} contains the character {:?}, which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
-                name.escape_default().to_string(),
-                c.escape_unicode().to_string()
+                "the {what} \"{}\" contains the character {} (U+{:04X}), which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
+                shown_text(name),
+                shown_text(&c.to_string()),
+                u32::from(*c)
             ),
             NameError::MixedScripts { what, name } => write!(
                 f,
-                "the {what} {name:?} mixes letters of different scripts (Latin and Cyrillic, say), which can look alike on paper"
+                "the {what} \"{}\" mixes letters of different scripts (Latin and Cyrillic, say), which can look alike on paper",
+                shown_text(name)
             ),
             NameError::Edge { what, name } => write!(
                 f,
-                "the {what} {name:?} must not start with . - or a space, nor end with a space"
+                "the {what} \"{}\" must not start with . - or a space, nor end with a space",
+                shown_text(name)
             ),
         }
     }

@@ -6,6 +6,7 @@ use crate::crypto;
 use crate::custodian::DeliveryKind;
 use crate::error::{Bound, Error, Result};
 use crate::format::{self, Custodian, FileKind, Policy, Slot, SlotKind};
+use crate::fsio::shown_text;
 use crate::hex;
 use crate::shamir;
 
@@ -32,7 +33,10 @@ fn repeated_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str
 /// ignoring case, deliveries known, commitments well formed.
 fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<()> {
     if let Some(n) = repeated_name(custodians.iter().map(|c| c.name.as_str())) {
-        return Err(corrupt(p, &format!("names the custodian {n:?} twice")));
+        return Err(corrupt(
+            p,
+            &format!("names the custodian \"{}\" twice", shown_text(n)),
+        ));
     }
     let n = custodians.len();
     if shamir::check_threshold(usize::from(threshold), n).is_err() {
@@ -71,12 +75,15 @@ pub fn check_new_set(
     }
     if let Some(name) = repeated_name(names.iter().map(String::as_str)) {
         return Err(Error::Usage(format!(
-            "the custodian name {name:?} is given twice: every custodian needs a distinct name."
+            "the custodian name \"{}\" is given twice: every custodian needs a distinct name.",
+            shown_text(name)
         )));
     }
     if let Some((a, b)) = look_alike_names(names) {
         return Err(Error::Usage(format!(
-            "the custodian names {a:?} and {b:?} look alike on paper (Unicode's confusable characters): give every custodian a name that reads differently."
+            "the custodian names \"{}\" and \"{}\" look alike on paper (Unicode's confusable characters): give every custodian a name that reads differently.",
+            shown_text(a),
+            shown_text(b)
         )));
     }
     if !deliveries.is_empty() && deliveries.len() != names.len() {
