@@ -98,6 +98,10 @@ fn main() {
                 },
                 "rotation_statement": {"to": hex::encode(&bytes32(seed + 70)), "at": 1_790_000_000u64, "generation": 5,
                     "hash": hex::encode(&crypto::rotation_statement(&identity, &bytes32(seed + 70), 1_790_000_000, 5))},
+                "copy_authority": {"quorum_key": q_hex, "name_key": hex::encode(&identity), "epoch": 3,
+                    "public": hex::encode(&bytes32(seed + 80)),
+                    "certificate": hex::encode(&crypto::authority_certificate(
+                        &QuorumKey::from_bytes(&mut bytes32(seed + 50)), &identity, 3, &bytes32(seed + 80)))},
             })
         })
         .collect();
@@ -125,8 +129,12 @@ fn main() {
     // samples are kept as committed; these are version 2, each rotated once (a passphrase change
     // to the same passphrase, or a policy round trip for quorum) so its lineage is exercised.
     let master_text = "KRAKEN-GSL-vector-master-key 0123456789";
+    // A committed sample is a promise: it is written only when absent, never replaced.
     for policy in [Policy::Either, Policy::Both, Policy::Quorum] {
         let name = format!("v2-{}", policy.as_str());
+        if dir.join(format!("{name}.vault")).exists() {
+            continue;
+        }
         let spec = Spec {
             label: format!("vector {}", policy.as_str()),
             threshold: 2,
@@ -161,25 +169,82 @@ fn main() {
         };
         let bytes = v.to_bytes(&vk);
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
-        let copy = v.recovery_copy(&vk, &qk, 1_790_000_200);
+        let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_200).unwrap();
         std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
-        for i in &issued {
-            let h = ShareHeader {
-                label: &spec.label,
-                fingerprint: &v.fingerprint().to_string(),
-                custodian: &i.name,
-                index: i.code.point.x,
-                count: 3,
-                threshold: 2,
-                epoch: 1,
-                date: "2026-09-21",
-            };
-            // Each share file carries the vault's recovery copy after the share.
-            let text = format!("{}{}", *render_share_text(&h, &i.code), armor(&copy));
-            std::fs::write(dir.join(format!("{name}-{}.share", i.name)), text).unwrap();
-        }
+        // Each share file carries the vault's recovery copy after the share.
+        write_shares(&dir, &name, &spec.label, &v, &issued, &copy, "2026-09-21");
     }
+    write_authority_sample(&dir, kdf, &pass);
     std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();
     std::fs::write(dir.join("v2.master"), format!("{master_text}\n")).unwrap();
     eprintln!("vectors written to {}", dir.display());
+}
+
+/// `v2-authority.vault` (policy `either`, made with the copy authority), its shares, and
+/// `v2-authority.copy`: a recovery copy the owner issued with the passphrase alone after a new
+/// master key, signed by the authority the quorum certified at creation. Written only when
+/// absent.
+fn write_authority_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphrase) {
+    let name = "v2-authority";
+    if dir.join(format!("{name}.vault")).exists() {
+        return;
+    }
+    let spec = Spec {
+        label: "vector authority".into(),
+        threshold: 2,
+        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+        deliveries: vec![],
+        policy: Policy::Either,
+        kdf,
+        drill_every: 90 * 86_400,
+        now: 1_790_000_000,
+    };
+    let master = |text: &str| {
+        let mut s = SecretBytes::with_capacity(text.len());
+        s.extend(text.as_bytes()).unwrap();
+        MasterKey::new(s, "vector").unwrap()
+    };
+    let (mut v, vk, qk, issued) =
+        vault::create(&spec, &master("the first master key"), Some(pass), name).unwrap();
+    let first = v.recovery_copy(&vk, Some(&qk), 1_790_000_050).unwrap();
+    let _ = v.to_bytes(&vk);
+    let (vk, _) = v
+        .set_secret(
+            &vk,
+            &master("KRAKEN-GSL-vector-master-key 0123456789"),
+            1_790_000_100,
+        )
+        .unwrap();
+    let bytes = v.to_bytes(&vk);
+    std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+    let copy = v.recovery_copy(&vk, None, 1_790_000_200).unwrap();
+    std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
+    // The share files carry the copy of the first master key, issued at creation.
+    write_shares(dir, name, &spec.label, &v, &issued, &first, "2026-12-02");
+}
+
+/// `NAME-CUSTODIAN.share` for each share of a 2-of-3 set at epoch 1, with `copy` after it.
+fn write_shares(
+    dir: &std::path::Path,
+    name: &str,
+    label: &str,
+    v: &vault::Vault,
+    issued: &[vault::Issued],
+    copy: &[u8],
+    date: &str,
+) {
+    for i in issued {
+        let h = ShareHeader {
+            label,
+            fingerprint: &v.fingerprint().to_string(),
+            custodian: &i.name,
+            index: i.code.point.x,
+            count: 3,
+            threshold: 2,
+            epoch: 1,
+            date,
+        };
+        let text = format!("{}{}", *render_share_text(&h, &i.code), armor(copy));
+        std::fs::write(dir.join(format!("{name}-{}.share", i.name)), text).unwrap();
+    }
 }

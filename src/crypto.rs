@@ -156,6 +156,29 @@ pub fn copy_tag(qk: &QuorumKey, body: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The certificate of a copy authority: the quorum tag ([`copy_tag`]) over
+/// `H("gsl-vault/v2 copy authority", name_key, epoch_be32, public)`. Only a holder of the quorum
+/// key of that share set can make it; the owner then signs copies with the authority alone.
+pub fn authority_certificate(
+    qk: &QuorumKey,
+    name_key: &[u8; 32],
+    epoch: u32,
+    public: &[u8; 32],
+) -> [u8; 32] {
+    let statement = hash_parts(&[
+        b"gsl-vault/v2 copy authority",
+        name_key,
+        &epoch.to_be_bytes(),
+        public,
+    ]);
+    copy_tag(qk, &statement)
+}
+
+/// The key that seals the copy authority's seed in the vault file.
+pub fn authority_seal_key(vk: &VaultKey) -> Zeroizing<[u8; 32]> {
+    hkdf32(vk.expose(), b"gsl-vault/v2 copy authority")
+}
+
 /// The long fingerprint of an identity, the one to pin: the first 128 bits of
 /// [`fingerprint_hash`].
 pub fn long_fingerprint(identity: &[u8; 32]) -> [u8; 16] {

@@ -343,3 +343,94 @@ fn a_drill_names_the_stale_copies_among_its_share_files() {
         "the share files still hold the old copy"
     );
 }
+
+/// The owner, with the passphrase alone, issues fresh copies after `set-secret`: they are signed
+/// by the copy authority a quorum certified at init, and the custodians' shares accept them.
+#[test]
+fn the_owner_issues_fresh_copies_with_the_passphrase_alone() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    std::fs::write(dir.join("new-master.txt"), "NEW-KEY-from-the-owner\n").unwrap();
+    let o = gsl(
+        dir,
+        "set-secret v.vault --passphrase-file pass.txt --secret-file new-master.txt",
+    );
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 7);
+    let o = gsl(dir, "copies v.vault --passphrase-file pass.txt -o fresh");
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+    let o = gsl(dir, "status v.vault --json");
+    assert!(
+        stdout(&o).contains("\"copies_need_quorum\": false"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(dir, "recover --copy fresh/carol.copy alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), "NEW-KEY-from-the-owner\n");
+}
+
+/// Someone who holds the vault key but not the quorum (an old vault file and its passphrase)
+/// certifies an authority of their own: the custodians' quorum refuses every copy it signs,
+/// before the slot is opened.
+#[test]
+fn a_copy_signed_by_an_authority_their_quorum_did_not_certify_is_refused() {
+    use gsl_vault::secret::{MasterKey, Passphrase, QuorumKey, SecretBytes};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
+    let vk = v
+        .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
+        .unwrap();
+    let mut evil = SecretBytes::with_capacity(32);
+    evil.extend(b"ATTACKER-CHOSEN-KEY").unwrap();
+    let (vk, _) = v
+        .set_secret(&vk, &MasterKey::new(evil, "evil").unwrap(), 1_800_000_000)
+        .unwrap();
+    v.certify_copy_authority(&vk, &QuorumKey::random().unwrap())
+        .unwrap();
+    let _ = v.to_bytes(&vk);
+    let forged = v.recovery_copy(&vk, None, 1_800_000_000).unwrap();
+    std::fs::write(dir.join("forged.copy"), copy::armor(&forged)).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    strip_copy(dir, "alice.share");
+    strip_copy(dir, "bob.share");
+    let o = gsl(dir, "recover --copy forged.copy alice.share bob.share");
+    expect_refused(&o, 5, "was not issued by their quorum");
+}
+
+/// A vault made before the copy authority existed (the v2 vector) issues copies with a quorum
+/// once; from then on the passphrase alone does.
+#[test]
+fn a_vault_made_before_the_copy_authority_needs_a_quorum_once() {
+    let d = workdir();
+    let dir = d.path();
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    std::fs::copy(vectors.join("v2-either.vault"), dir.join("v.vault")).unwrap();
+    for n in ["alice", "bob"] {
+        std::fs::copy(
+            vectors.join(format!("v2-either-{n}.share")),
+            dir.join(format!("{n}.share")),
+        )
+        .unwrap();
+    }
+    std::fs::copy(vectors.join("v2.passphrase"), dir.join("p.txt")).unwrap();
+    let o = gsl(dir, "copies v.vault --passphrase-file p.txt -o a");
+    expect_exit(&o, 2);
+    assert!(stderr(&o).contains("needs a quorum"), "{}", stderr(&o));
+    expect_exit(&gsl(dir, "copies v.vault alice.share bob.share -o b"), 0);
+    expect_exit(&gsl(dir, "copies v.vault --passphrase-file p.txt -o c"), 0);
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    strip_copy(dir, "alice.share");
+    let o = gsl(dir, "recover --copy c/alice.copy alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        std::fs::read_to_string(vectors.join("v2.master")).unwrap()
+    );
+}

@@ -340,7 +340,9 @@ fn r3_critical_a_copy_forged_by_an_old_key_holder_is_refused_not_used() {
     let dir = d.path();
     let (forged, vk) = fork_after_passwd(dir);
     // Without the quorum key, the best they can do is a tag of some other key.
-    let copy = forged.recovery_copy(&vk, &QuorumKey::random().unwrap(), 1_800_000_000);
+    let copy = forged
+        .recovery_copy(&vk, Some(&QuorumKey::random().unwrap()), 1_800_000_000)
+        .unwrap();
     std::fs::write(dir.join("forged.copy"), gsl_vault::copy::armor(&copy)).unwrap();
     std::fs::remove_file(dir.join("v.vault")).unwrap();
     let o = gsl(dir, "recover --copy forged.copy alice.share bob.share");
@@ -697,7 +699,7 @@ fn r4_a_copy_that_lowers_the_threshold_is_caught_by_the_other_shares() {
     slot.ephemeral = Some(hex::encode(&eph));
     slot.nonce = hex::encode(&nonce);
     slot.ciphertext = hex::encode(&ct);
-    let copy = v.recovery_copy(&vk, &qk2, 1_800_000_000);
+    let copy = v.recovery_copy(&vk, Some(&qk2), 1_800_000_000).unwrap();
     let forged = Vault::parse_copy(&copy, "forged").unwrap();
     // The forgery is consistent on its own: the attacker's two shares open it.
     assert!(
@@ -953,4 +955,76 @@ fn r18_5_a_vault_file_or_kit_page_given_as_a_share_is_named() {
     let o = gsl(dir, "check-share v.vault alice.html");
     expect_exit(&o, 2);
     assert!(stdout(&o).contains("printed kit page"), "{}", stdout(&o));
+}
+
+/// Issue 9, the copy authority's residual: whoever kept an old vault file and the old
+/// passphrase holds the authority the current quorum certified, until the next confirmed
+/// reshare. So `passwd` marks the copies stale, and says why; the fresh copies carry the
+/// rotation, and beside one, a copy forged from the old file is a fork: refused, never their key.
+#[test]
+fn r9_after_passwd_fresh_copies_refuse_a_copy_forged_from_the_old_file() {
+    let d = workdir();
+    let dir = d.path();
+    let (forged, vk) = fork_after_passwd(dir);
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 7);
+    let o = gsl(
+        dir,
+        "copies v.vault --passphrase-file new-pass.txt -o fresh",
+    );
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+    let copy = forged.recovery_copy(&vk, None, 1_800_000_000).unwrap();
+    std::fs::write(dir.join("forged.copy"), gsl_vault::copy::armor(&copy)).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(
+        dir,
+        "recover --copy forged.copy --copy fresh/alice.copy alice.share bob.share",
+    );
+    expect_refused(&o, 5, "disagree about the vault's history");
+}
+
+/// After a confirmed reshare, the authority of the old set is worth nothing: the new shares'
+/// quorum certified a new one, and the passphrase issues copies they accept.
+#[test]
+fn r9_a_confirmed_reshare_certifies_a_new_copy_authority() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let before = gsl_vault::vault::Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v")
+        .unwrap()
+        .body
+        .copy_authority
+        .unwrap()
+        .public;
+    let o = gsl(
+        dir,
+        "reshare v.vault --passphrase-file pass.txt -t 2 --custodian dave --custodian erin --custodian fay --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault --confirm new/dave.share new/erin.share",
+        ),
+        0,
+    );
+    let after = gsl_vault::vault::Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v")
+        .unwrap()
+        .body
+        .copy_authority
+        .unwrap()
+        .public;
+    assert_ne!(before, after);
+    expect_exit(
+        &gsl(dir, "copies v.vault --passphrase-file pass.txt -o fresh"),
+        0,
+    );
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(
+        dir,
+        "recover --copy fresh/fay.copy new/dave.share new/erin.share",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
 }

@@ -251,10 +251,11 @@ pub struct PolicyChangeArgs {
 pub struct CopiesArgs {
     /// The vault file.
     pub vault: PathBuf,
-    /// A quorum of current shares: their quorum vouches for every copy it issues.
+    /// A quorum of current shares (needed under policies both and quorum, and once for a vault
+    /// with no copy authority; under policy either the passphrase alone issues copies).
     #[command(flatten)]
     pub input: ShareInput,
-    /// The passphrase, for a vault of policy both.
+    /// Read the passphrase from this file (`-` = standard input).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
     /// Folder for the copies (one NAME.copy per custodian; default: copies-generation-N

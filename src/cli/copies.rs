@@ -1,5 +1,6 @@
 //! `gsl-vault copies`: fresh recovery copies for every custodian, issued by the owner alone
-//! (the passphrase, or a quorum where the policy needs one), recorded in the vault as issued.
+//! (the passphrase, through the copy authority a quorum certified, or a quorum where the policy
+//! needs one), recorded in the vault as issued.
 
 use std::path::PathBuf;
 
@@ -8,26 +9,42 @@ use gsl_vault::error::{Error, Result};
 use gsl_vault::fsio;
 
 use super::args::CopiesArgs;
-use super::auth::authorize_by_quorum;
+use super::auth::{authorize, authorize_by_quorum};
 use super::load::{Vaults, check_size, write_vault};
 use super::report::Exit;
 
 pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     let path = a.vault.as_path();
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    // Custodians trust a copy only if the quorum of their share set vouches for it (its tag):
-    // so issuing one takes a quorum, never the passphrase alone.
-    if a.input.shares.is_empty() && !super::prompt::can_prompt() {
-        return Err(Error::Usage(format!(
-            "issuing recovery copies needs a quorum of the current shares (their quorum vouches for each copy, so nobody who once held an old vault key can issue one): name them (gsl-vault copies {} SHARE...).",
-            gsl_vault::fsio::shown(path)
-        )));
+    // Custodians trust a copy only if the quorum of their share set vouches for it: its tag, or
+    // the copy authority that quorum certified, which the passphrase reaches.
+    let by_passphrase = a.input.shares.is_empty() && v.has_copy_authority();
+    if !by_passphrase && a.input.shares.is_empty() && !super::prompt::can_prompt() {
+        let shown = gsl_vault::fsio::shown(path);
+        return Err(Error::Usage(
+            if v.body.policy == gsl_vault::format::Policy::Either {
+                format!(
+                    "vault {shown} has no copy authority yet (it was made before they existed): issuing recovery copies needs a quorum of the current shares this once, and the passphrase alone after that: name them (gsl-vault copies {shown} SHARE...)."
+                )
+            } else {
+                format!(
+                    "under policy {}, issuing recovery copies of vault {shown} needs a quorum of the current shares (the passphrase alone does not open it): name them (gsl-vault copies {shown} SHARE...).",
+                    v.body.policy.as_str()
+                )
+            },
+        ));
     }
-    let auth = authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?;
-    let qk = auth
-        .qk
-        .as_ref()
-        .ok_or_else(|| Error::Other("a quorum opened the vault but gave no quorum key.".into()))?;
+    let auth = if by_passphrase {
+        authorize(&v, &a.input, a.passphrase_file.as_deref())?
+    } else {
+        authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?
+    };
+    if let Some(qk) = &auth.qk
+        && !v.has_copy_authority()
+    {
+        // From now on the passphrase alone issues copies again (policy `either`).
+        v.certify_copy_authority(&auth.vk, qk)?;
+    }
     let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
     let dir = a.output.clone().unwrap_or_else(|| {
         let folder = match path.parent() {
@@ -52,7 +69,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     v.record_copies_issued(&names);
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;
-    let copy = v.recovery_copy(&auth.vk, qk, now());
+    let copy = v.recovery_copy(&auth.vk, auth.qk.as_ref(), now())?;
     gsl_vault::fsio::create_private_dir(&dir)?;
     for ((name, out), page_path) in names.iter().zip(&outputs).zip(&pages) {
         let text = format!(

@@ -140,7 +140,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     )?;
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
-    let copy = v.recovery_copy(&vk, &qk, now());
+    let copy = v.recovery_copy(&vk, Some(&qk), now())?;
     // Shares first, vault last: a vault file only exists once all its shares do.
     plan.write_shares(
         &issued,

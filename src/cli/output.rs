@@ -32,6 +32,18 @@ pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
     );
 }
 
+/// After `revoked` was retired: it could read the copy authority, whose certificate the current
+/// shares accept until the next confirmed reshare (nothing offline can revoke it).
+pub fn report_copy_authority_residual(v: &Vault, path: &Path, revoked: &str) {
+    if v.has_copy_authority() {
+        errln!(
+            "Whoever has {revoked} and an old copy of {} can still issue recovery copies that the current shares accept, until the next confirmed reshare: if it may have leaked, reshare (gsl-vault reshare {}).",
+            gsl_vault::fsio::shown(path),
+            gsl_vault::fsio::shown(path)
+        );
+    }
+}
+
 /// Names the custodians whose recovery copy is stale, and how to issue fresh ones.
 pub fn report_stale_copies(v: &Vault, path: &Path) {
     let stale = v.stale_copies();

@@ -8,7 +8,7 @@ use gsl_vault::format::Policy;
 use super::args::PasswdArgs;
 use super::auth::authorize;
 use super::load::{Vaults, write_vault};
-use super::output::report_rotation;
+use super::output::{report_copy_authority_residual, report_rotation, report_stale_copies};
 use super::prompt::passphrase;
 use super::report::Exit;
 
@@ -55,5 +55,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         gsl_vault::fsio::shown(path)
     );
     report_rotation(&v, path, "the old passphrase");
+    report_copy_authority_residual(&v, path, "the old passphrase");
+    report_stale_copies(&v, path);
     Ok(Exit::Ok)
 }

@@ -12,7 +12,7 @@ use super::args::{CustodianArgs, ReshareArgs};
 use super::auth::authorize;
 use super::issue::Plan;
 use super::load::{Vaults, check_size, write_vault};
-use super::output::{report_rotation, report_stale_copies};
+use super::output::{report_copy_authority_residual, report_rotation, report_stale_copies};
 use super::prompt::passphrase;
 use super::report::{Exit, refusal};
 use super::shares::read_shares;
@@ -111,6 +111,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     );
     if rotated {
         report_rotation(&v, path, "a share of the cancelled set");
+        report_copy_authority_residual(&v, path, "a quorum of the cancelled shares");
     } else {
         errln!(
             "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",

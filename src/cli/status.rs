@@ -121,6 +121,7 @@ fn print_status_json(l: &Ledger<'_>) {
         "stale_copies": v.stale_copies().iter().map(|s| json!({
             "custodian": s.custodian, "issued_generation": s.issued,
         })).collect::<Vec<_>>(),
+        "copies_need_quorum": !v.has_copy_authority(),
     }));
 }
 
@@ -231,8 +232,13 @@ fn print_copies(path: &Path, v: &Vault) {
         outln!("copies:      every custodian holds a current recovery copy");
     } else {
         let names: Vec<&str> = stale.iter().map(|s| s.custodian.as_str()).collect();
+        let how = if v.has_copy_authority() {
+            ""
+        } else {
+            " SHARE..."
+        };
         outln!(
-            "copies:      STALE or missing for {}: gsl-vault copies {} issues fresh ones",
+            "copies:      STALE or missing for {}: gsl-vault copies {}{how} issues fresh ones",
             names.join(", "),
             gsl_vault::fsio::shown(path)
         );

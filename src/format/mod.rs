@@ -39,6 +39,8 @@ pub(crate) const COPY_MAGIC_FAMILY: &str = "gsl-vault recovery copy v";
 pub const COPY_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 recovery copy";
 /// Largest recovery copy read: a few KiB, more with many custodians and rotations.
 pub const MAX_COPY: u64 = 256 * 1024;
+/// Signature domain of a recovery copy's authority signature.
+pub const AUTHORITY_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 copy authority signature";
 /// Signature domain of a rotation of the vault key (signed by the old and the new identity).
 pub const ROTATION_SIG_CONTEXT: &[u8] = b"gsl-vault/v2 rotation";
 /// Signature domain of a drill receipt.
@@ -112,6 +114,28 @@ pub struct Body {
     /// In a vault file (v2): the recovery copy last issued to each custodian.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies_issued: Vec<IssuedCopy>,
+    /// The copy authority (v2, policy `either`): a signing key a quorum certified, with which
+    /// the owner issues recovery copies using the passphrase alone. In a vault file its seed is
+    /// sealed under VK; a copy signed by it carries only the public key and certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_authority: Option<CopyAuthority>,
+    /// In a recovery copy issued by the copy authority: its signature (hex) over this body with
+    /// the signature absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority_signature: Option<String>,
+}
+
+/// The copy authority: an Ed25519 key whose public half a quorum certified for one share set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyAuthority {
+    /// Its Ed25519 public key (hex).
+    pub public: String,
+    /// HMAC by the quorum's copy tag key over the authority, the vault's name and the epoch (hex).
+    pub certificate: String,
+    /// In a vault file only: the authority's 32-byte seed, sealed under VK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<Sealed>,
 }
 
 /// A recovery copy issued to a custodian.

@@ -8,6 +8,7 @@ use crate::format::{Policy, Slot, SlotKind};
 use crate::kdf::KdfParams;
 use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
 
+use super::authority::AuthorityAfter;
 use super::quorum::Set;
 use super::slots::{Recipients, encode_payload, payload_aad, seal_hex, seal_slot};
 use super::{
@@ -115,7 +116,13 @@ impl Vault {
         self.body.threshold = pending.threshold;
         self.body.custodians = pending.custodians;
         let kdf = self.body.kdf.clone();
-        let vk = self.rotate(&out.vk, kdf.as_ref(), &to, now)?;
+        let vk = self.rotate(
+            &out.vk,
+            kdf.as_ref(),
+            &to,
+            AuthorityAfter::Certify(out.qk.as_ref()),
+            now,
+        )?;
         Ok((out, vk))
     }
 
@@ -145,7 +152,11 @@ impl Vault {
             return Ok((vk.duplicate(), false));
         }
         let kdf = self.body.kdf.clone();
-        Ok((self.rotate(vk, kdf.as_ref(), &to, now)?, true))
+        // A quorum of the cancelled shares could read the copy authority's seed; its
+        // certificate stays valid for the current shares until a reshare (nothing offline can
+        // revoke it), so a new one would protect nothing: it is kept, and the command says so.
+        let after = AuthorityAfter::Keep;
+        Ok((self.rotate(vk, kdf.as_ref(), &to, after, now)?, true))
     }
 
     /// The current slots of one kind (the paths a change keeps as they are).
@@ -202,7 +213,14 @@ impl Vault {
         let quorum_slots = self.slots_of(SlotKind::Quorum);
         let to = Recipients::from_keys(qk, Some(&pk)).or_from(&quorum_slots);
         to.check(self.body.policy)?;
-        self.rotate(vk, Some(&rec), &to, now)
+        // The old passphrase could read the copy authority's seed; its certificate stays valid
+        // for the current shares until a reshare, so it is kept, and the command says so. Fresh
+        // copies carry this rotation: beside one, a copy forged from an older file is a fork.
+        let vk = self.rotate(vk, Some(&rec), &to, AuthorityAfter::Keep, now)?;
+        if self.has_copy_authority() {
+            self.mark_copies_changed();
+        }
+        Ok(vk)
     }
 
     /// Replaces the master key (after changing it at the exchange); shares and passphrase stay
@@ -227,7 +245,8 @@ impl Vault {
             return Ok((vk.duplicate(), false));
         }
         let kdf = self.body.kdf.clone();
-        Ok((self.rotate(vk, kdf.as_ref(), &to, now)?, true))
+        let after = AuthorityAfter::Keep;
+        Ok((self.rotate(vk, kdf.as_ref(), &to, after, now)?, true))
     }
 
     /// Changes who may open the vault, and rotates the vault key (a path the new policy drops
@@ -277,6 +296,6 @@ impl Vault {
         // Copies issued before now open under the old policy (a quorum alone, say).
         self.mark_copies_changed();
         let rec = pk.map(|(_, r)| r);
-        self.rotate(vk, rec.as_ref(), &to, now)
+        self.rotate(vk, rec.as_ref(), &to, AuthorityAfter::Certify(qk), now)
     }
 }

@@ -7,6 +7,7 @@
 //! A change mutates the `Vault` in memory; [`Vault::to_bytes`] signs and serializes it, once,
 //! whatever the number of changes.
 
+mod authority;
 mod copies;
 mod drill;
 mod lifecycle;
@@ -223,14 +224,17 @@ pub fn create(
         quorum_tag: None,
         copies_from: None,
         copies_issued: Vec::new(),
+        copy_authority: None,
+        authority_signature: None,
     };
-    let vault = Vault {
+    let mut vault = Vault {
         kind: FileKind::Vault,
         version: 2,
         body,
         identity,
         path: path.to_string(),
     };
+    vault.certify_copy_authority(&vk, &qk)?;
     Ok((vault, vk, qk, issued))
 }
 
@@ -246,15 +250,26 @@ impl Vault {
     }
 
     /// The recovery copy of this vault as it is now: what a quorum needs and nothing more (no
-    /// passphrase slot under policy `either`, no receipts, no pending reshare), tagged with the
-    /// quorum key `qk` of its share set and signed by the vault identity. `vk` is this vault's
-    /// key; `now` the time of issue.
-    pub fn recovery_copy(&self, vk: &VaultKey, qk: &QuorumKey, now: u64) -> Vec<u8> {
+    /// passphrase slot under policy `either`, no receipts, no pending reshare), signed by the
+    /// vault identity and vouched for by the quorum of its share set: tagged with its quorum key
+    /// `qk` when one is at hand, else signed by the copy authority that quorum certified.
+    /// `vk` is this vault's key; `now` the time of issue.
+    ///
+    /// # Errors
+    /// `Usage` without `qk` when the vault has no copy authority (a quorum is needed).
+    pub fn recovery_copy(
+        &self,
+        vk: &VaultKey,
+        qk: Option<&QuorumKey>,
+        now: u64,
+    ) -> Result<Vec<u8>> {
         let mut body = self.body.clone();
         body.receipts.clear();
         body.pending = None;
         body.copies_from = None;
         body.copies_issued.clear();
+        body.copy_authority = None;
+        body.authority_signature = None;
         body.slots.retain(|s| s.kind != SlotKind::Passphrase);
         if body.policy == Policy::Either {
             body.kdf = None;
@@ -263,10 +278,17 @@ impl Vault {
         body.generation = Some(self.generation());
         body.issued = Some(now.min(MAX_TIME));
         body.quorum_tag = None;
-        let tag = crypto::copy_tag(qk, &format::body_bytes(&body));
-        body.quorum_tag = Some(hex::encode(&tag));
+        match qk {
+            Some(qk) => {
+                let tag = crypto::copy_tag(qk, &format::body_bytes(&body));
+                body.quorum_tag = Some(hex::encode(&tag));
+            }
+            None => self.sign_with_authority(vk, &mut body)?,
+        }
         let sk = crypto::identity(vk);
-        format::serialize_copy(&body, |m| crypto::sign(&sk, format::COPY_SIG_CONTEXT, m))
+        Ok(format::serialize_copy(&body, |m| {
+            crypto::sign(&sk, format::COPY_SIG_CONTEXT, m)
+        }))
     }
 
     /// The recovery copy for the new shares of a pending reshare: the vault as those shares
@@ -289,7 +311,7 @@ impl Vault {
         v.body.threshold = p.threshold;
         v.body.custodians = p.custodians.clone();
         v.body.slots = vec![p.slot.clone()];
-        Some(v.recovery_copy(vk, qk, now))
+        v.recovery_copy(vk, Some(qk), now).ok()
     }
 
     /// Parses, verifies the signature, then checks every field. Needs no secret.

@@ -58,14 +58,19 @@ impl Vault {
             .quorum_tag
             .take()
             .and_then(|t| hex::decode_array::<32>(&t));
-        let want = crypto::copy_tag(qk, &format::body_bytes(&body));
-        match tag {
-            Some(t) if crypto::ct_eq(&t, &want) => Ok(()),
-            _ => Err(Error::Corrupt(format!(
-                "the shares are valid, but the recovery copy {} was not issued by their quorum: it was forged (by someone who once held an old vault key) or altered. Nothing was recovered: use another custodian's copy, or the owner's vault file.",
-                self.path
-            ))),
+        let vouched = match tag {
+            Some(t) => crypto::ct_eq(&t, &crypto::copy_tag(qk, &format::body_bytes(&body))),
+            // Issued by the owner with the copy authority the quorum certified (its signature
+            // was checked when the copy was read).
+            None => self.authority_certified_by(qk),
+        };
+        if vouched {
+            return Ok(());
         }
+        Err(Error::Corrupt(format!(
+            "the shares are valid, but the recovery copy {} was not issued by their quorum: it was forged (by someone who once held an old vault key) or altered. Nothing was recovered: use another custodian's copy, or the owner's vault file.",
+            self.path
+        )))
     }
 
     /// Checks one share against this vault's current set alone: same vault, same epoch, a known

@@ -10,6 +10,7 @@ use crate::format::{KdfRecord, Rotation};
 use crate::hex;
 use crate::secret::VaultKey;
 
+use super::authority::AuthorityAfter;
 use super::slots::{Recipients, build_slots, encode_payload, payload_aad, seal_hex};
 use super::{MAX_TIME, Vault};
 
@@ -20,6 +21,7 @@ pub const MAX_LINEAGE: usize = 256;
 impl Vault {
     /// Replaces VK by a new one. `old` is the current VK; the new slots are sealed to `to` (every
     /// path the policy keeps, with the current KDF record or `kdf` when the passphrase changes).
+    /// The copy authority is kept, certified anew or retired as `authority` says.
     /// Returns the new VK, with which the vault must now be written.
     ///
     /// # Errors
@@ -30,9 +32,11 @@ impl Vault {
         old: &VaultKey,
         kdf: Option<&KdfRecord>,
         to: &Recipients,
+        authority: AuthorityAfter<'_>,
         now: u64,
     ) -> Result<VaultKey> {
         let master = self.open_payload(old)?;
+        let kept = self.authority_before_rotation(old);
         let new = VaultKey::random()?;
         let sk = crypto::identity(&new);
         let id = sk.verifying_key().to_bytes();
@@ -80,6 +84,7 @@ impl Vault {
         self.identity = id;
         self.body.identity = hex::encode(&id);
         self.resign_receipts(&new);
+        self.carry_authority(kept, &new, authority)?;
         Ok(new)
     }
 }

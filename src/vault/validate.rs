@@ -209,9 +209,14 @@ impl Vault {
             && b.copies_issued.iter().all(|c| {
                 c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
             });
-        let tag_ok = match &b.quorum_tag {
-            Some(t) => copy && hex::decode_array::<32>(t).is_some(),
-            None => !copy,
+        let tag_ok = match (&b.quorum_tag, &b.copy_authority) {
+            (Some(t), None) => copy && hex::decode_array::<32>(t).is_some(),
+            (None, Some(a)) if copy => {
+                a.seed.is_none() && super::authority::authority_signature_valid(b)
+            }
+            (None, Some(a)) => b.authority_signature.is_none() && authority_record_ok(a, b.policy),
+            (None, None) => !copy,
+            (Some(_), Some(_)) => false,
         };
         if copy != b.issued.is_some()
             || !tag_ok
@@ -247,6 +252,8 @@ impl Vault {
                 || any_sealed
                 || b.issued.is_some()
                 || b.quorum_tag.is_some()
+                || b.copy_authority.is_some()
+                || b.authority_signature.is_some()
                 || b.copies_from.is_some()
                 || !b.copies_issued.is_empty();
             if v2_fields {
@@ -361,4 +368,19 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// A vault file's copy authority: a valid Ed25519 public key, a 32-byte certificate, and its seed
+/// sealed (24-byte nonce, 32 bytes and a tag), under policy `either` only.
+fn authority_record_ok(a: &crate::format::CopyAuthority, policy: crate::format::Policy) -> bool {
+    let key_ok = hex::decode_array::<32>(&a.public)
+        .is_some_and(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).is_ok());
+    let seed_ok = a.seed.as_ref().is_some_and(|s| {
+        hex::decode_array::<24>(&s.nonce).is_some()
+            && hex::decode(&s.ciphertext).is_some_and(|c| c.len() == 48)
+    });
+    policy == crate::format::Policy::Either
+        && key_ok
+        && hex::decode_array::<32>(&a.certificate).is_some()
+        && seed_ok
 }

@@ -84,6 +84,17 @@ pub fn expect_exit(o: &Output, want: i32) {
     assert_eq!(code(o), want, "{}", stderr(o));
 }
 
+/// A refusal: exit code `want`, nothing on stdout (never a key), and `why` in the message.
+pub fn expect_refused(o: &Output, want: i32, why: &str) {
+    expect_exit(o, want);
+    assert!(
+        stdout(o).is_empty(),
+        "nothing may be revealed: {}",
+        stdout(o)
+    );
+    assert!(stderr(o).contains(why), "{}", stderr(o));
+}
+
 pub fn code(o: &Output) -> i32 {
     o.status.code().expect("gsl-vault was killed by a signal")
 }
