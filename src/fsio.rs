@@ -37,6 +37,22 @@ pub fn shown_text(text: &str) -> String {
     out
 }
 
+/// A name (a custodian's, a label) to show inside a line of a table or sentence: escaped as
+/// [`shown_text`], and ended by a left-to-right mark when it holds right-to-left letters
+/// (Hebrew, Arabic, ...), so that a bidirectional terminal does not pull the numbers, dates and
+/// words after it into its run and reorder the line.
+pub fn shown_name(text: &str) -> String {
+    let rtl = |c: char| {
+        matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}'
+            | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
+    };
+    let mut out = shown_text(text);
+    if text.chars().any(rtl) {
+        out.push('\u{200e}');
+    }
+    out
+}
+
 /// Marker in the names of temporary files.
 const TEMP_MARK: &str = ".gsl-vault-tmp-";
 
@@ -189,7 +205,11 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(parent_of(path).join(format!(".{name}{TEMP_MARK}{}", crate::hex::encode(&r))))
+    Ok(parent_of(path).join(format!(
+        ".{name}{TEMP_MARK}{}-{}",
+        std::process::id(),
+        crate::hex::encode(&r)
+    )))
 }
 
 fn is_symlink(path: &Path) -> bool {
@@ -229,6 +249,7 @@ pub fn write_vault_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()
 
 fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     let tmp = temp_path(path)?;
+    let owner = fs::metadata(path).ok();
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
@@ -236,6 +257,9 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io(shown(&tmp), e))?;
+        if replace && let Some(m) = &owner {
+            keep_owner(&f, m, path)?;
+        }
         f.write_all(bytes).map_err(|e| Error::io(shown(&tmp), e))?;
         f.sync_all().map_err(|e| Error::io(shown(&tmp), e))?;
         drop(f);
@@ -275,6 +299,28 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file replaced on behalf of its owner stays theirs: when another user (root running a
+/// drill, say) replaces it, the new file gets the old one's owner and group (mode 0600 as
+/// always); a user who cannot give it back is refused, and nothing is written.
+fn keep_owner(f: &File, old: &fs::Metadata, path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mine = f.metadata().map_err(|e| Error::io(shown(path), e))?;
+    if mine.uid() == old.uid() {
+        if mine.gid() != old.gid() {
+            // Best effort: the owner's own file keeps its group where the owner may set it.
+            let _ = std::os::unix::fs::fchown(f, None, Some(old.gid()));
+        }
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(f, Some(old.uid()), Some(old.gid())).map_err(|_| {
+        Error::Usage(format!(
+            "{} belongs to another user (uid {}): gsl-vault would take it from them; run the command as that user. Nothing was written.",
+            shown(path),
+            old.uid()
+        ))
+    })
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
@@ -356,12 +402,35 @@ pub fn sweep_temps(path: &Path, held: bool) {
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with('.') && name.contains(TEMP_MARK) {
+            if name.starts_with('.') && name.contains(TEMP_MARK) && is_leftover(&name, &e) {
                 let _ = fs::remove_file(e.path());
             }
         }
     }
 }
+
+/// Whether a temporary file is a crash's leftover, not one another gsl-vault is filling right
+/// now without holding this folder's lock (`recover -o` into it, a share written to it): its
+/// writer (whose process id its name carries) is gone, or, where that cannot be told, it is old.
+fn is_leftover(name: &str, e: &fs::DirEntry) -> bool {
+    let pid = name
+        .rsplit(TEMP_MARK)
+        .next()
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(pid, _)| pid.parse::<u32>().ok());
+    if let Some(pid) = pid
+        && Path::new("/proc/self").exists()
+    {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    e.metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > SWEEP_AGE))
+}
+
+/// How old a temporary file must be to be swept as a crash's leftover: every write fills and
+/// moves its temporary file within moments, so one this old has no writer.
+const SWEEP_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Whether two paths are in the same folder (then one folder lock covers both).
 pub fn same_folder(a: &Path, b: &Path) -> bool {
@@ -380,6 +449,15 @@ mod tests {
         let v = d.path().join("v.vault");
         let leftover = d.path().join(format!(".alice.share{TEMP_MARK}0011"));
         fs::write(&leftover, b"half a share").unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&leftover)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let young = d.path().join(format!(".out.txt{TEMP_MARK}0022"));
+        fs::write(&young, b"being written by another gsl-vault").unwrap();
         let lock = lock_folder(&v).unwrap();
         assert!(try_lock_folder(&v).is_err(), "a second writer is refused");
         drop(lock);
@@ -388,6 +466,7 @@ mod tests {
         sweep_temps(&v, true);
         drop(held);
         assert!(!leftover.exists(), "swept");
+        assert!(young.exists(), "a file being written now is not a leftover");
         fs::write(d.path().join("keep.txt"), b"x").unwrap();
         sweep_temps(&v, false);
         assert!(

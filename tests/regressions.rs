@@ -1028,3 +1028,120 @@ fn r9_a_confirmed_reshare_certifies_a_new_copy_authority() {
     expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
 }
+
+/// Issue 16, item 9: root running a drill on a user's vault must not take the file from them:
+/// the new file keeps the old one's owner and group, mode 0600.
+#[test]
+fn r16_9_a_write_by_another_user_keeps_the_vault_its_owner_s() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let me = std::fs::metadata(dir.join("v.vault")).unwrap().uid();
+    if me != 0 {
+        eprintln!("skipped: giving a file to another user needs root (this runs as uid {me})");
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
+        return;
+    }
+    std::os::unix::fs::chown(dir.join("v.vault"), Some(65534), Some(65534)).unwrap();
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    let m = std::fs::metadata(dir.join("v.vault")).unwrap();
+    assert_eq!((m.uid(), m.gid()), (65534, 65534), "still the owner's file");
+    assert_eq!(m.permissions().mode() & 0o7777, 0o600);
+}
+
+/// Issue 16, item 12: a drill waiting at a prompt for a custodian's words does not hold the
+/// vault's lock, so another change (a passphrase drill from cron, say) goes through meanwhile.
+#[test]
+fn r16_12_a_drill_waiting_at_a_prompt_holds_no_lock() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let Some(t) = Tmux::start(dir, "drill v.vault") else {
+        return;
+    };
+    t.wait_for("Share 1");
+    let o = gsl(dir, "drill v.vault --passphrase --passphrase-file pass.txt");
+    expect_exit(&o, 0);
+}
+
+/// Issue 16, item 12: the sweep of crash leftovers never removes a temporary file another
+/// gsl-vault is filling right now (a `recover -o` into the vault's folder takes no lock).
+#[test]
+fn r16_12_the_sweep_leaves_a_file_being_written() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let young = dir.join(".key.txt.gsl-vault-tmp-0a0b0c0d0e0f");
+    std::fs::write(&young, "being written").unwrap();
+    let old = dir.join(".key.txt.gsl-vault-tmp-010203040506");
+    std::fs::write(&old, "left by a crash").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    assert!(young.exists(), "a file being written is not a leftover");
+    assert!(!old.exists(), "a crash's leftover is swept");
+}
+
+/// Issue 16, item 4: a right-to-left custodian name does not pull the rest of its `status`
+/// line into its run: a left-to-right mark ends it.
+#[test]
+fn r16_4_a_right_to_left_name_does_not_reorder_status() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &["alice", "דוד", "carol"], "quorum");
+    let o = gsl(dir, "status v.vault");
+    expect_exit(&o, 0);
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.contains("דוד"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("דוד\u{200e}"), "{line:?}");
+    let alice = stdout(&o)
+        .lines()
+        .find(|l| l.contains("alice"))
+        .unwrap()
+        .to_string();
+    // The columns still line up.
+    assert_eq!(
+        line.chars().filter(|&c| c != '\u{200e}').count(),
+        alice.chars().count(),
+        "{line:?} / {alice:?}"
+    );
+}
+
+/// Issue 9 (fourth review, high): a copy forged from an old file without rotating keeps the old
+/// identity, so its history is a prefix of the genuine one; a high generation must not make it
+/// win over the fresh copies. The old identity signed nothing after it was rotated away.
+#[test]
+fn r9_a_copy_claiming_a_generation_after_its_identity_was_retired_is_a_fork() {
+    use gsl_vault::secret::Passphrase;
+    use gsl_vault::vault::Vault;
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let old = std::fs::read(dir.join("v.vault")).unwrap();
+    std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
+    let line = "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt";
+    expect_exit(&gsl(dir, line), 0);
+    let line = "copies v.vault --passphrase-file new-pass.txt -o fresh";
+    expect_exit(&gsl(dir, line), 0);
+    let mut forged = Vault::parse(&old, "old").unwrap();
+    let vk = forged
+        .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())
+        .unwrap();
+    forged.body.generation = Some(1000);
+    let copy = forged.recovery_copy(&vk, None, 1_800_000_000).unwrap();
+    std::fs::write(dir.join("forged.copy"), gsl_vault::copy::armor(&copy)).unwrap();
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    let o = gsl(
+        dir,
+        "recover --copy forged.copy --copy fresh/alice.copy alice.share bob.share",
+    );
+    expect_refused(&o, 5, "disagree about the vault's history");
+}

@@ -40,7 +40,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?
     };
     if let Some(qk) = &auth.qk
-        && !v.has_copy_authority()
+        && !v.copy_authority_opens(&auth.vk)
     {
         // From now on the passphrase alone issues copies again (policy `either`).
         v.certify_copy_authority(&auth.vk, qk)?;

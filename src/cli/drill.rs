@@ -13,7 +13,7 @@ use super::load::{Vaults, write_vault};
 use super::output::print_json;
 use super::prompt::{can_prompt, one_stdin, passphrase};
 use super::report::{Exit, refusal, sentence};
-use super::shares::{read_shares, unlock};
+use super::shares::{both_passphrase, read_shares, unlock};
 use super::source;
 
 /// Refuses flag combinations that cannot make a drill.
@@ -139,24 +139,43 @@ fn drill_copy(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
     Ok(if clean { Exit::Ok } else { Exit::Shares })
 }
 
+/// What a drill was given: the passphrase, or the shares.
+enum Typed {
+    Passphrase(gsl_vault::secret::Passphrase),
+    /// The shares, and the passphrase too under policy `both`.
+    Shares(
+        gsl_vault::intake::Intake,
+        Option<gsl_vault::secret::Passphrase>,
+    ),
+}
+
 fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result<Exit> {
-    let (mut v, _lock) = vaults.load_for_update(path)?;
-    let kind = kind_of(a, &v)?;
-    let result = if a.passphrase {
-        passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")
-            .and_then(|p| v.unlock_passphrase(&p))
-            .map(|vk| QuorumOutcome {
-                vk,
-                qk: None,
-                accepted: Vec::new(),
-                rejected: Vec::new(),
-            })
+    // What the custodians type is asked before the folder is locked: a drill waiting at a
+    // prompt must not block every other write to the vault. The vault is then read again
+    // under the lock, and the shares and passphrase are checked against that.
+    let seen = vaults.read(path)?;
+    let kind = kind_of(a, &seen)?;
+    let typed = if a.passphrase {
+        passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase").map(Typed::Passphrase)
     } else {
-        read_shares(&a.input, Some(&v), usize::from(v.body.threshold)).and_then(|intake| {
-            report_stale_copies_in(&v, &intake);
-            unlock(&v, intake, a.passphrase_file.as_deref())
+        read_shares(&a.input, Some(&seen), usize::from(seen.body.threshold)).and_then(|i| {
+            let pass = both_passphrase(&seen, a.passphrase_file.as_deref())?;
+            Ok(Typed::Shares(i, pass))
         })
     };
+    let (mut v, _lock) = vaults.load_for_update(path)?;
+    let result = typed.and_then(|typed| match typed {
+        Typed::Passphrase(p) => v.unlock_passphrase(&p).map(|vk| QuorumOutcome {
+            vk,
+            qk: None,
+            accepted: Vec::new(),
+            rejected: Vec::new(),
+        }),
+        Typed::Shares(intake, pass) => {
+            report_stale_copies_in(&v, &intake);
+            v.unlock_quorum(&intake.offered, intake.refused, pass.as_ref())
+        }
+    });
     let out = match result {
         Ok(o) => o,
         Err(e) => {

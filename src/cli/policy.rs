@@ -51,6 +51,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         }
     };
     let from = v.body.policy;
+    let had_authority = v.has_copy_authority();
     let vk = v.set_policy(
         &auth.vk,
         to,
@@ -73,6 +74,15 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         _ => "the old vault key",
     };
     report_rotation(&v, path, revoked);
+    if had_authority && !v.has_copy_authority() {
+        // The certificate of the dropped authority stays valid for these shares until a
+        // reshare: an old file and the passphrase could still issue copies they accept.
+        errln!(
+            "Whoever has an old copy of {} and the passphrase can still issue recovery copies that the current shares accept, until the next confirmed reshare: reshare (gsl-vault reshare {}) to end that.",
+            gsl_vault::fsio::shown(path),
+            gsl_vault::fsio::shown(path)
+        );
+    }
     report_stale_copies(&v, path);
     Ok(Exit::Ok)
 }

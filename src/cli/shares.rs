@@ -9,7 +9,7 @@ use gsl_vault::error::{Error, Result};
 use gsl_vault::format::Policy;
 use gsl_vault::fsio;
 use gsl_vault::intake::{self, Intake};
-use gsl_vault::secret::{MAX_PASSPHRASE, SharePassphrase};
+use gsl_vault::secret::{MAX_PASSPHRASE, Passphrase, SharePassphrase};
 use gsl_vault::vault::{QuorumOutcome, Vault};
 
 use super::args::ShareInput;
@@ -90,10 +90,16 @@ pub fn read_shares(input: &ShareInput, v: Option<&Vault>, needed: usize) -> Resu
 /// Unlocks a quorum of the shares read (with the passphrase under policy `both`). Shares that
 /// could not be read are refusals like any other: named if a quorum is missing.
 pub fn unlock(v: &Vault, intake: Intake, pass_file: Option<&Path>) -> Result<QuorumOutcome> {
-    let pass = if v.body.policy == Policy::Both {
-        Some(passphrase(pass_file, false, "Vault passphrase")?)
-    } else {
-        None
-    };
+    let pass = both_passphrase(v, pass_file)?;
     v.unlock_quorum(&intake.offered, intake.refused, pass.as_ref())
+}
+
+/// The passphrase a quorum needs beside it under policy `both` (asked, or read from a file);
+/// none under the other policies.
+pub fn both_passphrase(v: &Vault, pass_file: Option<&Path>) -> Result<Option<Passphrase>> {
+    if v.body.policy == Policy::Both {
+        Ok(Some(passphrase(pass_file, false, "Vault passphrase")?))
+    } else {
+        Ok(None)
+    }
 }

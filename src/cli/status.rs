@@ -258,6 +258,14 @@ fn print_custodians(v: &Vault, now: u64) {
             ),
             None => "share not yet verified by a drill".to_string(),
         };
-        outln!("  {:>3}  {:<16} {seen}", c.index, c.name);
+        // Padded by characters shown, then the mark that keeps a right-to-left name's run
+        // from taking the rest of the line.
+        let pad = 16usize.saturating_sub(c.name.chars().count());
+        outln!(
+            "  {:>3}  {}{:pad$} {seen}",
+            c.index,
+            gsl_vault::fsio::shown_name(&c.name),
+            ""
+        );
     }
 }

@@ -129,6 +129,12 @@ impl Vault {
         }
     }
 
+    /// Whether the vault's copy authority opens with the vault key `vk` (a damaged one is
+    /// certified again when a quorum is at hand).
+    pub fn copy_authority_opens(&self, vk: &VaultKey) -> bool {
+        self.open_authority(vk).is_some()
+    }
+
     /// The authority as it is before a rotation, opened with the old vault key.
     pub(super) fn authority_before_rotation(&self, old: &VaultKey) -> Option<Opened> {
         self.open_authority(old)
@@ -139,7 +145,7 @@ impl Vault {
     pub(super) fn sign_with_authority(&self, vk: &VaultKey, body: &mut format::Body) -> Result<()> {
         let (seed, public, certificate) = self.open_authority(vk).ok_or_else(|| {
             Error::Usage(format!(
-                "vault {} has no copy authority a quorum certified (it is made at init and by a confirmed reshare, and retired with an old passphrase or a dropped path): issuing recovery copies needs a quorum of shares this once (gsl-vault copies {} SHARE...).",
+                "vault {} has no copy authority that opens (one is certified at init, by a confirmed reshare, or by copies given shares): issuing recovery copies needs a quorum of shares this once (gsl-vault copies {} SHARE...).",
                 self.path, self.path
             ))
         })?;

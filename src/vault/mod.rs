@@ -399,7 +399,21 @@ impl Vault {
     pub fn same_line(&self, other: &Vault) -> bool {
         let (a, b) = (self.identity_chain(), other.identity_chain());
         let n = a.len().min(b.len());
-        a[..n] == b[..n]
+        if a[..n] != b[..n] {
+            return false;
+        }
+        // The shorter chain stops at an identity the longer one rotated away from: whatever
+        // that identity signed must be older than the rotation. A copy claiming a later
+        // generation under it was made by someone who kept the old key (a fork, not a prefix).
+        let (short, long) = if a.len() < b.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        match long.body.lineage.get(n - 1) {
+            Some(r) if a.len() != b.len() => short.generation() < r.generation,
+            _ => true,
+        }
     }
 
     /// The current signing identity (public key), which rotates with the vault key.

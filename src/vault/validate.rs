@@ -209,13 +209,16 @@ impl Vault {
             && b.copies_issued.iter().all(|c| {
                 c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
             });
+        let no_signature = b.authority_signature.is_none();
         let tag_ok = match (&b.quorum_tag, &b.copy_authority) {
-            (Some(t), None) => copy && hex::decode_array::<32>(t).is_some(),
+            (Some(t), None) => copy && no_signature && hex::decode_array::<32>(t).is_some(),
             (None, Some(a)) if copy => {
-                a.seed.is_none() && super::authority::authority_signature_valid(b)
+                a.seed.is_none()
+                    && b.policy == crate::format::Policy::Either
+                    && super::authority::authority_signature_valid(b)
             }
-            (None, Some(a)) => b.authority_signature.is_none() && authority_record_ok(a, b.policy),
-            (None, None) => !copy,
+            (None, Some(a)) => no_signature && authority_record_ok(a, b.policy),
+            (None, None) => !copy && no_signature,
             (Some(_), Some(_)) => false,
         };
         if copy != b.issued.is_some()
