@@ -1,0 +1,129 @@
+// The page's whole interface to the format: what a file or a pasted text holds, which vault or
+// copy to open, and opening it. The page (ui.js) and the tests (test/*.test.mjs) use only this.
+import { fromUtf8, sameBytes } from './bytes.js';
+import { findCopy } from './copytext.js';
+import { EXIT, GslError, corruptError, sharesError } from './errors.js';
+import { passKey } from './kdf.js';
+import { readShare, sharePart } from './share.js';
+import { kindOf } from './signed.js';
+import { checkShare, openWithPassKey, openWithShares, vaultName } from './unlock.js';
+import { readVault, shownFingerprint, pinOf } from './vault.js';
+
+export { GslError, EXIT, readShare, checkShare, readVault, shownFingerprint, pinOf, vaultName, passKey };
+export { lookup, nearWords, WORDS } from './words.js';
+
+/**
+ * What a file or a pasted text holds: a vault file, a recovery copy (raw, armored, or a kit's
+ * QR text), a share (with the copy a share file carries), or nothing gsl-vault knows.
+ * @returns {Promise<{docs: object[], shares: object[], problems: GslError[]}>}
+ */
+export async function readAny(bytes, name) {
+  const out = { docs: [], shares: [], problems: [] };
+  const attempt = async (f) => {
+    try {
+      await f();
+    } catch (e) {
+      if (!(e instanceof GslError)) throw e;
+      out.problems.push(e);
+    }
+  };
+  if (kindOf(bytes) === 'vault') {
+    await attempt(() => out.docs.push(readVault(bytes, name)));
+    return out;
+  }
+  let copy = null;
+  await attempt(async () => {
+    copy = await findCopy(bytes, name);
+  });
+  if (copy) await attempt(() => out.docs.push(readVault(copy, name)));
+  const text = fromUtf8(bytes);
+  const isRawCopy = kindOf(bytes) === 'copy' || (text ?? '').trim().startsWith('GSLC1:');
+  if (text !== null && !isRawCopy && sharePart(text).trim().length > 0) {
+    await attempt(() => out.shares.push({ source: name, share: readShare(text, name) }));
+  }
+  if (text === null && out.docs.length === 0) {
+    out.problems.push(sharesError(`${name} is not text: check that it is the share file you were given.`));
+  }
+  return out;
+}
+
+/** The identities of a document from its origin: a vault's line of keys. */
+const chainOf = (d) => d.chain;
+
+/** Whether two documents of one vault come from diverging lines (FORMAT.md, "Recovery copy"). */
+function forked(a, b) {
+  const [short, long] = a.chain.length <= b.chain.length ? [a, b] : [b, a];
+  const prefix = chainOf(short).every((id, i) => sameBytes(id, chainOf(long)[i]));
+  if (!prefix) return true;
+  if (short.chain.length === long.chain.length) return false;
+  // The longer line rotated away from the shorter one's last identity at this generation: a
+  // document that identity signed from then on is not of the same line.
+  const away = long.body.lineage[short.chain.length - 1].generation;
+  return short.generation >= away;
+}
+
+/**
+ * Which document to open with these shares: the owner's vault file if one was given; else the
+ * valid recovery copy of the shares' vault with the highest generation. Refuses copies whose
+ * lines fork. Returns {doc, setAside: [docs of other vaults], older: [older copies]}.
+ */
+export function chooseDocument(docs, shares) {
+  const vaultFile = docs.find((d) => d.kind === 'vault');
+  if (vaultFile) return { doc: vaultFile, setAside: [], older: [] };
+  const fp = shares[0]?.share.fingerprint;
+  const mine = fp ? docs.filter((d) => sameBytes(d.fingerprint, fp)) : docs.slice();
+  const setAside = docs.filter((d) => !mine.includes(d));
+  if (mine.length === 0) return { doc: null, setAside, older: [] };
+  for (let i = 0; i < mine.length; i++) {
+    for (let j = i + 1; j < mine.length; j++) {
+      if (forked(mine[i], mine[j])) {
+        throw corruptError(
+          `the recovery copies in ${mine[i].name} and ${mine[j].name} come from two diverging versions of vault ${mine[i].body.label}: one of them was forged by someone who once held an old vault key. Nothing was recovered: ask the owner which copy is current.`,
+        );
+      }
+    }
+  }
+  const newest = mine.reduce((a, d) => (d.generation > a.generation ? d : a));
+  return { doc: newest, setAside, older: mine.filter((d) => d !== newest) };
+}
+
+/**
+ * Opens `doc` with shares (and the passphrase under policy `both`).
+ * @param {(done: boolean) => void} [onKdf] told when Argon2id starts and ends
+ */
+export async function recoverWithShares(doc, shares, passphrase, onKdf) {
+  const pk = passphrase === undefined ? undefined : async (kdf) => {
+    onKdf?.(false);
+    try {
+      return await passKey(passphrase, kdf);
+    } finally {
+      onKdf?.(true);
+    }
+  };
+  return openWithShares(doc, shares, pk);
+}
+
+/** Opens a vault file with the owner's passphrase (policy `either`). */
+export async function recoverWithPassphrase(doc, passphrase, derive = passKey) {
+  if (doc.kind !== 'vault' || doc.body.policy !== 'either') {
+    throw new GslError(
+      EXIT.usage,
+      doc.kind === 'copy'
+        ? `a recovery copy (${doc.name}) never holds the passphrase slot: open it with a quorum of shares, or load the owner's vault file.`
+        : `policy ${doc.body.policy} needs a quorum of shares: the passphrase alone does not open vault ${vaultName(doc)}.`,
+    );
+  }
+  const pk = await derive(passphrase, doc.body.kdf);
+  try {
+    return openWithPassKey(doc, pk);
+  } finally {
+    pk.fill(0);
+  }
+}
+
+/** A one-line description of a document for people. */
+export function describe(doc) {
+  const b = doc.body;
+  const what = doc.kind === 'copy' ? 'recovery copy' : 'vault file';
+  return `${what} of vault "${b.label}" (${shownFingerprint(doc.fingerprint)}): any ${b.threshold} of ${b.custodians.length} custodians (${b.custodians.map((c) => c.name).join(', ')}), policy ${b.policy}, epoch ${b.epoch}, generation ${doc.generation}`;
+}

@@ -1,0 +1,162 @@
+// What the page reads of a verified vault file or recovery copy: its name (fingerprint), the
+// bounds FORMAT.md sets on its fields, the lineage from its origin to its current identity,
+// and, for a copy issued by the owner alone, the copy authority's signature.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { H, be64, fromHex, sameBytes, toBase32 } from './bytes.js';
+import { corrupt } from './errors.js';
+import { bodyText, parseSigned, verifySigned } from './signed.js';
+
+const MAX_TIME = 253402300799;
+const MAX_GENERATION = 2 ** 53;
+const SLOTS = {
+  either: { vault: ['passphrase', 'quorum'], copy: ['quorum'] },
+  both: { vault: ['both'], copy: ['both'] },
+  quorum: { vault: ['quorum'], copy: ['quorum'] },
+};
+
+const isInt = (v, lo, hi) => Number.isSafeInteger(v) && v >= lo && v <= hi;
+
+/** The fingerprint hash of a name key: H("gsl-vault/v1 fingerprint", key). */
+export const fingerprintHash = (key) => H('gsl-vault/v1 fingerprint', key);
+
+/** The 8-character name people read aloud, XXXX-XXXX, from the first 40 bits. */
+export function shownFingerprint(first5) {
+  const s = toBase32(first5);
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}`;
+}
+
+/** The 26-character pin of an identity, in groups of four. */
+export function pinOf(identity) {
+  const s = toBase32(fingerprintHash(identity).subarray(0, 16));
+  return s.match(/.{1,4}/g).join('-');
+}
+
+/**
+ * Parses, verifies and bounds-checks a vault file or a recovery copy.
+ * @returns {Doc} { kind, version, body, identity, nameKey, fingerprint (5 bytes), name, chain }
+ */
+export function readVault(bytes, name) {
+  const f = parseSigned(bytes, name);
+  const fail = (what) => corrupt(f.kind, name, what);
+  const b = f.body;
+  checkFields(b, f.kind, fail);
+  const chain = f.version === 1 ? checkV1(b, fail) : checkLineage(b, f, fail);
+  const nameKey = chain[0];
+  if (!sameBytes(chain[chain.length - 1], f.identity)) throw fail('has a lineage that does not end at its identity');
+  if (f.kind === 'copy') checkCopyFields(b, fail);
+  return {
+    ...f,
+    name,
+    nameKey,
+    chain,
+    fingerprint: fingerprintHash(nameKey).subarray(0, 5),
+    generation: b.generation ?? 0,
+  };
+}
+
+function checkFields(b, kind, fail) {
+  const n = Array.isArray(b.custodians) ? b.custodians.length : 0;
+  if (!isInt(n, 2, 255) || !isInt(b.threshold, 2, n)) throw fail('has a threshold or custodians out of range');
+  b.custodians.forEach((c, i) => {
+    if (typeof c?.name !== 'string' || c.index !== i + 1 || !fromHex(c.commitment, 32)) {
+      throw fail('has a malformed custodian record');
+    }
+  });
+  if (typeof b.label !== 'string' || b.label.length === 0) throw fail('has a malformed label');
+  if (!isInt(b.epoch, 1, 65535)) throw fail('has an epoch out of range');
+  if (!isInt(b.created, 0, MAX_TIME)) throw fail('has a creation time out of range');
+  const want = SLOTS[b.policy]?.[kind];
+  if (!want || !Array.isArray(b.slots) || b.slots.map((s) => s?.kind).join() !== want.join()) {
+    throw fail('has slots that do not match its policy');
+  }
+  if (!b.slots.every(slotOk)) throw fail('has a malformed slot');
+  const needsKdf = b.policy === 'both' || (b.policy === 'either' && kind === 'vault');
+  if (needsKdf !== (b.kdf !== undefined)) throw fail('has KDF settings that do not match its policy');
+  if (needsKdf) checkKdf(b.kdf, fail);
+  const ct = fromHex(b.payload?.ciphertext);
+  if (!fromHex(b.payload?.nonce, 24) || !ct || ct.length < 16 + 256 || (ct.length - 16) % 256 !== 0) {
+    throw fail('has a malformed payload');
+  }
+  if (!Array.isArray(b.retired ?? [])) throw fail('has a malformed list of retired epochs');
+}
+
+function slotOk(s) {
+  const sealed = s.recipient !== undefined || s.ephemeral !== undefined;
+  if (sealed && (!fromHex(s.recipient, 32) || !fromHex(s.ephemeral, 32))) return false;
+  return Boolean(fromHex(s.nonce, 24) && fromHex(s.ciphertext, 48));
+}
+
+/** RFC 9106's floor and gsl-vault's caps on Argon2id costs (FORMAT.md, "Body fields"). */
+function checkKdf(k, fail) {
+  const ok =
+    isInt(k?.memory_kib, 64 * 1024, 4 * 1024 * 1024) &&
+    isInt(k.iterations, 1, 64) &&
+    k.memory_kib * k.iterations >= 192 * 1024 &&
+    isInt(k.parallelism, 1, 16) &&
+    fromHex(k.salt, 32);
+  if (!ok) throw fail('asks for Argon2id costs outside gsl-vault\'s bounds');
+}
+
+const V2_FIELDS = ['origin', 'generation', 'lineage', 'issued', 'quorum_tag', 'copy_authority', 'authority_signature', 'copies_from', 'copies_issued'];
+
+function checkV1(b, fail) {
+  if (V2_FIELDS.some((k) => b[k] !== undefined) || b.slots.some((s) => s.recipient !== undefined)) {
+    throw fail('holds version 2 fields under a version 1 header');
+  }
+  return [fromHex(b.identity, 32)];
+}
+
+/** The identities from the origin to the current one, each rotation signed by both. */
+function checkLineage(b, f, fail) {
+  const origin = fromHex(b.origin, 32);
+  if (!origin || !isInt(b.generation, 0, MAX_GENERATION)) throw fail('lacks its origin or generation');
+  const lineage = b.lineage ?? [];
+  if (!Array.isArray(lineage) || lineage.length > 256) throw fail('records more rotations than gsl-vault reads');
+  const chain = [origin];
+  let last = 0;
+  for (const r of lineage) {
+    const from = fromHex(r?.from, 32);
+    const to = fromHex(r?.to, 32);
+    const ok =
+      from && to && sameBytes(from, chain[chain.length - 1]) &&
+      isInt(r.at, 0, MAX_TIME) && isInt(r.generation, last + 1, b.generation) &&
+      rotationSigned(r, from, to);
+    if (!ok) throw fail('has a rotation that fails its signatures or chain');
+    chain.push(to);
+    last = r.generation;
+  }
+  return chain;
+}
+
+function rotationSigned(r, from, to) {
+  const statement = H('gsl-vault/v2 rotation', from, to, be64(r.at), be64(r.generation));
+  const sig = (h) => fromHex(h, 64);
+  const ok = (key, s) => Boolean(s) && verifySigned(key, 'gsl-vault/v2 rotation', statement, s);
+  return ok(from, sig(r.from_signature)) && ok(to, sig(r.to_signature));
+}
+
+/** A copy has its issue date, no receipts nor pending reshare, and a tag or an authority. */
+function checkCopyFields(b, fail) {
+  const mixed =
+    !isInt(b.issued, 0, MAX_TIME) || (b.receipts ?? []).length > 0 || b.pending !== undefined ||
+    b.copies_from !== undefined || b.copies_issued !== undefined;
+  const tagged = b.quorum_tag !== undefined && b.copy_authority === undefined && b.authority_signature === undefined;
+  const authority = b.quorum_tag === undefined && b.copy_authority !== undefined && b.copy_authority.seed === undefined;
+  if (mixed || !(tagged ? fromHex(b.quorum_tag, 32) : authority && b.policy === 'either' && authoritySigned(b))) {
+    throw fail('mixes the fields of a vault and of a recovery copy');
+  }
+}
+
+/** The copy authority's signature over the body with the signature absent. */
+function authoritySigned(b) {
+  const pub = fromHex(b.copy_authority.public, 32);
+  const sig = fromHex(b.authority_signature, 64);
+  if (!pub || !sig || !fromHex(b.copy_authority.certificate, 32)) return false;
+  const { authority_signature: _, ...unsigned } = b;
+  return verifySigned(pub, 'gsl-vault/v2 copy authority signature', new TextEncoder().encode(bodyText(unsigned)), sig);
+}
+
+/** Whether the identity derived from a vault key is the document's (key confirmation). */
+export function confirmsIdentity(identitySeed, identity) {
+  return sameBytes(ed25519.getPublicKey(identitySeed), identity);
+}

@@ -1,0 +1,134 @@
+// The JavaScript core against the committed vectors (tests/vectors/): every vault and recovery
+// copy opens with the key the Rust implementation sealed, and what must be refused is refused
+// with the command line's exit code and reason.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadCore } from './core.mjs';
+
+const V = new URL('../../tests/vectors/', import.meta.url).pathname;
+const core = await loadCore();
+const read = (f) => new Uint8Array(readFileSync(join(V, f)));
+const text = (f) => readFileSync(join(V, f), 'utf8');
+const MASTER = { v1: text('v1.master').replace(/\n$/, ''), v2: text('v2.master').replace(/\n$/, '') };
+const PASS = { v1: text('v1.passphrase').replace(/\n$/, ''), v2: text('v2.passphrase').replace(/\n$/, '') };
+
+async function shares(...files) {
+  const out = [];
+  for (const f of files) {
+    const r = await core.readAny(read(f), f);
+    assert.deepEqual(r.problems, [], `${f} reads`);
+    out.push(...r.shares);
+  }
+  return out;
+}
+
+const PAIRS = [['alice', 'bob'], ['alice', 'carol'], ['bob', 'carol']];
+
+for (const ver of ['v1', 'v2']) {
+  for (const policy of ['either', 'both', 'quorum']) {
+    test(`${ver}-${policy}.vault opens with every pair of its shares`, async () => {
+      const doc = core.readVault(read(`${ver}-${policy}.vault`), `${ver}-${policy}.vault`);
+      for (const pair of PAIRS) {
+        const offered = await shares(...pair.map((n) => `${ver}-${policy}-${n}.share`));
+        const pass = policy === 'both' ? PASS[ver] : undefined;
+        const r = await core.recoverWithShares(doc, offered, pass);
+        assert.equal(r.key, MASTER[ver]);
+        assert.deepEqual(r.accepted, pair);
+      }
+    });
+  }
+  test(`${ver}-either.vault opens with the passphrase, and a wrong one exits 4`, async () => {
+    const doc = core.readVault(read(`${ver}-either.vault`), `${ver}-either.vault`);
+    assert.equal(await core.recoverWithPassphrase(doc, PASS[ver]), MASTER[ver]);
+    await assert.rejects(core.recoverWithPassphrase(doc, PASS[ver] + 'x'), (e) => e.exit === 4 && /wrong passphrase/.test(e.message));
+  });
+}
+
+test('every committed recovery copy opens with two of its shares', async () => {
+  const copies = readdirSync(V).filter((f) => f.endsWith('.copy'));
+  assert.ok(copies.length >= 4, 'the vectors hold the copies FORMAT.md lists');
+  for (const f of copies) {
+    const name = f.replace(/\.copy$/, '');
+    const r = await core.readAny(read(f), f);
+    assert.equal(r.docs.length, 1, `${f} is read as a copy`);
+    const doc = r.docs[0];
+    assert.equal(doc.kind, 'copy');
+    const offered = await shares(`${name}-alice.share`, `${name}-carol.share`);
+    const pass = doc.body.policy === 'both' ? PASS.v2 : undefined;
+    assert.equal((await core.recoverWithShares(doc, offered, pass)).key, MASTER.v2, f);
+  }
+});
+
+test('the copies inside share files open, and the newest generation is chosen', async () => {
+  for (const name of ['v2-either', 'v2-both', 'v2-quorum', 'v2-authority']) {
+    const docs = [];
+    const offered = [];
+    for (const n of ['bob', 'carol']) {
+      const r = await core.readAny(read(`${name}-${n}.share`), `${name}-${n}.share`);
+      docs.push(...r.docs);
+      offered.push(...r.shares);
+    }
+    assert.equal(docs.length, 2, `${name}: each share file carries its copy`);
+    if (name === 'v2-authority') docs.push((await core.readAny(read('v2-authority.copy'), 'v2-authority.copy')).docs[0]);
+    const { doc } = core.chooseDocument(docs, offered);
+    const pass = doc.body.policy === 'both' ? PASS.v2 : undefined;
+    // The authority vector's share files hold copies from before set-secret; the .copy is newer.
+    const r = await core.recoverWithShares(doc, offered, pass);
+    assert.equal(r.key, MASTER.v2, name);
+  }
+});
+
+test('one share of a 2-of-3 set is refused with exit 3, as the CLI says it', async () => {
+  const doc = core.readVault(read('v2-either.copy'), 'v2-either.copy');
+  const offered = await shares('v2-either-alice.share');
+  await assert.rejects(core.recoverWithShares(doc, offered), (e) => e.exit === 3 && /^1 valid share\(s\) of 2 needed to open vault/.test(e.message));
+});
+
+test('a share of another vault is named and refused', async () => {
+  const doc = core.readVault(read('v2-either.vault'), 'v2-either.vault');
+  const offered = await shares('v2-quorum-alice.share', 'v2-either-bob.share');
+  await assert.rejects(core.recoverWithShares(doc, offered), (e) => e.exit === 3 && /v2-quorum-alice.share belongs to another vault \(MMQ3-XO7C\)/.test(e.message));
+});
+
+test('every flipped bit of a copy is refused before any share is used', async () => {
+  const bytes = read('v2-quorum.copy');
+  let refused = 0;
+  for (let i = 0; i < bytes.length; i += 7) {
+    for (const bit of [0, 3, 6]) {
+      const flipped = bytes.slice();
+      flipped[i] ^= 1 << bit;
+      try {
+        core.readVault(flipped, 'flipped.copy');
+        assert.fail(`byte ${i} bit ${bit} flipped was accepted`);
+      } catch (e) {
+        assert.equal(e.exit, 5, e.message);
+        refused++;
+      }
+    }
+  }
+  assert.ok(refused > 1000);
+});
+
+test('a mistyped word is located; the first four letters are enough', () => {
+  const words = text('v2-either-alice.share').split('words:')[1].split('compact:')[0].trim().split(/\s+/);
+  const four = words.map((w) => w.slice(0, 4));
+  const share = core.readShare(four.join(' '), 'typed');
+  assert.equal(share.x, 1);
+  const typo = four.slice();
+  typo[11] = core.WORDS[(core.lookup(typo[11]) + 1) % 1024].slice(0, 4);
+  assert.throws(() => core.readShare(typo.join(' '), 'typed'), (e) => e.exit === 3 && e.data.suspect === 12 && /word 12 is most likely wrong/.test(e.message));
+  const unknown = four.slice();
+  unknown[4] = 'zzzz';
+  unknown[20] = 'acdemy';
+  assert.throws(() => core.readShare(unknown.join(' '), 'typed'), (e) => /words 5, 21 are not in the word list/.test(e.message) && e.data.unknown[1].near.includes('academic'));
+});
+
+test('the compact form is accepted as the kit prints it, and a digit is named', () => {
+  const compact = text('v2-either-bob.share').split('compact:')[1].trim().split(/\s+/)[0];
+  const grouped = compact.match(/.{1,6}/g).join(' ').toLowerCase();
+  assert.equal(core.readShare(grouped, 'typed').x, 2);
+  const eight = compact.slice(0, 9) + '8' + compact.slice(10);
+  assert.throws(() => core.readShare(eight.match(/.{1,6}/g).join(' '), 'typed'), (e) => e.exit === 3 && /character 10 of the compact form is 8, .*most likely the letter B/.test(e.message));
+});
