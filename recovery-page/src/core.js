@@ -88,18 +88,11 @@ export function chooseDocument(docs, shares) {
 }
 
 /**
- * Opens `doc` with shares (and the passphrase under policy `both`).
- * @param {(done: boolean) => void} [onKdf] told when Argon2id starts and ends
+ * Opens `doc` with shares (and the passphrase under policy `both`). `derive(passphrase, kdf)`
+ * computes PK (by default here; the page runs it in a worker so that it can show progress).
  */
-export async function recoverWithShares(doc, shares, passphrase, onKdf) {
-  const pk = passphrase === undefined ? undefined : async (kdf) => {
-    onKdf?.(false);
-    try {
-      return await passKey(passphrase, kdf);
-    } finally {
-      onKdf?.(true);
-    }
-  };
+export async function recoverWithShares(doc, shares, passphrase, derive = passKey) {
+  const pk = passphrase === undefined ? undefined : (kdf) => derive(passphrase, kdf);
   return openWithShares(doc, shares, pk);
 }
 

@@ -1,0 +1,194 @@
+// The recovery page: what the custodians see and do. It keeps the vault documents and the
+// shares given so far, checks each share as it is added (nothing revealed), and reveals the
+// key only when asked, after a warning. Nothing here logs, stores or sends anything.
+import { GslError, checkShare, chooseDocument, describe, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
+import { decodeQrFile } from './ui-qr.js';
+import { workerDerive } from './ui-kdf.js';
+import { wordFeedback } from './ui-words.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { docs: [], shares: [], typed: 0 };
+const utf8 = (s) => new TextEncoder().encode(s);
+
+function say(id, text, kind = '') {
+  const el = $(id);
+  el.textContent = text;
+  el.className = kind;
+}
+
+const current = () => {
+  try {
+    return chooseDocument(state.docs, state.shares).doc;
+  } catch (e) {
+    if (e instanceof GslError) return null;
+    throw e;
+  }
+};
+
+/** Adds what a file or text holds; returns sentences for the custodian. */
+async function take(bytes, name) {
+  const r = await readAny(bytes, name);
+  // Every share file of one issue carries the same copy: keep one of each.
+  r.docs = r.docs.filter((d) => !state.docs.some((o) => o.generation === d.generation && sameId(o.identity, d.identity)));
+  state.docs.push(...r.docs);
+  const notes = r.docs.map((d) => `Loaded the ${describe(d)}.`);
+  for (const s of r.shares) notes.push(addShare(s));
+  notes.push(...r.problems.map((p) => p.message));
+  if (r.docs.length + r.shares.length + r.problems.length === 0) notes.push(`${name} holds nothing gsl-vault can read.`);
+  refresh();
+  return notes.join(' ');
+}
+
+/** Checks a share against the vault (when known) and keeps it; one sentence back. */
+function addShare(offered) {
+  if (state.shares.some((s) => s.share.x === offered.share.x && s.share.epoch === offered.share.epoch && sameFp(s, offered))) {
+    return `Share ${offered.source} was already given (index ${offered.share.x}).`;
+  }
+  state.shares.push(offered);
+  const doc = current();
+  if (!doc) {
+    return `Share ${offered.source} is share ${offered.share.x} of vault ${shownFingerprint(offered.share.fingerprint)}; its checksum is correct. Load the vault's recovery copy to check it against its commitment.`;
+  }
+  try {
+    const c = checkShare(doc, offered.share, offered.source);
+    return `Share ${offered.source} is ${c.name}'s share (${c.index} of ${doc.body.custodians.length}) of vault "${doc.body.label}" (${shownFingerprint(doc.fingerprint)}), and it matches its commitment: it is intact.`;
+  } catch (e) {
+    if (!(e instanceof GslError)) throw e;
+    state.shares.pop();
+    return e.message;
+  }
+}
+
+const sameId = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameFp = (a, b) => a.share.fingerprint.every((x, i) => x === b.share.fingerprint[i]);
+
+function refresh() {
+  let doc = null;
+  try {
+    doc = chooseDocument(state.docs, state.shares).doc;
+    say('vault-status', doc ? `Using the ${describe(doc)}.` : 'No recovery copy yet: load a share file (it carries one), a recovery copy, or a photo of page 2 of a kit.');
+  } catch (e) {
+    if (!(e instanceof GslError)) throw e;
+    say('vault-status', e.message, 'bad');
+  }
+  const list = $('shares');
+  list.replaceChildren(
+    ...state.shares.map((s) => {
+      const li = document.createElement('li');
+      const c = doc?.body.custodians.find((c) => c.index === s.share.x);
+      li.textContent = c ? `${c.name}'s share (from ${s.source})` : `share ${s.share.x} (from ${s.source})`;
+      return li;
+    }),
+  );
+  const t = doc?.body.threshold;
+  const have = doc ? new Set(state.shares.filter((s) => valid(doc, s)).map((s) => s.share.x)).size : 0;
+  say('quorum-status', doc ? `${have} of the ${t} shares needed.` : '');
+  $('reveal').disabled = !doc || have < t;
+  $('passphrase-row').hidden = doc?.body.policy !== 'both';
+  $('owner').hidden = !(doc?.kind === 'vault' && doc.body.policy === 'either');
+}
+
+function valid(doc, s) {
+  try {
+    checkShare(doc, s.share, s.source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function progress(seconds) {
+  $('progress').hidden = false;
+  say('elapsed', `Computing the passphrase key (Argon2id, memory-hard on purpose): ${seconds.toFixed(0)} s so far. This takes a few seconds to a minute; keep this page open.`);
+}
+
+function show(key) {
+  $('progress').hidden = true;
+  $('key').textContent = key;
+  $('result').hidden = false;
+  $('reveal').hidden = true;
+}
+
+async function reveal() {
+  $('warning').hidden = true;
+  say('error', '');
+  const doc = current();
+  const pass = doc.body.policy === 'both' ? $('passphrase').value : undefined;
+  try {
+    const r = await recoverWithShares(doc, state.shares, pass, workerDerive(progress));
+    show(r.key);
+  } catch (e) {
+    $('progress').hidden = true;
+    if (!(e instanceof GslError)) throw e;
+    say('error', e.message, 'bad');
+  }
+}
+
+async function ownerOpen() {
+  say('error', '');
+  const doc = state.docs.find((d) => d.kind === 'vault');
+  try {
+    const derive = workerDerive(progress);
+    show(await recoverWithPassphrase(doc, $('owner-passphrase').value, derive));
+    $('owner-passphrase').value = '';
+  } catch (e) {
+    $('progress').hidden = true;
+    if (!(e instanceof GslError)) throw e;
+    say('error', e.message, 'bad');
+  }
+}
+
+function wire() {
+  $('words').addEventListener('input', () => {
+    const f = wordFeedback($('words').value, `typed ${state.typed + 1}`);
+    say('word-status', f.text, f.ok ? 'good' : '');
+  });
+  $('add-words').addEventListener('click', () => {
+    const name = `typed ${state.typed + 1}`;
+    try {
+      const share = readShare($('words').value, name);
+      state.typed++;
+      say('word-status', addShare({ source: name, share }), 'good');
+      $('words').value = '';
+      refresh();
+    } catch (e) {
+      if (!(e instanceof GslError)) throw e;
+      say('word-status', e.message, 'bad');
+    }
+  });
+  $('files').addEventListener('change', async () => {
+    const notes = [];
+    for (const f of $('files').files) notes.push(await take(new Uint8Array(await f.arrayBuffer()), f.name));
+    say('file-status', notes.join(' '));
+    $('files').value = '';
+  });
+  $('qr-file').addEventListener('change', async () => {
+    const f = $('qr-file').files[0];
+    $('qr-file').value = '';
+    if (!f) return;
+    const text = await decodeQrFile(f).catch(() => null);
+    say('qr-status', text === null ? `No QR code was found in ${f.name}: take the photo again, closer and in good light, or type the words.` : await take(utf8(text), `QR code in ${f.name}`));
+  });
+  $('paste-add').addEventListener('click', async () => {
+    say('file-status', await take(utf8($('paste').value), 'pasted text'));
+    $('paste').value = '';
+  });
+  $('reveal').addEventListener('click', () => ($('warning').hidden = false));
+  $('cancel').addEventListener('click', () => ($('warning').hidden = true));
+  $('reveal-now').addEventListener('click', reveal);
+  $('owner-open').addEventListener('click', ownerOpen);
+  $('hide').addEventListener('click', () => {
+    $('key').textContent = '';
+    $('result').hidden = true;
+    $('reveal').hidden = false;
+  });
+}
+
+async function start() {
+  wire();
+  const embedded = $('embedded-copy').textContent.trim();
+  if (embedded.length > 0) say('file-status', await take(utf8(embedded), 'this page'));
+  refresh();
+}
+
+start();
