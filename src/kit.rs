@@ -33,6 +33,8 @@ pub struct KitInfo<'a> {
     pub copy: Option<(&'a [u8], u64)>,
     /// Whether the owner's passphrase is needed with the shares (policy `both`).
     pub passphrase_too: bool,
+    /// The SHA-256 (hex) of the `recover.html` written with the kit, if one was.
+    pub page_sha256: Option<&'a str>,
 }
 
 /// Escapes text for HTML.
@@ -153,6 +155,7 @@ h2 { font-size: 11pt; margin: 0 0 2mm 0; border-bottom: 1px solid #000; }
 .sub { margin: 0; }
 .big { font-size: 12pt; font-weight: bold; margin: 2mm 0; }
 .warn { border: 2px solid #000; padding: 2mm 3mm; font-weight: bold; }
+.sha { font-size: 7pt; word-break: break-all; }
 .mono { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; }
 .share { display: flex; gap: 6mm; align-items: flex-start; }
 .words { flex: 1.5; }
@@ -234,6 +237,19 @@ fn push_copy_page(
 }
 
 /// The recovery steps, the drill log to fill in by hand, and the footer: nothing secret.
+/// The step that points to the offline recovery page, when one was written with the kit.
+fn page_step(sha256: Option<&str>) -> String {
+    sha256
+        .map(|sha| {
+            format!(
+                "<li>No gsl-vault at hand? Open <span class=\"mono\">recover.html</span> (given with this page) in any web browser: it works offline. \
+                 Type the words there. Its SHA-256 must be <span class=\"mono sha\">{}</span>.</li>",
+                esc(sha)
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
     h.push_str(&format!(
         "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
@@ -242,12 +258,14 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
          <li>Bring both sheets. On an offline computer with gsl-vault (the owner keeps it here: ______________________), \
              run <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words (the first four letters of each). \
              Vault file lost? Scan page 2's code with a phone into <span class=\"mono\">copy.txt</span> and run <span class=\"mono\">gsl-vault recover --copy copy.txt</span>.</li>\
+         {}\
          <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
          <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
          </ol></div>\n",
         info.threshold,
         others.join(", "),
-        esc(info.vault_name)
+        esc(info.vault_name),
+        page_step(info.page_sha256)
     ));
     h.push_str(
         "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\

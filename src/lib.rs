@@ -32,6 +32,7 @@ pub mod intake;
 pub mod kdf;
 pub mod kdfmem;
 pub mod kit;
+pub mod page;
 pub mod policy;
 pub mod secret;
 pub mod shamir;

@@ -15,6 +15,7 @@ mod kdf_reference;
 mod kit;
 mod lifecycle;
 mod quorum;
+mod recovery_page;
 mod regressions;
 mod revocation;
 mod roundtrip;

@@ -38,7 +38,8 @@ export async function readAny(bytes, name) {
   if (copy) await attempt(() => out.docs.push(readVault(copy, name)));
   const text = fromUtf8(bytes);
   const isRawCopy = kindOf(bytes) === 'copy' || (text ?? '').trim().startsWith('GSLC1:');
-  if (text !== null && !isRawCopy && sharePart(text).trim().length > 0) {
+  const hasShareText = (t) => t.split(/\r?\n/).some((l) => l.trim().length > 0 && !l.trimStart().startsWith('#'));
+  if (text !== null && !isRawCopy && hasShareText(sharePart(text))) {
     await attempt(() => out.shares.push({ source: name, share: readShare(text, name) }));
   }
   if (text === null && out.docs.length === 0) {
@@ -112,6 +113,32 @@ export async function recoverWithPassphrase(doc, passphrase, derive = passKey) {
   } finally {
     pk.fill(0);
   }
+}
+
+/**
+ * Everything at once, as the command line's `recover` and `open` do: reads every file, chooses
+ * the vault file or the newest valid copy, and opens it with the shares, or with the
+ * passphrase alone when no share is given (the owner's vault file, policy `either`).
+ * @param {{name: string, bytes: Uint8Array}[]} files
+ */
+export async function recoverFiles(files, passphrase) {
+  const docs = [];
+  const shares = [];
+  const problems = [];
+  for (const f of files) {
+    const r = await readAny(f.bytes, f.name);
+    docs.push(...r.docs);
+    shares.push(...r.shares);
+    problems.push(...r.problems);
+  }
+  const shareProblem = problems.find((p) => p.exit === EXIT.shares);
+  if (shareProblem) throw shareProblem;
+  const { doc } = chooseDocument(docs, shares);
+  if (!doc) {
+    throw problems[0] ?? new GslError(EXIT.usage, 'no vault file and no recovery copy: load a share file (it carries the copy), a recovery copy, or the vault file.');
+  }
+  if (shares.length === 0 && passphrase !== undefined) return recoverWithPassphrase(doc, passphrase);
+  return (await recoverWithShares(doc, shares, passphrase)).key;
 }
 
 /** A one-line description of a document for people. */

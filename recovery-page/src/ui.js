@@ -7,12 +7,14 @@ import { workerDerive } from './ui-kdf.js';
 import { wordFeedback } from './ui-words.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { docs: [], shares: [], typed: 0 };
+const state = { docs: [], shares: [] };
+/** How a typed share is named in sentences ("share you typed is alice's share"). */
+const TYPED = 'you typed';
 const utf8 = (s) => new TextEncoder().encode(s);
 
 function say(id, text, kind = '') {
   const el = $(id);
-  el.textContent = text;
+  el.textContent = text.charAt(0).toUpperCase() + text.slice(1);
   el.className = kind;
 }
 
@@ -82,7 +84,8 @@ function refresh() {
   );
   const t = doc?.body.threshold;
   const have = doc ? new Set(state.shares.filter((s) => valid(doc, s)).map((s) => s.share.x)).size : 0;
-  say('quorum-status', doc ? `${have} of the ${t} shares needed.` : '');
+  const enough = `Enough shares to recover: ${have} valid, ${t} needed.`;
+  say('quorum-status', !doc ? '' : have >= t ? enough : `${have} of the ${t} shares needed.`);
   $('reveal').disabled = !doc || have < t;
   $('passphrase-row').hidden = doc?.body.policy !== 'both';
   $('owner').hidden = !(doc?.kind === 'vault' && doc.body.policy === 'either');
@@ -140,15 +143,13 @@ async function ownerOpen() {
 
 function wire() {
   $('words').addEventListener('input', () => {
-    const f = wordFeedback($('words').value, `typed ${state.typed + 1}`);
+    const f = wordFeedback($('words').value, TYPED);
     say('word-status', f.text, f.ok ? 'good' : '');
   });
   $('add-words').addEventListener('click', () => {
-    const name = `typed ${state.typed + 1}`;
     try {
-      const share = readShare($('words').value, name);
-      state.typed++;
-      say('word-status', addShare({ source: name, share }), 'good');
+      const share = readShare($('words').value, TYPED);
+      say('word-status', addShare({ source: TYPED, share }), 'good');
       $('words').value = '';
       refresh();
     } catch (e) {

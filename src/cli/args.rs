@@ -91,6 +91,9 @@ pub enum Command {
     Copies(CopiesArgs),
     /// Change who may open the vault: either, both or quorum.
     Policy(PolicyChangeArgs),
+    /// Write recover.html: the offline recovery page custodians open in any web browser, with
+    /// nothing installed (it holds no share; it may carry the vault's recovery copy).
+    RecoveryPage(RecoveryPageArgs),
     /// Measure this machine and propose Argon2id costs for a target time.
     Calibrate(CalibrateArgs),
     /// Walk through the whole story on a throwaway vault in a temporary folder.
@@ -265,6 +268,29 @@ pub struct CopiesArgs {
     /// Replace existing copy files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args)]
+pub struct RecoveryPageArgs {
+    /// Where to write the page.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        default_value = "recover.html"
+    )]
+    pub output: PathBuf,
+    /// Carry this recovery copy in the page, so that custodians only type their words: a share
+    /// file (it carries one), a NAME.copy file from `gsl-vault copies`, or the text of a kit's
+    /// page-2 QR code (`-` = standard input).
+    #[arg(long, value_name = "FILE")]
+    pub copy: Option<PathBuf>,
+    /// Replace an existing page.
+    #[arg(long)]
+    pub force: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

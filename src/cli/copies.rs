@@ -61,8 +61,13 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         .iter()
         .map(|n| dir.join(format!("{n}-copy.html")))
         .collect();
+    let recovery_page = dir.join("recover.html");
     if !a.force
-        && let Some(p) = outputs.iter().chain(&pages).find(|p| p.exists())
+        && let Some(p) = outputs
+            .iter()
+            .chain(&pages)
+            .chain([&recovery_page])
+            .find(|p| p.exists())
     {
         return Err(Error::Exists(gsl_vault::fsio::shown(p).to_string()));
     }
@@ -93,10 +98,13 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
             vault_name: "",
             copy: None,
             passphrase_too: v.body.policy == gsl_vault::format::Policy::Both,
+            page_sha256: None,
         };
         let page = gsl_vault::kit::render_copy_page(&info, &copy, v.generation())?;
         fsio::write_atomic(page_path, page.as_bytes(), a.force)?;
     }
+    // One page for every custodian, carrying the same copy.
+    let sha = super::recovery_page::write_page(&recovery_page, Some(&copy), a.force)?;
     // The vault records the copies as issued only once they all exist.
     write_vault(path, &bytes, &v)?;
     errln!(
@@ -105,6 +113,10 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         v.generation(),
         gsl_vault::fsio::shown(&dir),
         names.join(", ")
+    );
+    errln!(
+        "Recovery page with this copy: {} (SHA-256 {sha}): custodians open it in any web browser, offline, and type their words.",
+        gsl_vault::fsio::shown(&recovery_page)
     );
     Ok(Exit::Ok)
 }

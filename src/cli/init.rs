@@ -158,6 +158,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         threshold: spec.threshold,
         names: &plan.names,
         copy: Some((&copy, v.generation())),
+        page_sha256: None,
     };
     plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);

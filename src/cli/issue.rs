@@ -219,6 +219,7 @@ impl Plan {
         if !self.kit {
             return Ok(());
         }
+        let set = &set.with_page(&self.shares_dir, force)?;
         for (share, _) in issued
             .iter()
             .zip(&self.deliveries)

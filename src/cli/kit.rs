@@ -15,12 +15,32 @@ use super::report::Exit;
 use super::shares::read_shares;
 
 /// Which share set a kit describes: its epoch, threshold and custodians.
+#[derive(Clone)]
 pub struct KitSet<'a> {
     pub epoch: u32,
     pub threshold: usize,
     pub names: &'a [String],
     /// The recovery copy for page 2, with its generation.
     pub copy: Option<(&'a [u8], u64)>,
+    /// The SHA-256 of the recovery page written beside the kits (set by `with_page`).
+    pub page_sha256: Option<String>,
+}
+
+impl KitSet<'_> {
+    /// Writes `DIR/recover.html` (with the set's recovery copy) and records its SHA-256, which
+    /// every kit then prints.
+    pub fn with_page(&self, dir: &Path, force: bool) -> Result<Self> {
+        let path = dir.join("recover.html");
+        let copy = self.copy.map(|(c, _)| c);
+        let sha = super::recovery_page::write_page(&path, copy, force)?;
+        errln!(
+            "Recovery page: {} (SHA-256 {sha}): give it to every custodian with their kit; it recovers the key in any web browser, offline.",
+            fsio::shown(&path)
+        );
+        let mut set = self.clone();
+        set.page_sha256 = Some(sha);
+        Ok(set)
+    }
 }
 
 /// Writes `DIR/NAME.html` for one checked share of `set`.
@@ -48,6 +68,7 @@ pub fn write_kit(
         vault_name: &vault_name,
         copy: set.copy,
         passphrase_too: v.body.policy == gsl_vault::format::Policy::Both,
+        page_sha256: set.page_sha256.as_deref(),
     };
     let page = kit::render(&info, code)?;
     let path = dir.join(format!("{custodian}.html"));
@@ -80,14 +101,16 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
         checked.push((c.name.clone(), &o.code));
     }
     gsl_vault::fsio::create_private_dir(out)?;
+    let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
+    let set = KitSet {
+        epoch: v.body.epoch,
+        threshold: usize::from(v.body.threshold),
+        names: &names,
+        copy: copy.as_ref().map(|(c, g)| (c.as_slice(), *g)),
+        page_sha256: None,
+    }
+    .with_page(out, force)?;
     for (name, code) in checked {
-        let names: Vec<String> = v.body.custodians.iter().map(|c| c.name.clone()).collect();
-        let set = KitSet {
-            epoch: v.body.epoch,
-            threshold: usize::from(v.body.threshold),
-            names: &names,
-            copy: copy.as_ref().map(|(c, g)| (c.as_slice(), *g)),
-        };
         let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
         errln!(
             "Kit for {name}: {} (print it, then delete the file).",

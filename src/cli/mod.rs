@@ -34,6 +34,7 @@ mod passwd;
 mod policy;
 mod prompt;
 mod recover;
+mod recovery_page;
 mod report;
 mod reshare;
 mod set_secret;
@@ -80,6 +81,7 @@ pub fn run() -> Exit {
         Command::SetSecret(a) => set_secret::run(&a, &vaults),
         Command::Copies(a) => copies::run(&a, &vaults),
         Command::Policy(a) => policy::run(&a, &vaults),
+        Command::RecoveryPage(a) => recovery_page::run(&a),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
         Command::Demo => demo::run(),
     };

@@ -189,6 +189,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         threshold,
         names: &plan.names,
         copy: Some((&copy, v.generation())),
+        page_sha256: None,
     };
     plan.write_kits(&v, path, &issued, &set, false)?;
     errln!(

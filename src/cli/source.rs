@@ -54,23 +54,28 @@ pub fn vault_file(vault: Option<&Path>) -> Option<&Path> {
     vault.filter(|p| !p.exists() || is_vault_file(p))
 }
 
+/// The bytes of a file that should hold a recovery copy (`-` is standard input), capped.
+pub fn read_copy_bytes(f: &Path) -> Result<Vec<u8>> {
+    if f == Path::new("-") {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_COPY * 2)
+            .read_to_end(&mut b)
+            .map_err(|e| Error::io("standard input", e))?;
+        Ok(b)
+    } else {
+        fsio::read_capped(f, MAX_COPY * 2, "recovery copy")
+    }
+}
+
 /// Reads the `--copy` files (`-` is standard input): armored, or the raw copy.
 fn read_copy_files(files: &[PathBuf]) -> Result<Vec<FoundCopy>> {
     let mut out = Vec::new();
     for f in files {
         let source = source_name(f);
-        let bytes = if f.as_path() == Path::new("-") {
-            use std::io::Read;
-            let mut b = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(MAX_COPY * 2)
-                .read_to_end(&mut b)
-                .map_err(|e| Error::io("standard input", e))?;
-            b
-        } else {
-            fsio::read_capped(f, MAX_COPY * 2, "recovery copy")?
-        };
+        let bytes = read_copy_bytes(f)?;
         let found = gsl_vault::copy::find(&bytes).unwrap_or(Err(NO_COPY));
         out.push((source, found));
     }

@@ -1,0 +1,79 @@
+// recover.html in a real browser (Debian's Chromium, driven by playwright-core), opened from a
+// file:// URL as a custodian would: two custodians type their words (four letters each; the
+// first makes a typo, is told which word, and corrects it), the key is revealed after the
+// warning, a photo of a kit's QR code is accepted, and the page makes no network request.
+// tests/recovery_page.rs makes the vault and names it in GSL_VAULT_BROWSER (a JSON file).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const setup = process.env.GSL_VAULT_BROWSER;
+
+test('a custodian recovers the key in Chromium from file://, offline', { skip: !setup && 'run by cargo test (tests/recovery_page.rs)', timeout: 180_000 }, async () => {
+  const s = JSON.parse(readFileSync(setup, 'utf8'));
+  mkdirSync(s.screenshots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: s.chromium,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
+  const requests = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    context.on('request', (r) => requests.push(r.url()));
+    context.on('websocket', (w) => requests.push(w.url()));
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const shot = (n) => page.screenshot({ path: join(s.screenshots, n), fullPage: true });
+
+    await page.goto(pathToFileURL(s.page).href);
+    await assert.doesNotReject(page.waitForSelector('#vault-status:has-text("Using the recovery copy")', { timeout: 10_000 }));
+    assert.match(await page.textContent('#offline'), /works offline/);
+    await shot('1-opened.png');
+
+    // Alice types four letters of each word, with word 7 replaced by another list word.
+    const four = s.alice.map((w) => w.slice(0, 4));
+    const typo = four.slice();
+    typo[6] = s.wrongWord.slice(0, 4);
+    await page.locator('#words').pressSequentially(typo.join(' '), { delay: 0 });
+    await page.waitForSelector('#word-status:has-text("word 7 is most likely wrong")');
+    await shot('2-typo-named.png');
+    await page.locator('#words').fill(four.join(' '));
+    await page.waitForSelector('#word-status:has-text("checksum is correct")');
+    await page.click('#add-words');
+    await page.waitForSelector("#word-status:has-text(\"alice's share\")");
+    await page.locator('#words').fill(s.bob.map((w) => w.slice(0, 4)).join(' '));
+    await page.click('#add-words');
+    await page.waitForSelector("#word-status:has-text(\"bob's share\")");
+    assert.equal(await page.textContent('#quorum-status'), 'Enough shares to recover: 2 valid, 2 needed.');
+    await shot('3-two-shares.png');
+
+    // The key only after the warning.
+    assert.equal(await page.isVisible('#key'), false);
+    await page.click('#reveal');
+    await page.waitForSelector('#warning:visible');
+    assert.match(await page.textContent('#warning'), /nobody can see this screen/);
+    await shot('4-warning.png');
+    await page.click('#reveal-now');
+    await page.waitForSelector('#result:visible');
+    assert.equal(await page.textContent('#key'), s.key);
+    await shot('5-key.png');
+
+    // Carol's kit, photographed: her share is read from the QR code and checked.
+    await page.setInputFiles('#qr-file', s.qr);
+    await page.waitForSelector("#qr-status:has-text(\"carol's share (3 of 3)\")", { timeout: 20_000 });
+    assert.match(await page.textContent('#qr-status'), /matches its commitment/);
+    await shot('6-qr-accepted.png');
+
+    assert.deepEqual(errors, [], 'no error in the page');
+  } finally {
+    await browser.close();
+  }
+  const network = requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:'));
+  assert.deepEqual(network, [], 'the page made no network request');
+  assert.ok(requests.some((u) => u.startsWith('file:')), 'requests were observed');
+});

@@ -1,0 +1,416 @@
+//! The offline recovery page (`recovery-page/`): the committed page is a fresh build of its
+//! source; its JavaScript core opens what the CLI opens and refuses what it refuses, on vaults
+//! the binary makes here (`node --test`); and a real Chromium recovers a key from
+//! `recover.html` opened from `file://`, without any network request.
+//!
+//! They need Node.js, `npm ci` in `recovery-page/` and (for the browser) Debian's `chromium`:
+//! `.ci/run` installs all three, and in CI a missing one fails the test instead of skipping it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn page_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("recovery-page")
+}
+
+/// Node and the page's npm packages are there; outside CI a missing one skips with a note.
+fn node_ready() -> bool {
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let modules = page_dir()
+        .join("node_modules/esbuild/package.json")
+        .exists()
+        && page_dir()
+            .join("node_modules/playwright-core/package.json")
+            .exists();
+    if node && modules {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install Node.js and run `npm ci` in recovery-page/ (.ci/run does both)"
+    );
+    eprintln!(
+        "skipping: the recovery page's tests need Node.js and `npm ci` in recovery-page/ (node found: {node}, packages installed: {modules})"
+    );
+    false
+}
+
+fn node(args: &[&str], env: Option<(&str, &Path)>) -> Output {
+    let mut c = Command::new("node");
+    c.current_dir(page_dir()).args(args);
+    if let Some((k, v)) = env {
+        c.env(k, v);
+    }
+    c.output().expect("node runs")
+}
+
+#[track_caller]
+fn expect_node_ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "node failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn the_committed_recovery_page_is_a_fresh_build_of_its_source() {
+    if !node_ready() {
+        return;
+    }
+    let o = node(&["build.mjs", "--check"], None);
+    expect_node_ok(&o);
+    // And the binary embeds exactly the committed page.
+    let committed = std::fs::read_to_string(page_dir().join("recover.html")).unwrap();
+    assert_eq!(gsl_vault::page::PAGE, committed);
+}
+
+/// The cases the JavaScript core must agree with the CLI on, written to a manifest.
+struct Cases {
+    list: Vec<Value>,
+}
+
+impl Cases {
+    /// The CLI opens with `cli` in `dir`; the page must give the same key from `files`.
+    fn opens(&mut self, dir: &Path, name: &str, files: &[&str], pass: bool, cli: &str) {
+        let o = gsl(dir, cli);
+        expect_exit(&o, 0);
+        let key = stdout(&o).strip_suffix('\n').unwrap().to_string();
+        self.push(dir, name, files, pass, json!({ "key": key, "cli": cli }));
+    }
+
+    /// The CLI refuses with `exit` and `reason`; the page must say the same.
+    fn refuses(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        files: &[&str],
+        cli: &str,
+        exit: i32,
+        reason: &str,
+    ) {
+        let o = gsl(dir, cli);
+        expect_refused(&o, exit, reason);
+        let said = stderr(&o);
+        self.push(
+            dir,
+            name,
+            files,
+            false,
+            json!({ "exit": exit, "reason": reason, "cli": said }),
+        );
+    }
+
+    fn push(&mut self, dir: &Path, name: &str, files: &[&str], pass: bool, mut v: Value) {
+        let files: Vec<String> = files
+            .iter()
+            .map(|f| dir.join(f).display().to_string())
+            .collect();
+        v["name"] = json!(name);
+        v["files"] = json!(files);
+        v["passphrase"] = if pass { json!(PASS) } else { Value::Null };
+        self.list.push(v);
+    }
+}
+
+/// A 2-of-3 vault in `root/name` whose master key is `master`.
+fn vault(root: &Path, name: &str, policy: &str, master: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("master.txt"), format!("{master}\n")).unwrap();
+    std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+    init(&dir, "v.vault", 2, &NAMES[..3], policy);
+    dir
+}
+
+/// `NAME.words`: the share without the copy its file carries.
+fn words_only(dir: &Path, name: &str) {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.share"))).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.words")),
+        gsl_vault::copy::share_part(&text),
+    )
+    .unwrap();
+}
+
+/// `flipped.copy`: the copy alice's file carries, one bit of its payload flipped.
+fn flipped_copy(dir: &Path) {
+    let text = std::fs::read(dir.join("alice.share")).unwrap();
+    let mut copy = gsl_vault::copy::find(&text).unwrap().unwrap();
+    let s = String::from_utf8(copy.clone()).unwrap();
+    let payload = s.find("\"payload\"").unwrap();
+    let at = payload + s[payload..].find("\"ciphertext\": \"").unwrap() + 40;
+    let at = at + s[at..].find(|c| "02468".contains(c)).unwrap();
+    copy[at] ^= 1;
+    std::fs::write(dir.join("flipped.copy"), copy).unwrap();
+}
+
+fn either_cases(root: &Path, c: &mut Cases) {
+    let a = vault(root, "either", "either", "Schlüssel ÄÖÜ 鍵 🔑 ключ");
+    c.opens(
+        &a,
+        "either: vault file and two shares (non-ASCII key)",
+        &["v.vault", "alice.share", "carol.share"],
+        false,
+        "recover v.vault alice.share carol.share",
+    );
+    c.opens(
+        &a,
+        "either: the copies the share files carry",
+        &["alice.share", "bob.share"],
+        false,
+        "recover alice.share bob.share",
+    );
+    c.opens(
+        &a,
+        "either: the passphrase alone",
+        &["v.vault"],
+        true,
+        "open v.vault --passphrase-file pass.txt",
+    );
+    c.refuses(
+        &a,
+        "either: one share of two",
+        &["alice.share"],
+        "recover alice.share",
+        3,
+        "1 valid share(s) of 2 needed",
+    );
+    words_only(&a, "alice");
+    words_only(&a, "bob");
+    flipped_copy(&a);
+    c.refuses(
+        &a,
+        "either: a flipped bit in the copy",
+        &["flipped.copy", "alice.words", "bob.words"],
+        "recover --copy flipped.copy alice.words bob.words",
+        5,
+        "fails its signature check",
+    );
+    let long: String = "0123456789abcdefghijklmnopqrstuvwxyz"
+        .chars()
+        .cycle()
+        .take(300)
+        .collect();
+    let l = vault(root, "long", "either", &long);
+    c.opens(
+        &l,
+        "either: a 300-character key",
+        &["bob.share", "carol.share"],
+        false,
+        "recover bob.share carol.share",
+    );
+}
+
+fn other_policy_cases(root: &Path, c: &mut Cases) {
+    let b = vault(root, "both", "both", "both-policy key");
+    c.opens(
+        &b,
+        "both: vault file, shares and passphrase",
+        &["v.vault", "alice.share", "bob.share"],
+        true,
+        "recover v.vault alice.share bob.share --passphrase-file pass.txt",
+    );
+    c.opens(
+        &b,
+        "both: copies, shares and passphrase",
+        &["bob.share", "carol.share"],
+        true,
+        "recover bob.share carol.share --passphrase-file pass.txt",
+    );
+    let q = vault(root, "quorum", "quorum", "quorum-policy key");
+    c.opens(
+        &q,
+        "quorum: the copies the share files carry",
+        &["alice.share", "carol.share"],
+        false,
+        "recover alice.share carol.share",
+    );
+    c.refuses(
+        &q,
+        "quorum: a share of another vault",
+        &["v.vault", "../either/bob.share", "alice.share"],
+        "recover v.vault ../either/bob.share alice.share",
+        3,
+        "belongs to another vault",
+    );
+}
+
+fn lifecycle_cases(root: &Path, c: &mut Cases) {
+    let e = vault(root, "set-secret", "either", "the key before set-secret");
+    std::fs::write(e.join("new.txt"), "the key after set-secret\n").unwrap();
+    expect_exit(
+        &gsl(
+            &e,
+            "set-secret v.vault --passphrase-file pass.txt --secret-file new.txt",
+        ),
+        0,
+    );
+    expect_exit(
+        &gsl(&e, "copies v.vault --passphrase-file pass.txt -o fresh"),
+        0,
+    );
+    c.opens(
+        &e,
+        "after set-secret: the vault file",
+        &["v.vault", "alice.share", "bob.share"],
+        false,
+        "recover v.vault alice.share bob.share",
+    );
+    c.opens(
+        &e,
+        "after set-secret: the fresh copy beats the older ones",
+        &["fresh/alice.copy", "alice.share", "bob.share"],
+        false,
+        "recover --copy fresh/alice.copy alice.share bob.share",
+    );
+    let f = vault(root, "reshare", "either", "the key across a reshare");
+    let o = gsl(
+        &f,
+        "reshare v.vault --passphrase-file pass.txt -t 2 --custodian xena --custodian yuri --custodian zoe --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    expect_exit(
+        &gsl(
+            &f,
+            "reshare v.vault --confirm new/xena.share new/yuri.share",
+        ),
+        0,
+    );
+    c.opens(
+        &f,
+        "after a confirmed reshare: the new shares' copies",
+        &["new/xena.share", "new/zoe.share"],
+        false,
+        "recover new/xena.share new/zoe.share",
+    );
+    c.opens(
+        &f,
+        "after a confirmed reshare: the vault file",
+        &["v.vault", "new/yuri.share", "new/zoe.share"],
+        false,
+        "recover v.vault new/yuri.share new/zoe.share",
+    );
+    c.refuses(
+        &f,
+        "after a confirmed reshare: a retired share",
+        &["v.vault", "alice.share", "new/xena.share"],
+        "recover v.vault alice.share new/xena.share",
+        3,
+        "retired on",
+    );
+}
+
+#[test]
+fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
+    if !node_ready() {
+        return;
+    }
+    let d = workdir();
+    let root = d.path();
+    let mut cases = Cases { list: Vec::new() };
+    either_cases(root, &mut cases);
+    other_policy_cases(root, &mut cases);
+    lifecycle_cases(root, &mut cases);
+    let manifest = root.join("manifest.json");
+    std::fs::write(&manifest, json!({ "cases": cases.list }).to_string()).unwrap();
+    let o = node(
+        &["--test", "test/vectors.test.mjs", "test/fixtures.test.mjs"],
+        Some(("GSL_VAULT_FIXTURES", &manifest)),
+    );
+    expect_node_ok(&o);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("# fail 0") && !out.contains("# skipped 1"),
+        "{out}"
+    );
+}
+
+/// The 36 words of a share file, as printed.
+fn share_words(dir: &Path, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.share"))).unwrap();
+    let words = &text[text.find("words:").unwrap() + 6..text.find("compact:").unwrap()];
+    words.split_whitespace().map(str::to_string).collect()
+}
+
+/// The path of Debian's chromium, as playwright-core needs it.
+fn chromium() -> Option<String> {
+    if !have_tool("chromium", "--version", "chromium") {
+        return None;
+    }
+    let o = Command::new("sh")
+        .args(["-c", "command -v chromium"])
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+#[test]
+fn a_custodian_recovers_the_key_in_chromium_from_the_page_opened_as_a_file() {
+    if !node_ready() || !have_tool("rsvg-convert", "--version", "librsvg2-bin") {
+        return;
+    }
+    let Some(chromium) = chromium() else { return };
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    expect_exit(&gsl(dir, "kit v.vault carol.share -o kit"), 0);
+    // Carol's QR code, cut from her kit page and rendered to PNG, stands for her photo of it.
+    let html = std::fs::read_to_string(dir.join("kit/carol.html")).unwrap();
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap() + 6];
+    std::fs::write(dir.join("carol-qr.svg"), svg).unwrap();
+    let o = Command::new("rsvg-convert")
+        .current_dir(dir)
+        .args([
+            "-w",
+            "480",
+            "-b",
+            "white",
+            "carol-qr.svg",
+            "-o",
+            "carol-qr.png",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gsl(dir, "recovery-page --copy alice.share -o recover.html");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains("SHA-256: "), "{}", stdout(&o));
+    let alice = share_words(dir, "alice");
+    let list = gsl_vault::words::wordlist();
+    let seventh = gsl_vault::words::lookup(&alice[6]).unwrap();
+    let wrong = list[usize::from((seventh + 1) % 1024)];
+    let screenshots = std::env::var_os("GSL_VAULT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.join("screenshots"));
+    let setup = json!({
+        "page": dir.join("recover.html"),
+        "alice": alice,
+        "bob": share_words(dir, "bob"),
+        "wrongWord": wrong,
+        "qr": dir.join("carol-qr.png"),
+        "key": MASTER,
+        "chromium": chromium,
+        "screenshots": screenshots,
+    });
+    let file = dir.join("browser.json");
+    std::fs::write(&file, setup.to_string()).unwrap();
+    let o = node(
+        &["--test", "test/browser.test.mjs"],
+        Some(("GSL_VAULT_BROWSER", &file)),
+    );
+    expect_node_ok(&o);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("# pass 1") && out.contains("# skipped 0"),
+        "{out}"
+    );
+}
