@@ -111,7 +111,8 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
     ));
     h.push_str(
         "<p class=\"warn\">This page is one piece of a secret. Keep it private and safe (a drawer, an envelope). \
-         Never photograph it, never type these words into a website or a chat, and never give it to anyone \
+         Never photograph it with a phone that uploads its photos, never type these words into a website or a chat \
+         (only into gsl-vault or its offline page, <span class=\"mono\">recover.html</span>), and never give it to anyone \
          who asks for it by e-mail or phone.</p>\n",
     );
     h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><ol>");

@@ -358,7 +358,7 @@ pub fn render_share_text(h: &ShareHeader<'_>, code: &ShareCode) -> Zeroizing<Str
     let mnemonic = code.to_mnemonic();
     let words: Vec<&str> = mnemonic.split(' ').collect();
     let mut s = Zeroizing::new(String::with_capacity(2048));
-    s.push_str("# gsl-vault share. Keep it private and safe; never type it into a website.\n");
+    s.push_str("# gsl-vault share. Keep it private and safe; never type it into a website (only into gsl-vault\n# or its offline page, recover.html).\n");
     s.push_str(&format!("# vault: {}\n", h.label));
     s.push_str(&format!("# fingerprint: {}\n", h.fingerprint));
     s.push_str(&format!("# custodian: {}\n", h.custodian));
