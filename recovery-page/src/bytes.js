@@ -3,7 +3,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// A leading U+FEFF is text like any other (Rust keeps it): ignoreBOM keeps it too.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** UTF-8 bytes of a string. */
 export const utf8 = (s) => encoder.encode(s);

@@ -23,8 +23,8 @@ export async function readAny(bytes, name) {
     try {
       await f();
     } catch (e) {
-      if (!(e instanceof GslError)) throw e;
-      out.problems.push(e);
+      // Whatever a hostile file makes a library throw is a refusal of that file, never a crash.
+      out.problems.push(e instanceof GslError ? e : corruptError(`${name} could not be read (${e?.name ?? 'error'}): it is damaged or not a gsl-vault file.`));
     }
   };
   if (kindOf(bytes) === 'vault') {
@@ -40,6 +40,10 @@ export async function readAny(bytes, name) {
   const isRawCopy = kindOf(bytes) === 'copy' || (text ?? '').trim().startsWith('GSLC1:');
   const hasShareText = (t) => t.split(/\r?\n/).some((l) => l.trim().length > 0 && !l.trimStart().startsWith('#'));
   if (text !== null && !isRawCopy && hasShareText(sharePart(text))) {
+    if (sharePart(text).length > MAX_SHARE_TEXT) {
+      out.problems.push(sharesError(`${name} is larger than any share file: check that it is the file you were given.`));
+      return out;
+    }
     await attempt(() => out.shares.push({ source: name, share: readShare(text, name) }));
   }
   if (text === null && out.docs.length === 0) {
@@ -47,6 +51,9 @@ export async function readAny(bytes, name) {
   }
   return out;
 }
+
+/** A share file is small; more than this is not read as a share (as the CLI). */
+const MAX_SHARE_TEXT = 64 * 1024;
 
 /** The identities of a document from its origin: a vault's line of keys. */
 const chainOf = (d) => d.chain;
@@ -64,29 +71,40 @@ function forked(a, b) {
 }
 
 /**
- * Which document to open with these shares: the owner's vault file if one was given; else the
- * valid recovery copy of the shares' vault with the highest generation. Refuses copies whose
- * lines fork. Returns {doc, setAside: [docs of other vaults], older: [older copies]}.
+ * Which document to open with these shares. The recovery copies carry their quorum's tag or
+ * certificate, checked before any slot opens; a vault file carries neither (the owner's pin
+ * protects it, which custodians do not have). So: among the documents of the shares' vault,
+ * copies whose lines fork are refused; a vault file is used only if it is not older than, and
+ * does not fork from, any copy, and then with a warning naming its pin; else the newest copy.
+ * Returns {doc, warning, setAside: [docs of other vaults], older: [older docs]}.
  */
 export function chooseDocument(docs, shares) {
-  const vaultFile = docs.find((d) => d.kind === 'vault');
-  if (vaultFile) return { doc: vaultFile, setAside: [], older: [] };
-  const fp = shares[0]?.share.fingerprint;
-  const mine = fp ? docs.filter((d) => sameBytes(d.fingerprint, fp)) : docs.slice();
+  const fp = shares[0]?.share.fingerprint ?? docs[0]?.fingerprint;
+  const mine = fp ? docs.filter((d) => sameBytes(d.fingerprint, fp)) : [];
   const setAside = docs.filter((d) => !mine.includes(d));
-  if (mine.length === 0) return { doc: null, setAside, older: [] };
+  if (mine.length === 0) return { doc: null, warning: null, setAside, older: [] };
   for (let i = 0; i < mine.length; i++) {
     for (let j = i + 1; j < mine.length; j++) {
-      if (forked(mine[i], mine[j])) {
+      if (sameBytes(mine[i].nameKey, mine[j].nameKey) && forked(mine[i], mine[j])) {
         throw corruptError(
-          `the recovery copies in ${mine[i].name} and ${mine[j].name} come from two diverging versions of vault ${mine[i].body.label}: one of them was forged by someone who once held an old vault key. Nothing was recovered: ask the owner which copy is current.`,
+          `${what(mine[i])} and ${what(mine[j])} come from two diverging versions of vault ${mine[i].body.label}: one of them was forged by someone who once held an old vault key. Nothing was recovered: ask the owner which is current, and remove the other.`,
         );
       }
     }
   }
-  const newest = mine.reduce((a, d) => (d.generation > a.generation ? d : a));
-  return { doc: newest, setAside, older: mine.filter((d) => d !== newest) };
+  const newest = (list) => list.reduce((a, d) => (d.generation > a.generation ? d : a));
+  const copies = mine.filter((d) => d.kind === 'copy');
+  const files = mine.filter((d) => d.kind === 'vault');
+  const file = files.length > 0 ? newest(files) : null;
+  const copy = copies.length > 0 ? newest(copies) : null;
+  if (file && (!copy || file.generation >= copy.generation)) {
+    const warning = `${what(file)} is used: no quorum vouches for a vault file, only its pin (${pinOf(file.identity)}) does. If it did not come from the owner, remove it and recover from the copies your share files carry.`;
+    return { doc: file, warning, setAside, older: mine.filter((d) => d !== file) };
+  }
+  return { doc: copy, warning: null, setAside, older: mine.filter((d) => d !== copy) };
 }
+
+const what = (d) => (d.kind === 'copy' ? `the recovery copy in ${d.name}` : `the vault file ${d.name}`);
 
 /**
  * Opens `doc` with shares (and the passphrase under policy `both`). `derive(passphrase, kdf)`

@@ -4,6 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { H, fromHex, fromUtf8, utf8 } from './bytes.js';
 import { corrupt } from './errors.js';
+import { bodyShaped, hasLoneSurrogate, shallow } from './schema.js';
 
 export const MAX_VAULT_FILE = 4 * 1024 * 1024;
 export const MAX_COPY = 256 * 1024;
@@ -58,13 +59,14 @@ export function parseSigned(bytes, name) {
   const body = rest.slice(0, sigAt + 1);
   const signature = fromHex(withoutNl.slice(sigAt + '\nsignature '.length), 64);
   if (!signature) throw fail('has a malformed signature line');
+  if (!shallow(body)) throw fail('has a malformed body (nested too deep)');
   let parsed;
   try {
     parsed = JSON.parse(body);
   } catch {
     throw fail('has a malformed body');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw fail('has a malformed body');
+  if (!bodyShaped(parsed) || hasLoneSurrogate(parsed)) throw fail('has a malformed body');
   if (bodyText(parsed) !== body) throw fail('is not in canonical form');
   const identity = fromHex(parsed.identity, 32);
   if (!identity) throw fail('has a malformed identity');

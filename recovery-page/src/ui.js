@@ -31,7 +31,7 @@ const current = () => {
 async function take(bytes, name) {
   const r = await readAny(bytes, name);
   // Every share file of one issue carries the same copy: keep one of each.
-  r.docs = r.docs.filter((d) => !state.docs.some((o) => o.generation === d.generation && sameId(o.identity, d.identity)));
+  r.docs = r.docs.filter((d) => !state.docs.some((o) => o.kind === d.kind && JSON.stringify(o.body) === JSON.stringify(d.body)));
   state.docs.push(...r.docs);
   const notes = r.docs.map((d) => `Loaded the ${describe(d)}.`);
   for (const s of r.shares) notes.push(addShare(s));
@@ -43,7 +43,7 @@ async function take(bytes, name) {
 
 /** Checks a share against the vault (when known) and keeps it; one sentence back. */
 function addShare(offered) {
-  if (state.shares.some((s) => s.share.x === offered.share.x && s.share.epoch === offered.share.epoch && sameFp(s, offered))) {
+  if (state.shares.some((s) => sameShare(s.share, offered.share))) {
     return `Share ${offered.source} was already given (index ${offered.share.x}).`;
   }
   state.shares.push(offered);
@@ -61,14 +61,16 @@ function addShare(offered) {
   }
 }
 
-const sameId = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-const sameFp = (a, b) => a.share.fingerprint.every((x, i) => x === b.share.fingerprint[i]);
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameShare = (a, b) => a.x === b.x && a.epoch === b.epoch && same(a.fingerprint, b.fingerprint) && same(a.y, b.y);
 
 function refresh() {
   let doc = null;
   try {
-    doc = chooseDocument(state.docs, state.shares).doc;
-    say('vault-status', doc ? `Using the ${describe(doc)}.` : 'No recovery copy yet: load a share file (it carries one), a recovery copy, or a photo of page 2 of a kit.');
+    const chosen = chooseDocument(state.docs, state.shares);
+    doc = chosen.doc;
+    const using = doc ? `Using the ${describe(doc)}.` : 'No recovery copy yet: load a share file (it carries one), a recovery copy, or a photo of page 2 of a kit.';
+    say('vault-status', chosen.warning ? `${using} Warning: ${chosen.warning}` : using, chosen.warning ? 'bad' : '');
   } catch (e) {
     if (!(e instanceof GslError)) throw e;
     say('vault-status', e.message, 'bad');
@@ -119,6 +121,7 @@ async function reveal() {
   const pass = doc.body.policy === 'both' ? $('passphrase').value : undefined;
   try {
     const r = await recoverWithShares(doc, state.shares, pass, workerDerive(progress));
+    $('passphrase').value = '';
     show(r.key);
   } catch (e) {
     $('progress').hidden = true;
@@ -139,6 +142,19 @@ async function ownerOpen() {
     if (!(e instanceof GslError)) throw e;
     say('error', e.message, 'bad');
   }
+}
+
+/** Forgets every share, passphrase and key this page holds (the copies stay: they are locked). */
+function forget() {
+  for (const s of state.shares) s.share.y.fill(0);
+  state.shares = [];
+  for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase']) $(id).value = '';
+  $('key').textContent = '';
+  $('result').hidden = true;
+  $('reveal').hidden = false;
+  for (const id of ['word-status', 'qr-status', 'error']) say(id, '');
+  say('file-status', 'Every share and passphrase was forgotten. Close this page when you are done.');
+  refresh();
 }
 
 function wire() {
@@ -178,6 +194,7 @@ function wire() {
   $('cancel').addEventListener('click', () => ($('warning').hidden = true));
   $('reveal-now').addEventListener('click', reveal);
   $('owner-open').addEventListener('click', ownerOpen);
+  $('forget').addEventListener('click', forget);
   $('hide').addEventListener('click', () => {
     $('key').textContent = '';
     $('result').hidden = true;

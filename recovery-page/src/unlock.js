@@ -203,7 +203,9 @@ export function openSlot(doc, slot, key) {
     if (shared.every((x) => x === 0)) return null;
     wrapKey = hkdf32(shared, 'gsl-vault/v2 sealed slot', concat(ephemeral, recipient));
     wipe(shared);
-    aad = H('gsl-vault/v2 slot', doc.identity, kind, ePart, kPart, recipient);
+    // The AAD binds the recipient the slot names (as the Rust reader does); a slot whose
+    // recipient is not this secret's public key then fails to open.
+    aad = H('gsl-vault/v2 slot', doc.identity, kind, ePart, kPart, fromHex(slot.recipient, 32));
   } else {
     aad = H('gsl-vault/v1 slot', doc.identity, kind, ePart, kPart);
   }

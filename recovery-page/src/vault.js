@@ -4,6 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { H, be64, fromHex, sameBytes, toBase32 } from './bytes.js';
 import { corrupt } from './errors.js';
+import { namesOk, nameOk } from './schema.js';
 import { bodyText, parseSigned, verifySigned } from './signed.js';
 
 const MAX_TIME = 253402300799;
@@ -54,15 +55,30 @@ export function readVault(bytes, name) {
   };
 }
 
+const DELIVERIES = ['file', 'age', 'age-passphrase'];
+const DAY = 86400;
+
+/** A share set: 2..=255 custodians, threshold 2..=n, names valid and distinct, records well formed. */
+function setOk(threshold, custodians) {
+  const n = custodians.length;
+  return (
+    isInt(n, 2, 255) &&
+    isInt(threshold, 2, n) &&
+    namesOk(custodians) &&
+    custodians.every(
+      (c, i) =>
+        c.index === i + 1 && DELIVERIES.includes(c.delivery) && fromHex(c.commitment, 32) && (c.proof_key === undefined || fromHex(c.proof_key, 32)),
+    )
+  );
+}
+
 function checkFields(b, kind, fail) {
-  const n = Array.isArray(b.custodians) ? b.custodians.length : 0;
-  if (!isInt(n, 2, 255) || !isInt(b.threshold, 2, n)) throw fail('has a threshold or custodians out of range');
-  b.custodians.forEach((c, i) => {
-    if (typeof c?.name !== 'string' || c.index !== i + 1 || !fromHex(c.commitment, 32)) {
-      throw fail('has a malformed custodian record');
-    }
-  });
-  if (typeof b.label !== 'string' || b.label.length === 0) throw fail('has a malformed label');
+  if (!setOk(b.threshold, b.custodians)) throw fail('has custodians or a threshold out of bounds');
+  if (!nameOk(b.label)) throw fail('has a malformed label');
+  if (!isInt(b.drill_every, DAY, 3660 * DAY)) throw fail('has a drill interval out of range');
+  const receiptOk = (r) => ['quorum', 'passphrase', 'both'].includes(r.kind) && isInt(r.time, 0, MAX_TIME) && r.custodians.every(nameOk);
+  if (b.receipts.length > 512 || !b.receipts.every(receiptOk)) throw fail('has malformed drill receipts');
+  checkReshares(b, fail);
   if (!isInt(b.epoch, 1, 65535)) throw fail('has an epoch out of range');
   if (!isInt(b.created, 0, MAX_TIME)) throw fail('has a creation time out of range');
   const want = SLOTS[b.policy]?.[kind];
@@ -77,7 +93,19 @@ function checkFields(b, kind, fail) {
   if (!fromHex(b.payload?.nonce, 24) || !ct || ct.length < 16 + 256 || (ct.length - 16) % 256 !== 0) {
     throw fail('has a malformed payload');
   }
-  if (!Array.isArray(b.retired ?? [])) throw fail('has a malformed list of retired epochs');
+}
+
+/** The pending reshare (if any) and the retired epochs, as Rust's validate_reshares. */
+function checkReshares(b, fail) {
+  const p = b.pending;
+  if (p !== undefined && !(p.epoch === b.epoch + 1 && setOk(p.threshold, p.custodians) && slotOk(p.slot) && isInt(p.created, 0, MAX_TIME))) {
+    throw fail('has a malformed pending reshare');
+  }
+  let last = 0;
+  for (const r of b.retired ?? []) {
+    if (!isInt(r.epoch, last + 1, b.epoch - 1) || !isInt(r.at, 0, MAX_TIME)) throw fail('has a malformed list of retired epochs');
+    last = r.epoch;
+  }
 }
 
 function slotOk(s) {

@@ -132,3 +132,30 @@ test('the compact form is accepted as the kit prints it, and a digit is named', 
   const eight = compact.slice(0, 9) + '8' + compact.slice(10);
   assert.throws(() => core.readShare(eight.match(/.{1,6}/g).join(' '), 'typed'), (e) => e.exit === 3 && /character 10 of the compact form is 8, .*most likely the letter B/.test(e.message));
 });
+
+test('a vault file is used only when no copy is newer, and then with a warning naming its pin', async () => {
+  const file = core.readVault(read('v2-either.vault'), 'v2-either.vault');
+  const copy = core.readVault(read('v2-either.copy'), 'v2-either.copy');
+  const offered = await shares('v2-either-alice.share', 'v2-either-bob.share');
+  const chosen = core.chooseDocument([copy, file], offered);
+  assert.ok(file.generation >= copy.generation, 'the committed copy is of the committed file');
+  assert.equal(chosen.doc, file);
+  assert.match(chosen.warning, new RegExp(`its pin \\(${core.pinOf(file.identity)}\\)`));
+  const older = { ...file, generation: copy.generation - 1 };
+  const again = core.chooseDocument([older, copy], offered);
+  assert.equal(again.doc, copy, 'a vault file older than a copy is not used');
+  assert.equal(again.warning, null);
+});
+
+test('a hostile file is refused, never thrown: deep nesting, huge share text, noise', async () => {
+  const deep = new TextEncoder().encode('gsl-vault recovery copy v1\n' + '{"a":'.repeat(20000) + '1' + '}'.repeat(20000) + '\nsignature ' + '0'.repeat(128) + '\n');
+  const r = await core.readAny(deep, 'deep.copy');
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].exit, 5);
+  const huge = new TextEncoder().encode('abandon '.repeat(20000));
+  const h = await core.readAny(huge, 'huge.share');
+  assert.match(h.problems[0].message, /larger than any share file/);
+  const noise = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256);
+  const n = await core.readAny(noise, 'noise.bin');
+  assert.ok(n.problems.length >= 1 && n.problems.every((p) => p instanceof core.GslError));
+});
