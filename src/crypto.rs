@@ -174,6 +174,18 @@ pub fn authority_certificate(
     copy_tag(qk, &statement)
 }
 
+/// The Ed25519 seed of a share's proof key: HKDF-SHA256(ikm = y, no salt, info =
+/// "gsl-vault/v2 proof key" ‖ fingerprint (5 bytes) ‖ epoch_be32 ‖ x). Only the share's holder
+/// can sign with it; its public half, in the vault, checks the custodian's remote proofs.
+pub fn proof_seed(fingerprint: &[u8; 5], epoch: u32, x: u8, y: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    let mut info = Vec::with_capacity(40);
+    info.extend_from_slice(b"gsl-vault/v2 proof key");
+    info.extend_from_slice(fingerprint);
+    info.extend_from_slice(&epoch.to_be_bytes());
+    info.push(x);
+    hkdf32(y, &info)
+}
+
 /// The key that seals the copy authority's seed in the vault file.
 pub fn authority_seal_key(vk: &VaultKey) -> Zeroizing<[u8; 32]> {
     hkdf32(vk.expose(), b"gsl-vault/v2 copy authority")

@@ -22,6 +22,16 @@ impl Fingerprint {
         fp.copy_from_slice(&h[..FINGERPRINT_BYTES]);
         Fingerprint(fp)
     }
+
+    /// Reads `XXXX-XXXX` (or the 8 characters without the dash), either case.
+    pub fn parse(s: &str) -> Option<Self> {
+        let compact: String = s.chars().filter(|&c| c != '-').collect();
+        if compact.len() != 8 || s.len() > 9 {
+            return None;
+        }
+        let bytes = words::base32_decode(&compact)?;
+        Some(Fingerprint(bytes.try_into().ok()?))
+    }
 }
 
 impl fmt::Display for Fingerprint {

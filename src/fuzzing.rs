@@ -21,6 +21,20 @@ pub fn copy_parse(data: &[u8]) {
     }
 }
 
+/// The proof parser never panics on any text, and every proof it accepts prints back to text
+/// that parses to the same proof (one line or two).
+pub fn proof_parse(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for p in crate::proof::parse_all(&text).into_iter().flatten() {
+        for form in [p.to_text(), p.to_line()] {
+            let again: Vec<_> = crate::proof::parse_all(&form);
+            assert_eq!(again.len(), 1, "one proof prints as one proof");
+            let again = again.into_iter().next().and_then(|r| r.ok());
+            assert_eq!(again.as_ref(), Some(&p), "own output re-reads");
+        }
+    }
+}
+
 /// The vault parser never panics, and what it accepts is canonical: serializing the parsed body
 /// gives back exactly the bytes it was read from.
 pub fn vault_parse(data: &[u8]) {

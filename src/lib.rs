@@ -34,6 +34,7 @@ pub mod kdfmem;
 pub mod kit;
 pub mod page;
 pub mod policy;
+pub mod proof;
 pub mod secret;
 pub mod shamir;
 pub mod share;

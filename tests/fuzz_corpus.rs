@@ -54,3 +54,8 @@ fn vault_body_corpus() {
 fn copy_parse_corpus() {
     replay("copy_parse", gsl_vault::fuzzing::copy_parse);
 }
+
+#[test]
+fn proof_parse_corpus() {
+    replay("proof_parse", gsl_vault::fuzzing::proof_parse);
+}

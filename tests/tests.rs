@@ -14,6 +14,7 @@ mod hygiene;
 mod kdf_reference;
 mod kit;
 mod lifecycle;
+mod proofs;
 mod quorum;
 mod recovery_page;
 mod regressions;

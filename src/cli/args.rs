@@ -91,6 +91,12 @@ pub enum Command {
     Copies(CopiesArgs),
     /// Change who may open the vault: either, both or quorum.
     Policy(PolicyChangeArgs),
+    /// Custodian: prove from home that your share still exists and is correct (prints two
+    /// lines for the owner; reveals nothing about the share; no vault file needed).
+    Prove(ProveArgs),
+    /// Owner: check custodians' remote share proofs against the vault and record them (no
+    /// secret needed).
+    Attest(AttestArgs),
     /// Write recover.html: the offline recovery page custodians open in any web browser, with
     /// nothing installed (it holds no share; it may carry the vault's recovery copy).
     RecoveryPage(RecoveryPageArgs),
@@ -110,6 +116,10 @@ pub struct StatusArgs {
     /// Exit 6 when no drill has passed within the drill interval.
     #[arg(long)]
     pub check: bool,
+    /// With --check: also exit 8 when a custodian's share has neither passed a drill nor been
+    /// proved remotely (gsl-vault attest) within the drill interval.
+    #[arg(long, requires = "check")]
+    pub every_share: bool,
 }
 
 #[derive(Args)]
@@ -268,6 +278,36 @@ pub struct CopiesArgs {
     /// Replace existing copy files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args)]
+pub struct ProveArgs {
+    /// Your share (one): NAME.share, NAME.share.age, or `-` for words typed on standard input.
+    #[command(flatten)]
+    pub input: ShareInput,
+    /// A recovery copy of the vault, when the share comes without one (typed words): it names
+    /// your custodian and checks the share against its commitment first.
+    #[arg(long, value_name = "FILE")]
+    pub copy: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AttestArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Files holding proofs (an e-mail saved as text is fine; several proofs per file too), or
+    /// `-` for pasted text on standard input.
+    #[arg(required = true)]
+    pub proofs: Vec<PathBuf>,
+    /// Refuse proofs older than this (e.g. 30d, 2w).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "30d")]
+    pub window: std::time::Duration,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -165,18 +165,24 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     };
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let result = typed.and_then(|typed| match typed {
-        Typed::Passphrase(p) => v.unlock_passphrase(&p).map(|vk| QuorumOutcome {
-            vk,
-            qk: None,
-            accepted: Vec::new(),
-            rejected: Vec::new(),
+        Typed::Passphrase(p) => v.unlock_passphrase(&p).map(|vk| {
+            let out = QuorumOutcome {
+                vk,
+                qk: None,
+                accepted: Vec::new(),
+                rejected: Vec::new(),
+            };
+            (out, Vec::new())
         }),
         Typed::Shares(intake, pass) => {
             report_stale_copies_in(&v, &intake);
+            // Shares issued before proof keys existed teach the vault theirs (remote proofs).
+            let keys = v.proof_keys_of(&intake.offered);
             v.unlock_quorum(&intake.offered, intake.refused, pass.as_ref())
+                .map(|o| (o, keys))
         }
     });
-    let out = match result {
+    let (out, keys) = match result {
         Ok(o) => o,
         Err(e) => {
             if a.json {
@@ -192,6 +198,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     drop(v.open_payload(&out.vk)?);
     let rejected = refusals(&out);
     let reasons = rejected.iter().map(|(_, r)| r.clone()).collect();
+    let learned = v.set_proof_keys(&keys);
     v.add_receipt(&out.vk, now(), kind, out.accepted.clone(), reasons);
     let bytes = v.to_bytes(&out.vk);
     if bytes.len() as u64 > MAX_VAULT_FILE {
@@ -201,6 +208,12 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         )));
     }
     write_vault(path, &bytes, &v)?;
+    if !learned.is_empty() {
+        errln!(
+            "Proof keys recorded for {}: they can now prove their shares from home (gsl-vault prove SHARE).",
+            learned.join(", ")
+        );
+    }
     // With --all every custodian's share must have been given, and each was checked on its
     // own against its commitment before the quorum was combined.
     let missing: Vec<String> = if a.all {

@@ -33,6 +33,7 @@ mod output;
 mod passwd;
 mod policy;
 mod prompt;
+mod prove;
 mod recover;
 mod recovery_page;
 mod report;
@@ -82,6 +83,8 @@ pub fn run() -> Exit {
         Command::Copies(a) => copies::run(&a, &vaults),
         Command::Policy(a) => policy::run(&a, &vaults),
         Command::RecoveryPage(a) => recovery_page::run(&a),
+        Command::Prove(a) => prove::prove(&a),
+        Command::Attest(a) => prove::attest(&a, &vaults),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
         Command::Demo => demo::run(),
     };

@@ -23,6 +23,9 @@ pub enum Exit {
     Overdue = 6,
     /// 7: `status --check`: a custodian's recovery copy is stale (or was never issued).
     StaleCopies = 7,
+    /// 8: `status --check --every-share`: a custodian's share was neither drilled nor proved
+    /// within the drill interval.
+    UnprovedShare = 8,
 }
 
 /// The exit code of a kind of failure.

@@ -30,6 +30,13 @@ struct Ledger<'a> {
     overdue: bool,
     next_due: Option<u64>,
     all_verified: bool,
+    /// Per custodian (in order): the last drill their share passed, and their last remote proof.
+    seen: Vec<(Option<u64>, Option<u64>)>,
+}
+
+/// When a custodian's share was last shown to exist: the later of a drill and a proof.
+fn fresh_since(seen: (Option<u64>, Option<u64>)) -> Option<u64> {
+    seen.0.max(seen.1)
 }
 
 pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
@@ -37,16 +44,18 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     let v = vaults.load(path)?;
     let t = now();
     let last = v.last_drill(t);
+    let proved = v.last_proved(&super::prove::read_ledger(path)?, t);
+    let seen: Vec<_> = v.ledger(t).iter().map(|(_, d)| *d).zip(proved).collect();
     let l = Ledger {
         path,
         v: &v,
         t,
         overdue: v.drill_overdue(t),
         next_due: last.map(|r| r.time.saturating_add(v.body.drill_every)),
-        all_verified: v
-            .ledger(t)
+        all_verified: seen
             .iter()
-            .all(|(_, l)| l.is_some_and(|l| t.saturating_sub(l) <= v.body.drill_every)),
+            .all(|s| fresh_since(*s).is_some_and(|l| t.saturating_sub(l) <= v.body.drill_every)),
+        seen,
     };
     if a.json {
         print_status_json(&l);
@@ -60,6 +69,8 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     }
     Ok(if a.check && l.overdue {
         Exit::Overdue
+    } else if a.check && a.every_share && !l.all_verified {
+        Exit::UnprovedShare
     } else if a.check && !v.stale_copies().is_empty() {
         Exit::StaleCopies
     } else {
@@ -91,14 +102,19 @@ fn print_status_json(l: &Ledger<'_>) {
         "epoch": b.epoch,
         "policy": b.policy.as_str(),
         "created": datetime(b.created),
-    "custodians": ledger.iter().map(|(c, last)| json!({
-            "name": c.name,
-            "index": c.index,
-            "delivery": c.delivery,
-            "last_passed": last.map(datetime),
-            "next_due": last.map(|l| datetime(l.saturating_add(b.drill_every))),
-            "overdue": last.is_none_or(|l| t.saturating_sub(l) > b.drill_every),
-        })).collect::<Vec<_>>(),
+    "custodians": ledger.iter().zip(&l.seen).map(|((c, last), seen)| {
+            let fresh = fresh_since(*seen);
+            json!({
+                "name": c.name,
+                "index": c.index,
+                "delivery": c.delivery,
+                "last_passed": last.map(datetime),
+                "last_proved": seen.1.map(datetime),
+                "proof_key": c.proof_key.is_some(),
+                "next_due": fresh.map(|l| datetime(l.saturating_add(b.drill_every))),
+                "overdue": fresh.is_none_or(|l| t.saturating_sub(l) > b.drill_every),
+            })
+        }).collect::<Vec<_>>(),
         "all_verified": all_verified,
         "pending_reshare": b.pending.as_ref().map(|p| json!({
             "epoch": p.epoch,
@@ -148,7 +164,7 @@ fn print_status_text(l: &Ledger<'_>) {
         b.custodians.len(),
         b.epoch
     );
-    print_custodians(v, l.t);
+    print_custodians(v, &l.seen);
     let future = v.future_receipts(l.t);
     if future > 0 {
         outln!(
@@ -156,7 +172,9 @@ fn print_status_text(l: &Ledger<'_>) {
         );
     }
     if all_verified {
-        outln!("             every custodian's share passed a drill within the interval");
+        outln!(
+            "             every custodian's share passed a drill or was proved within the interval"
+        );
     }
     if let Some(p) = &b.pending {
         outln!(
@@ -245,24 +263,27 @@ fn print_copies(path: &Path, v: &Vault) {
     }
 }
 
-/// Each custodian, and when their share last passed a drill.
-fn print_custodians(v: &Vault, now: u64) {
+/// Each custodian, and when their share last passed a drill or was proved from home.
+fn print_custodians(v: &Vault, seen: &[(Option<u64>, Option<u64>)]) {
     let b = &v.body;
-    let ledger = v.ledger(now);
-    for (c, last) in &ledger {
-        let seen = match last {
-            Some(l) => format!(
-                "share last passed a drill {}, next due {}",
-                datetime(*l),
-                datetime(l.saturating_add(b.drill_every))
-            ),
-            None => "share not yet verified by a drill".to_string(),
+    for (c, s) in b.custodians.iter().zip(seen) {
+        let drilled = match s.0 {
+            Some(l) => format!("drilled {}", datetime(l)),
+            None => "not yet verified by a drill".to_string(),
         };
+        let proved = match (s.1, &c.proof_key) {
+            (Some(p), _) => format!(", proved remotely {}", datetime(p)),
+            (None, Some(_)) => String::new(),
+            (None, None) => ", no proof key yet (a drill with this share records one)".into(),
+        };
+        let due = fresh_since(*s)
+            .map(|l| format!("; next due {}", datetime(l.saturating_add(b.drill_every))))
+            .unwrap_or_default();
         // Padded by characters shown, then the mark that keeps a right-to-left name's run
         // from taking the rest of the line.
         let pad = 16usize.saturating_sub(c.name.chars().count());
         outln!(
-            "  {:>3}  {}{:pad$} {seen}",
+            "  {:>3}  {}{:pad$} share {drilled}{proved}{due}",
             c.index,
             gsl_vault::fsio::shown_name(&c.name),
             ""

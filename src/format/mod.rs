@@ -204,6 +204,10 @@ pub struct Custodian {
     pub delivery: String,
     /// share_commitment(identity, epoch, x, y), hex.
     pub commitment: String,
+    /// Version 2: the public half of the share's proof key (remote share proofs), hex; absent
+    /// for shares issued before proof keys existed until a drill sees the share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof_key: Option<String>,
 }
 
 /// Argon2id costs and salt of the passphrase.

@@ -12,6 +12,7 @@ mod copies;
 mod drill;
 mod lifecycle;
 mod names;
+mod proofs;
 mod quorum;
 mod rotate;
 mod slots;
@@ -20,6 +21,7 @@ mod validate;
 pub use copies::StaleCopy;
 pub use drill::ReceiptKind;
 pub use names::{NameError, check_name, check_new_name};
+pub use proofs::{CLOCK_SKEW, ProofWhy};
 pub use slots::{derive_pk, new_kdf_record};
 pub use validate::{check_new_set, check_spec};
 

@@ -188,6 +188,14 @@ pub(super) fn make_share_set(
         .zip(names)
         .enumerate()
         .map(|(i, (p, name))| Custodian {
+            proof_key: Some(hex::encode(&crate::proof::proof_public(&ShareCode {
+                fingerprint: fp,
+                epoch: epoch as u16,
+                point: shamir::Point {
+                    x: p.x,
+                    y: p.y.clone(),
+                },
+            }))),
             name: name.clone(),
             index: p.x,
             delivery: deliveries

@@ -59,6 +59,13 @@ fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<
         if hex::decode_array::<32>(&c.commitment).is_none() {
             return Err(corrupt(p, "has a malformed share commitment"));
         }
+        let key_ok = |k: &String| {
+            hex::decode_array::<32>(k)
+                .is_some_and(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).is_ok())
+        };
+        if !c.proof_key.as_ref().is_none_or(key_ok) {
+            return Err(corrupt(p, "has a malformed share proof key"));
+        }
     }
     Ok(())
 }
@@ -258,7 +265,11 @@ impl Vault {
                 || b.copy_authority.is_some()
                 || b.authority_signature.is_some()
                 || b.copies_from.is_some()
-                || !b.copies_issued.is_empty();
+                || !b.copies_issued.is_empty()
+                || b.custodians.iter().any(|c| c.proof_key.is_some())
+                || b.pending
+                    .as_ref()
+                    .is_some_and(|p| p.custodians.iter().any(|c| c.proof_key.is_some()));
             if v2_fields {
                 return Err(corrupt(
                     p,
