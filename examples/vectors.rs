@@ -23,6 +23,25 @@ fn bytes32(seed: u8) -> [u8; 32] {
 }
 
 /// Two issued shares, offered as a custodian would.
+/// A remote share proof of the share (epoch 3, x = 2, y) of the vault named by `identity`,
+/// dated 1 790 000 000 (Ed25519 is deterministic, so the signature is a vector too).
+fn share_proof_vector(identity: &[u8; 32], y: &[u8; 32]) -> serde_json::Value {
+    let code = gsl_vault::share::ShareCode {
+        fingerprint: vault::fingerprint_of(identity).0,
+        epoch: 3,
+        point: gsl_vault::shamir::Point {
+            x: 2,
+            y: zeroize::Zeroizing::new(*y),
+        },
+    };
+    let p = gsl_vault::proof::prove(&code, Some("bob"), 1_790_000_000);
+    json!({
+        "fingerprint": hex::encode(&code.fingerprint), "epoch": 3, "x": 2, "y": hex::encode(y),
+        "proof_public": hex::encode(&gsl_vault::proof::proof_public(&code)),
+        "at": 1_790_000_000u64, "signature": hex::encode(&p.signature), "text": p.to_text(),
+    })
+}
+
 fn offer(issued: &[vault::Issued]) -> Vec<vault::Offered> {
     issued
         .iter()
@@ -102,6 +121,7 @@ fn main() {
                     "public": hex::encode(&bytes32(seed + 80)),
                     "certificate": hex::encode(&crypto::authority_certificate(
                         &QuorumKey::from_bytes(&mut bytes32(seed + 50)), &identity, 3, &bytes32(seed + 80)))},
+                "share_proof": share_proof_vector(&identity, &y),
             })
         })
         .collect();

@@ -321,7 +321,14 @@ fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
     other_policy_cases(root, &mut cases);
     lifecycle_cases(root, &mut cases);
     let manifest = root.join("manifest.json");
-    std::fs::write(&manifest, json!({ "cases": cases.list }).to_string()).unwrap();
+    // The page also proves bob's share of the first vault; the CLI then attests the proof.
+    let prove =
+        json!({ "share": root.join("either/bob.share"), "out": root.join("either/js-bob.proof") });
+    std::fs::write(
+        &manifest,
+        json!({ "cases": cases.list, "prove": prove }).to_string(),
+    )
+    .unwrap();
     let o = node(
         &["--test", "test/vectors.test.mjs", "test/fixtures.test.mjs"],
         Some(("GSL_VAULT_FIXTURES", &manifest)),
@@ -331,6 +338,13 @@ fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
     assert!(
         out.contains("# fail 0") && !out.contains("# skipped 1"),
         "{out}"
+    );
+    let o = gsl(&root.join("either"), "attest v.vault js-bob.proof");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("recorded  bob's share is there"),
+        "{}",
+        stdout(&o)
     );
 }
 

@@ -129,7 +129,43 @@ fn derivation_vectors_v2() {
         mac.update(&statement);
         let want: [u8; 32] = mac.finalize().into_bytes().into();
         assert_eq!(hex::encode(&want), c["certificate"].as_str().unwrap());
+        share_proof_vector(&d["share_proof"]);
     }
+}
+
+/// A share proof, from FORMAT.md's text: the proof key by HKDF over y, the statement, Ed25519.
+fn share_proof_vector(v: &Value) {
+    let fp = gsl_vault::hex::decode(v["fingerprint"].as_str().unwrap()).unwrap();
+    let epoch = v["epoch"].as_u64().unwrap() as u32;
+    let x = v["x"].as_u64().unwrap() as u8;
+    let mut info = b"gsl-vault/v2 proof key".to_vec();
+    info.extend_from_slice(&fp);
+    info.extend_from_slice(&epoch.to_be_bytes());
+    info.push(x);
+    let mut seed = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(None, &h32(&v["y"]))
+        .expand(&info, &mut seed)
+        .unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    assert_eq!(
+        hex::encode(key.verifying_key().as_bytes()),
+        v["proof_public"].as_str().unwrap()
+    );
+    let mut statement = fp.clone();
+    statement.extend_from_slice(&epoch.to_be_bytes());
+    statement.push(x);
+    statement.extend_from_slice(&v["at"].as_u64().unwrap().to_be_bytes());
+    let signed = crypto::hash_parts(&[b"gsl-vault/v2 share proof", &statement]);
+    use ed25519_dalek::Signer as _;
+    assert_eq!(
+        hex::encode(&key.sign(&signed).to_bytes()),
+        v["signature"].as_str().unwrap()
+    );
+    let parsed = gsl_vault::proof::parse_all(v["text"].as_str().unwrap());
+    assert_eq!(
+        hex::encode(&parsed[0].as_ref().unwrap().signature),
+        v["signature"].as_str().unwrap()
+    );
 }
 
 /// A recovery copy the owner issued with the passphrase alone (signed by the copy authority the

@@ -11,6 +11,7 @@ import { readVault, shownFingerprint, pinOf } from './vault.js';
 
 export { GslError, EXIT, readShare, checkShare, readVault, shownFingerprint, pinOf, vaultName, passKey };
 export { lookup, nearWords, WORDS } from './words.js';
+export { proofPublic, proveShare } from './proof.js';
 
 /**
  * What a file or a pasted text holds: a vault file, a recovery copy (raw, armored, or a kit's

@@ -1,7 +1,7 @@
 // The recovery page: what the custodians see and do. It keeps the vault documents and the
 // shares given so far, checks each share as it is added (nothing revealed), and reveals the
 // key only when asked, after a warning. Nothing here logs, stores or sends anything.
-import { GslError, checkShare, chooseDocument, describe, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
+import { GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
 import { decodeQrFile } from './ui-qr.js';
 import { workerDerive } from './ui-kdf.js';
 import { wordFeedback } from './ui-words.js';
@@ -80,7 +80,8 @@ function refresh() {
     ...state.shares.map((s) => {
       const li = document.createElement('li');
       const c = doc?.body.custodians.find((c) => c.index === s.share.x);
-      li.textContent = c ? `${c.name}'s share (from ${s.source})` : `share ${s.share.x} (from ${s.source})`;
+      const from = s.source === TYPED ? 'typed here' : `from ${s.source}`;
+      li.textContent = c ? `${c.name}'s share (${from})` : `share ${s.share.x} (${from})`;
       return li;
     }),
   );
@@ -144,11 +145,28 @@ async function ownerOpen() {
   }
 }
 
+/** A proof of the share added last, for the owner's remote check (nothing about it revealed). */
+function prove() {
+  const last = state.shares[state.shares.length - 1];
+  if (!last) {
+    $('proof-text').value = 'Type your words above and press "Check my share and add it" first.';
+    return;
+  }
+  const doc = current();
+  let name;
+  try {
+    name = doc ? checkShare(doc, last.share, last.source).name : undefined;
+  } catch {
+    name = undefined;
+  }
+  $('proof-text').value = proveShare(last.share, name, Math.floor(Date.now() / 1000));
+}
+
 /** Forgets every share, passphrase and key this page holds (the copies stay: they are locked). */
 function forget() {
   for (const s of state.shares) s.share.y.fill(0);
   state.shares = [];
-  for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase']) $(id).value = '';
+  for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase', 'proof-text']) $(id).value = '';
   $('key').textContent = '';
   $('result').hidden = true;
   $('reveal').hidden = false;
@@ -195,6 +213,7 @@ function wire() {
   $('reveal-now').addEventListener('click', reveal);
   $('owner-open').addEventListener('click', ownerOpen);
   $('forget').addEventListener('click', forget);
+  $('prove').addEventListener('click', prove);
   $('hide').addEventListener('click', () => {
     $('key').textContent = '';
     $('result').hidden = true;

@@ -46,6 +46,14 @@ test('a custodian recovers the key in Chromium from file://, offline', { skip: !
     await page.waitForSelector('#word-status:has-text("checksum is correct")');
     await page.click('#add-words');
     await page.waitForSelector("#word-status:has-text(\"alice's share\")");
+    // Alice proves her share for the owner's remote check: two lines, none of her words.
+    await page.click('#prove-box summary');
+    await page.click('#prove');
+    const proof = await page.inputValue('#proof-text');
+    assert.match(proof, /^gsl-vault proof v1: vault \S+ epoch 1 share 1 \(alice\) \S+Z\nsignature: [A-Z2-7]{103}\n$/);
+    for (const w of s.alice) assert.ok(!proof.toLowerCase().split(/\s+/).includes(w.slice(0, 4)), `no word of the share (${w})`);
+    await shot('2b-proof.png');
+    await page.click('#prove-box summary');
     await page.locator('#words').fill(s.bob.map((w) => w.slice(0, 4)).join(' '));
     await page.click('#add-words');
     await page.waitForSelector("#word-status:has-text(\"bob's share\")");
@@ -68,6 +76,12 @@ test('a custodian recovers the key in Chromium from file://, offline', { skip: !
     await page.waitForSelector("#qr-status:has-text(\"carol's share (3 of 3)\")", { timeout: 20_000 });
     assert.match(await page.textContent('#qr-status'), /matches its commitment/);
     await shot('6-qr-accepted.png');
+
+    // Forgetting clears the shares and the key.
+    await page.click('#forget');
+    assert.equal(await page.locator('#shares li').count(), 0);
+    assert.equal(await page.isVisible('#key'), false);
+    assert.equal(await page.textContent('#quorum-status'), '0 of the 2 shares needed.');
 
     assert.deepEqual(errors, [], 'no error in the page');
   } finally {

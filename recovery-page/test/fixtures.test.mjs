@@ -3,7 +3,7 @@
 // manifest named by GSL_VAULT_FIXTURES): the same key where the CLI opens, the same exit code
 // and reason where it refuses.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { loadCore } from './core.mjs';
@@ -12,8 +12,15 @@ const manifest = process.env.GSL_VAULT_FIXTURES;
 
 test('vaults the CLI made open or are refused as the CLI says', { skip: !manifest && 'run by cargo test (tests/recovery_page.rs), which makes the vaults' }, async (t) => {
   const core = await loadCore();
-  const { cases } = JSON.parse(readFileSync(manifest, 'utf8'));
+  const { cases, prove } = JSON.parse(readFileSync(manifest, 'utf8'));
   assert.ok(cases.length >= 12, 'the manifest lists every case');
+  if (prove) {
+    // The page's proof of a share the binary made; tests/recovery_page.rs attests it.
+    const r = await core.readAny(new Uint8Array(readFileSync(prove.share)), basename(prove.share));
+    const { doc } = core.chooseDocument(r.docs, r.shares);
+    const name = core.checkShare(doc, r.shares[0].share, 'bob').name;
+    writeFileSync(prove.out, core.proveShare(r.shares[0].share, name, Math.floor(Date.now() / 1000)));
+  }
   for (const c of cases) {
     await t.test(c.name, async () => {
       const files = c.files.map((f) => ({ name: basename(f), bytes: new Uint8Array(readFileSync(f)) }));

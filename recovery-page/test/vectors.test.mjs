@@ -159,3 +159,14 @@ test('a hostile file is refused, never thrown: deep nesting, huge share text, no
   const n = await core.readAny(noise, 'noise.bin');
   assert.ok(n.problems.length >= 1 && n.problems.every((p) => p instanceof core.GslError));
 });
+
+test('a share proof is the one FORMAT.md and the Rust implementation make', () => {
+  const { derivations } = JSON.parse(text('format-v2.json'));
+  for (const d of derivations) {
+    const v = d.share_proof;
+    const hex = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
+    const share = { fingerprint: hex(v.fingerprint), epoch: v.epoch, x: v.x, y: hex(v.y) };
+    assert.equal(Buffer.from(core.proofPublic(share)).toString('hex'), v.proof_public);
+    assert.equal(core.proveShare(share, 'bob', v.at), v.text);
+  }
+});
