@@ -98,6 +98,17 @@ fn open_capped(path: &Path, cap: u64, what: &str) -> Result<std::io::Take<File>>
     Ok(f.take(cap + 1))
 }
 
+/// Reads the first `cap` bytes of a regular file (a saved e-mail: what a reader needs is at its
+/// start).
+pub fn read_head(path: &Path, cap: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    open_regular(path)?
+        .take(cap)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(shown(path), e))?;
+    Ok(buf)
+}
+
 /// Reads a whole file of at most `cap` bytes; a larger one is refused without being read.
 pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
     let mut r = open_capped(path, cap, what)?;

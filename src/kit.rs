@@ -277,7 +277,8 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
     }
     h.push_str("</table></div></section>\n");
     h.push_str(&format!(
-        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words.</footer>\n",
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words. \
+         Any passphrase that protects a share file or the vault: four or more unrelated words, never a name, a date or a quote.</footer>\n",
         esc(info.date),
         env!("CARGO_PKG_VERSION"),
         esc(info.vault_name)

@@ -38,5 +38,6 @@ pub mod proof;
 pub mod secret;
 pub mod shamir;
 pub mod share;
+pub mod strength;
 pub mod vault;
 pub mod words;

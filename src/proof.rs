@@ -176,7 +176,7 @@ fn parse_one(rest: &str) -> Result<Proof, String> {
     let (custodian, next) = name_at(rest, 5).map_err(bad)?;
     let at = rest
         .get(next)
-        .and_then(|d| humantime::parse_rfc3339(d).ok())
+        .and_then(|d| humantime::parse_rfc3339(&d.to_ascii_uppercase()).ok())
         .and_then(|d| d.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs())
         .filter(|&s| s <= MAX_TIME)
@@ -193,8 +193,10 @@ fn parse_one(rest: &str) -> Result<Proof, String> {
         if sig.len() >= SIGNATURE_CHARS {
             break;
         }
-        sig.push_str(w);
+        // Punctuation a mail or chat adds around it ("...CQ.") is not part of it.
+        sig.extend(w.chars().filter(char::is_ascii_alphanumeric));
     }
+    sig.truncate(SIGNATURE_CHARS);
     let signature: [u8; 64] = words::base32_decode(&sig)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| bad("has a signature that is cut short or altered"))?;
@@ -213,10 +215,15 @@ fn name_at(rest: &[&str], i: usize) -> Result<(Option<String>, usize), &'static 
     if !rest.get(i).is_some_and(|w| w.starts_with('(')) {
         return Ok((None, i));
     }
-    let close = (i..rest.len().min(i + 16))
+    // A name has at most 64 characters, so at most 32 words.
+    let close = (i..rest.len().min(i + 40))
         .find(|&j| rest[j].ends_with(')'))
         .ok_or("has a custodian name without its closing parenthesis")?;
     let joined = rest[i..=close].join(" ");
     let name = joined[1..joined.len() - 1].to_string();
+    // Unsigned text from a mail: only a name a vault could hold is read (no escape codes).
+    if crate::vault::check_name(&name, "custodian name").is_err() {
+        return Err("has a custodian name no vault can hold");
+    }
     Ok((Some(name), close + 1))
 }

@@ -292,3 +292,74 @@ fn a_vault_made_before_proof_keys_learns_them_at_a_drill_with_the_shares() {
     );
     expect_exit(&gsl(dir, "attest v.vault alice.proof"), 0);
 }
+
+#[test]
+fn proof_text_as_mail_mangles_it_is_read_and_hostile_text_is_refused_without_escapes() {
+    let d = workdir();
+    let dir = d.path();
+    let args = [
+        "init",
+        "v.vault",
+        "-t",
+        "2",
+        "--custodian",
+        "ann  lee",
+        "--custodian",
+        "bob",
+        "--secret-file",
+        "master.txt",
+        "--policy",
+        "quorum",
+    ];
+    expect_exit(&run(dir, &args), 0);
+    // Her own proof, name with two spaces: recorded.
+    let share = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("ann") && n.ends_with(".share"))
+        .unwrap();
+    let o = run(dir, &["prove", &share]);
+    expect_exit(&o, 0);
+    let proof = stdout(&o);
+    assert!(proof.contains("(ann  lee)"), "{proof}");
+    // As a mail client may leave it: lowercase date, a full stop after the signature, quoted,
+    // inside a saved message larger than any proof, after another file that is unreadable.
+    let mangled = format!(
+        "> {}.\n",
+        proof.trim_end().replacen('T', "t", 1).replace('\n', "\n> ")
+    );
+    let mut mail = format!("Subject: my share\n\n{mangled}\nThanks!\n");
+    mail.push_str(&"x".repeat(100 * 1024));
+    std::fs::write(dir.join("mail.eml"), mail).unwrap();
+    std::fs::create_dir(dir.join("a-folder")).unwrap();
+    let o = gsl(dir, "attest v.vault a-folder mail.eml");
+    expect_exit(&o, 3);
+    assert!(
+        stdout(&o).contains("recorded  ann  lee's share is there"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("REFUSED   a-folder"), "{}", stdout(&o));
+    // A name with an escape sequence is no name a vault holds: refused, shown without it.
+    let hostile = proof.replace("(ann  lee)", "(\u{1b}[2K\u{1b}[1Grecorded)");
+    std::fs::write(dir.join("hostile.txt"), hostile).unwrap();
+    let o = gsl(dir, "attest v.vault hostile.txt");
+    expect_exit(&o, 3);
+    assert!(
+        stdout(&o).contains("has a custodian name no vault can hold"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains('\u{1b}'), "no escape code is printed");
+    // A ledger that cannot be read does not stop status: it warns and counts no proof.
+    std::fs::remove_file(dir.join("v.vault.proofs")).unwrap();
+    std::fs::create_dir(dir.join("v.vault.proofs")).unwrap();
+    let o = gsl(dir, "status v.vault");
+    expect_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("the proof ledger v.vault.proofs cannot be read"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -22,6 +22,7 @@ mod revocation;
 mod roundtrip;
 mod secrecy;
 mod share_typos;
+mod strength;
 mod tamper;
 mod typed;
 mod vectors;

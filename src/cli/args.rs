@@ -222,6 +222,13 @@ pub struct PasswdArgs {
     /// Read the new passphrase from this file (`-` = standard input).
     #[arg(long, value_name = "F")]
     pub new_passphrase_file: Option<PathBuf>,
+    /// Make a strong passphrase (8 random words, 80 bits), show it once on the terminal and
+    /// ask for it back.
+    #[arg(long, conflicts_with = "new_passphrase_file")]
+    pub generate_passphrase: bool,
+    /// Keep a passphrase zxcvbn rates as guessable (a warning is printed; not recommended).
+    #[arg(long)]
+    pub accept_weak_passphrase: bool,
 }
 
 #[derive(Args)]
@@ -258,6 +265,9 @@ pub struct PolicyChangeArgs {
     /// A new passphrase, when a vault of policy quorum gets one.
     #[arg(long, value_name = "F")]
     pub new_passphrase_file: Option<PathBuf>,
+    /// Keep a passphrase zxcvbn rates as guessable (a warning is printed; not recommended).
+    #[arg(long)]
+    pub accept_weak_passphrase: bool,
 }
 
 #[derive(Args)]
@@ -364,6 +374,13 @@ pub struct InitArgs {
     /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
+    /// Make a strong passphrase (8 random words, 80 bits), show it once on the terminal and
+    /// ask for it back.
+    #[arg(long, conflicts_with = "passphrase_file")]
+    pub generate_passphrase: bool,
+    /// Keep a passphrase zxcvbn rates as guessable (a warning is printed; not recommended).
+    #[arg(long)]
+    pub accept_weak_passphrase: bool,
     /// Who may open the vault.
     #[arg(long, value_enum, default_value = "either")]
     pub policy: PolicyArg,

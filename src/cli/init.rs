@@ -15,7 +15,7 @@ use gsl_vault::vault::{self, DEFAULT_DRILL_EVERY, FIRST_EPOCH, Spec};
 
 use super::args::InitArgs;
 use super::issue::Plan;
-use super::prompt::{can_prompt, passphrase, prompt_secret};
+use super::prompt::{can_prompt, prompt_secret};
 use super::report::Exit;
 
 /// Crockford's base32 alphabet: 32 symbols, no I, L, O or U to misread.
@@ -124,20 +124,28 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     let pass = if policy == Policy::Quorum {
         None
     } else {
-        let p = passphrase(a.passphrase_file.as_deref(), true, "New vault passphrase")?;
-        p.check_new()?;
-        Some(p)
+        let how = super::newpass::NewPassphrase {
+            file: a.passphrase_file.as_deref(),
+            generate: a.generate_passphrase,
+            accept_weak: a.accept_weak_passphrase,
+        };
+        let mut inputs: Vec<&str> = plan.names.iter().map(String::as_str).collect();
+        inputs.push(&spec.label);
+        Some(super::newpass::read_new(&how, &inputs)?)
     };
 
     let share_pass = plan.ask_passphrases()?;
 
     let _lock = fsio::lock_folder(&a.vault)?;
+    let started = std::time::Instant::now();
     let (mut v, vk, qk, issued) = vault::create(
         &spec,
         &master,
-        pass.as_ref(),
+        pass.as_ref().map(|(p, _)| p),
         &gsl_vault::fsio::shown(&a.vault).to_string(),
     )?;
+    // The one derivation of the passphrase key (about all of create's time): one guess.
+    let secs_per_guess = started.elapsed().as_secs_f64();
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
     let copy = v.recovery_copy(&vk, Some(&qk), now())?;
@@ -162,6 +170,9 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     };
     plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
+    if let Some((_, e)) = &pass {
+        super::newpass::report(e, &spec.kdf.costs(), Some(secs_per_guess));
+    }
     Ok(Exit::Ok)
 }
 

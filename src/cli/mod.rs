@@ -29,6 +29,7 @@ mod init;
 mod issue;
 mod kit;
 mod load;
+mod newpass;
 mod output;
 mod passwd;
 mod policy;

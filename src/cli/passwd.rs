@@ -9,7 +9,6 @@ use super::args::PasswdArgs;
 use super::auth::authorize;
 use super::load::{Vaults, write_vault};
 use super::output::{report_copy_authority_residual, report_rotation, report_stale_copies};
-use super::prompt::passphrase;
 use super::report::Exit;
 
 pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
@@ -29,12 +28,15 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         )));
     }
     let auth = authorize(&v, &a.input, pass_file)?;
-    let new = passphrase(
-        a.new_passphrase_file.as_deref(),
-        true,
-        "New vault passphrase",
-    )?;
-    new.check_new()?;
+    let how = super::newpass::NewPassphrase {
+        file: a.new_passphrase_file.as_deref(),
+        generate: a.generate_passphrase,
+        accept_weak: a.accept_weak_passphrase,
+    };
+    let mut inputs: Vec<&str> = v.body.custodians.iter().map(|c| c.name.as_str()).collect();
+    inputs.push(&v.body.label);
+    let (new, estimate) = super::newpass::read_new(&how, &inputs)?;
+    let started = std::time::Instant::now();
     let vk = match v.change_passphrase(&auth.vk, auth.qk.as_ref(), &new, None, now()) {
         Err(Error::Needs {
             secret: Secret::Quorum,
@@ -48,8 +50,12 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         }
         r => r?,
     };
+    let secs_per_guess = started.elapsed().as_secs_f64();
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
+    if let Some(k) = &v.body.kdf {
+        super::newpass::report(&estimate, &k.costs(), Some(secs_per_guess));
+    }
     errln!(
         "The passphrase of vault {} is changed; the shares are unchanged.",
         gsl_vault::fsio::shown(path)

@@ -36,17 +36,21 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         )));
     }
     let auth = authorize_by_quorum(&v, &a.input, pass_file)?;
+    let mut added = None;
     let pass = match (to, v.body.kdf.is_some(), auth.pass) {
         (Policy::Quorum, _, _) => None,
         (_, true, Some(p)) => Some(p),
         (_, true, None) => Some(passphrase(pass_file, false, "Vault passphrase")?),
         (_, false, _) => {
-            let p = passphrase(
-                a.new_passphrase_file.as_deref(),
-                true,
-                "New vault passphrase",
-            )?;
-            p.check_new()?;
+            let how = super::newpass::NewPassphrase {
+                file: a.new_passphrase_file.as_deref(),
+                generate: false,
+                accept_weak: a.accept_weak_passphrase,
+            };
+            let mut inputs: Vec<&str> = v.body.custodians.iter().map(|c| c.name.as_str()).collect();
+            inputs.push(&v.body.label);
+            let (p, e) = super::newpass::read_new(&how, &inputs)?;
+            added = Some(e);
             Some(p)
         }
     };
@@ -62,6 +66,9 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
     )?;
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
+    if let (Some(e), Some(k)) = (&added, &v.body.kdf) {
+        super::newpass::report(e, &k.costs(), None);
+    }
     errln!(
         "Vault {} now has policy {}.",
         gsl_vault::fsio::shown(path),

@@ -90,19 +90,35 @@ fn ledger_path(vault: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// The proofs the ledger holds (each still to be checked against the vault by its reader).
-pub fn read_ledger(vault: &Path) -> Result<Vec<Proof>> {
+/// The proofs the ledger holds (each still to be checked against the vault by its reader): at
+/// most as many as it keeps per custodian for `custodians`, and some slack.
+pub fn read_ledger(vault: &Path, custodians: usize) -> Result<Vec<Proof>> {
     let path = ledger_path(vault);
     if !path.exists() {
         return Ok(Vec::new());
     }
     let bytes = fsio::read_capped(&path, 4 * 1024 * 1024, "proof ledger")?;
     let text = String::from_utf8_lossy(&bytes);
-    let mut out = Vec::new();
-    for line in text.lines() {
-        out.extend(proof::parse_all(line).into_iter().flatten());
-    }
-    Ok(out)
+    let max = KEEP_PER_CUSTODIAN * custodians + 64;
+    Ok(text
+        .lines()
+        .flat_map(proof::parse_all)
+        .flatten()
+        .take(max)
+        .collect())
+}
+
+/// The ledger for `status`: one that cannot be read counts as empty, with a warning (it only
+/// ever adds evidence; a broken one must not hide the rest of the status).
+pub fn ledger_for_status(vault: &Path, custodians: usize) -> Vec<Proof> {
+    read_ledger(vault, custodians).unwrap_or_else(|e| {
+        errln!(
+            "gsl-vault: warning: the proof ledger {} cannot be read ({}); remote proofs are not counted. Remove it, then attest fresh proofs.",
+            fsio::shown(&ledger_path(vault)),
+            super::report::sentence(&e).trim_end_matches('.')
+        );
+        Vec::new()
+    })
 }
 
 fn write_ledger(vault: &Path, v: &Vault, proofs: &[Proof], t: u64) -> Result<()> {
@@ -127,6 +143,7 @@ fn write_ledger(vault: &Path, v: &Vault, proofs: &[Proof], t: u64) -> Result<()>
     fsio::write_atomic(&ledger_path(vault), text.as_bytes(), true)
 }
 
+/// A proof input's text: standard input or the start of a file (at most 64 KiB of either).
 fn read_proof_input(file: &Path) -> Result<String> {
     let bytes = if file == Path::new("-") {
         use std::io::Read;
@@ -138,7 +155,7 @@ fn read_proof_input(file: &Path) -> Result<String> {
             .map_err(|e| Error::io("standard input", e))?;
         b
     } else {
-        fsio::read_capped(file, MAX_PROOF_TEXT as u64, "proof")?
+        fsio::read_head(file, MAX_PROOF_TEXT as u64)?
     };
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -156,12 +173,24 @@ pub fn attest(a: &AttestArgs, vaults: &Vaults) -> Result<Exit> {
     let (v, _lock) = vaults.load_for_update(path)?;
     let t = now();
     let window = a.window.as_secs();
-    let mut ledger = read_ledger(path)?;
+    let mut ledger = read_ledger(path, v.body.custodians.len())?;
     let before = ledger.len();
     let mut outcomes = Vec::new();
     for file in &a.proofs {
         let source = gsl_vault::intake::source_name(file);
-        let found = proof::parse_all(&read_proof_input(file)?);
+        let found = match read_proof_input(file) {
+            Ok(text) => proof::parse_all(&text),
+            Err(e) => {
+                let why = super::report::sentence(&e);
+                outcomes.push(Outcome {
+                    source,
+                    custodian: None,
+                    at: None,
+                    refused: Some(why.trim_end_matches('.').to_string()),
+                });
+                continue;
+            }
+        };
         if found.is_empty() {
             outcomes.push(Outcome { source: source.clone(), custodian: None, at: None, refused: Some(format!("{source} holds no gsl-vault proof (it starts with \"{}\"): ask the custodian to run gsl-vault prove and send both lines", proof::PROOF_PREFIX)) });
         }

@@ -52,6 +52,11 @@ pub enum ProofWhy {
         /// Whose.
         custodian: String,
     },
+    /// A share of the reshare still pending (it counts once the reshare is confirmed).
+    Pending {
+        /// The pending epoch.
+        epoch: u32,
+    },
     /// Dated after now (beyond the clock skew allowed).
     Future {
         /// The proof's date.
@@ -90,13 +95,18 @@ impl fmt::Display for ProofWhy {
             ProofWhy::UnknownCustodian { index, name } => match name {
                 Some(n) => write!(
                     f,
-                    "is for custodian \"{n}\" (share {index}), whom this vault's current share set does not have under that index"
+                    "is for custodian \"{}\" (share {index}), whom this vault's current share set does not have under that index",
+                    crate::fsio::shown_text(n)
                 ),
                 None => write!(
                     f,
                     "is for share {index}, which no custodian of this vault holds"
                 ),
             },
+            ProofWhy::Pending { epoch } => write!(
+                f,
+                "is for a new share of the reshare still pending (epoch {epoch}): once the reshare is confirmed, ask for it again"
+            ),
             ProofWhy::NoKey { custodian } => write!(
                 f,
                 "is for {custodian}, whose share has no proof key in the vault yet (it was issued before proof keys existed): run a drill with that share, or reshare"
@@ -119,6 +129,17 @@ impl fmt::Display for ProofWhy {
     }
 }
 
+/// Names compared as people see them: case and runs of spaces ignored.
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
 impl Vault {
     /// Checks a proof against this vault's current share set at time `now`, accepting dates
     /// from `now - window` to `now + CLOCK_SKEW`. Returns the custodian it proves.
@@ -136,6 +157,9 @@ impl Vault {
             });
         }
         if p.epoch != b.epoch {
+            if b.pending.as_ref().is_some_and(|x| x.epoch == p.epoch) {
+                return Err(ProofWhy::Pending { epoch: p.epoch });
+            }
             return Err(match b.retired.iter().find(|r| r.epoch == p.epoch) {
                 Some(r) => ProofWhy::Retired {
                     epoch: p.epoch,
@@ -151,11 +175,7 @@ impl Vault {
             .custodians
             .iter()
             .find(|c| c.index == p.index)
-            .filter(|c| {
-                p.custodian
-                    .as_deref()
-                    .is_none_or(|n| n.to_lowercase() == c.name.to_lowercase())
-            })
+            .filter(|c| p.custodian.as_deref().is_none_or(|n| same_name(n, &c.name)))
             .ok_or_else(|| ProofWhy::UnknownCustodian {
                 index: p.index,
                 name: p.custodian.clone(),
@@ -185,21 +205,19 @@ impl Vault {
     }
 
     /// For each current custodian, the date of the newest valid proof among `proofs` that is
-    /// not dated in the future.
+    /// not dated in the future. Each proof is checked once.
     pub fn last_proved(&self, proofs: &[Proof], now: u64) -> Vec<Option<u64>> {
+        let mut newest = std::collections::HashMap::new();
+        for p in proofs {
+            if let Ok(c) = self.check_proof(p, now, u64::MAX) {
+                let at = newest.entry(c.index).or_insert(p.at);
+                *at = (*at).max(p.at);
+            }
+        }
         self.body
             .custodians
             .iter()
-            .map(|c| {
-                proofs
-                    .iter()
-                    .filter(|p| {
-                        self.check_proof(p, now, u64::MAX)
-                            .is_ok_and(|k| k.index == c.index)
-                    })
-                    .map(|p| p.at)
-                    .max()
-            })
+            .map(|c| newest.get(&c.index).copied())
             .collect()
     }
 

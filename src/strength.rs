@@ -1,0 +1,158 @@
+//! How strong a new passphrase is, and what it costs an offline attacker at a vault's Argon2id
+//! costs (SECURITY.md, "Passphrase strength"). The estimate is zxcvbn's (guesses, and the pattern
+//! feedback it gives); the attacker model is stated here and in SECURITY.md. Nothing of it is
+//! stored: the estimate is shown once, when the passphrase is set.
+
+use crate::costs::Costs;
+
+/// A passphrase zxcvbn estimates at fewer guesses than 10^this is refused (its score 4 starts
+/// here): it falls to a dictionary attack.
+pub const MIN_LOG10_GUESSES: f64 = 10.0;
+
+/// The attacker's card: memory bandwidth in bytes per second (an RTX 4090-class GPU, 1 TB/s)
+/// and memory (24 GiB). Argon2id moves about 3 KiB per 1 KiB block (two reads and a write)
+/// for every block of every pass, so one guess moves `3 x memory x passes` bytes.
+pub const GPU_BANDWIDTH: f64 = 1.0e12;
+/// The card's memory, which bounds how many guesses run side by side.
+pub const GPU_MEMORY_KIB: f64 = 24.0 * 1024.0 * 1024.0;
+/// The attacker's budget in the plain-words estimate: a thousand GPU-days (some tens of
+/// thousands of dollars rented, 2026 prices).
+pub const BUDGET_GPU_DAYS: f64 = 1000.0;
+
+/// zxcvbn's estimate of a passphrase.
+pub struct Estimate {
+    /// log10 of the guesses zxcvbn needs.
+    pub log10_guesses: f64,
+    /// What zxcvbn says is wrong with it, and how to do better (empty when nothing).
+    pub feedback: String,
+}
+
+impl Estimate {
+    /// Whether it resists a dictionary attack ([`MIN_LOG10_GUESSES`]).
+    pub fn strong(&self) -> bool {
+        self.log10_guesses >= MIN_LOG10_GUESSES
+    }
+}
+
+/// zxcvbn's estimate of `pass`, with `inputs` (the label, the custodians' names) counted as
+/// words an attacker would try first.
+pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
+    let mut words: Vec<String> = Vec::new();
+    for i in inputs {
+        words.push(i.to_string());
+        words.extend(i.split_whitespace().map(str::to_string));
+    }
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let e = zxcvbn::zxcvbn(pass, &refs);
+    let mut feedback = String::new();
+    if let Some(f) = e.feedback() {
+        if let Some(w) = f.warning() {
+            feedback.push_str(&w.to_string());
+        }
+        for s in f.suggestions() {
+            if !feedback.is_empty() {
+                feedback.push(' ');
+            }
+            feedback.push_str(&s.to_string());
+        }
+    }
+    // A passphrase made of the vault's own label or a custodian's name is the first guess.
+    let lower = pass.to_lowercase();
+    let own = inputs.iter().any(|i| {
+        let i = i.to_lowercase();
+        !i.is_empty() && (lower == i || lower.replace(' ', "") == i.replace(' ', ""))
+    });
+    if own {
+        return Estimate {
+            log10_guesses: 0.0,
+            feedback:
+                "It is the vault's label or a custodian's name, which an attacker tries first."
+                    .into(),
+        };
+    }
+    Estimate {
+        log10_guesses: e.guesses_log10(),
+        feedback,
+    }
+}
+
+/// Guesses per second of one attacker's GPU at `costs`: bandwidth-bound, and no more side by
+/// side than its memory holds (lanes of one guess share its memory).
+pub fn gpu_guesses_per_second(costs: &Costs) -> f64 {
+    let m = f64::from(costs.memory_kib);
+    let t = f64::from(costs.iterations);
+    let bandwidth_bound = GPU_BANDWIDTH / (3.0 * 1024.0 * m * t);
+    // With fewer guesses in memory than the card has memory channels to keep busy, it slows;
+    // under 8 side by side, count only what fits.
+    let side_by_side = (GPU_MEMORY_KIB / m).floor();
+    if side_by_side < 8.0 {
+        bandwidth_bound * side_by_side / 8.0
+    } else {
+        bandwidth_bound
+    }
+}
+
+/// A duration in plain words (seconds to millions of years).
+pub fn plain_duration(secs: f64) -> String {
+    const YEAR: f64 = 365.25 * 86_400.0;
+    let (v, unit) = if secs < 60.0 {
+        (secs, "seconds")
+    } else if secs < 3600.0 {
+        (secs / 60.0, "minutes")
+    } else if secs < 86_400.0 {
+        (secs / 3600.0, "hours")
+    } else if secs < YEAR {
+        (secs / 86_400.0, "days")
+    } else if secs < 1e6 * YEAR {
+        (secs / YEAR, "years")
+    } else {
+        return format!("{} million years", round3(secs / YEAR / 1e6));
+    };
+    format!("{} {unit}", round3(v))
+}
+
+/// Three significant digits, with thousands separated, for people.
+pub fn round3(v: f64) -> String {
+    if !v.is_finite() || v <= 0.0 {
+        return "0".into();
+    }
+    let digits = v.log10().floor() as i32;
+    let scale = 10f64.powi(digits - 2);
+    let r = (v / scale).round() * scale;
+    if r >= 1000.0 {
+        let s = format!("{r:.0}");
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else if r >= 100.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.*}", (2 - digits).max(0) as usize)
+    }
+}
+
+/// What the estimate means at `costs`, in a few sentences: guesses, one GPU's rate, what the
+/// stated budget covers, and (when measured) this machine's time per guess.
+pub fn describe(e: &Estimate, costs: &Costs, machine_secs_per_guess: Option<f64>) -> String {
+    let rate = gpu_guesses_per_second(costs);
+    // On average an attacker finds it after half of the guesses.
+    let half = 10f64.powf(e.log10_guesses) / 2.0;
+    let secs_with_budget = half / (rate * BUDGET_GPU_DAYS);
+    let mut s = format!(
+        "zxcvbn estimates about 10^{:.0} guesses for this passphrase. At this vault's Argon2id costs ({}) one attacker's GPU (1 TB/s, 24 GiB) tries about {} guesses a second; with {} GPUs working in parallel, finding it would take about {} on average.",
+        e.log10_guesses.floor(),
+        costs.describe(),
+        round3(rate),
+        round3(BUDGET_GPU_DAYS),
+        plain_duration(secs_with_budget)
+    );
+    if let Some(t) = machine_secs_per_guess {
+        s.push_str(&format!(" This machine takes {} s per guess.", round3(t)));
+    }
+    s
+}
