@@ -53,6 +53,8 @@ pub enum Error {
         share: String,
         /// The word (0-based) that one wrong word would explain, if exactly one does.
         suspect: Option<usize>,
+        /// Else the first of two neighbouring words whose exchange would explain it, if one pair does.
+        swapped: Option<usize>,
     },
     /// One share was refused.
     Refused(Box<Refusal>),
@@ -422,6 +424,7 @@ impl fmt::Display for Error {
             Error::Checksum {
                 share,
                 suspect: Some(p),
+                ..
             } => write!(
                 f,
                 "share {share} fails its checksum: word {} is most likely wrong; compare it with the paper (nothing is corrected automatically).",
@@ -430,6 +433,17 @@ impl fmt::Display for Error {
             Error::Checksum {
                 share,
                 suspect: None,
+                swapped: Some(i),
+            } => write!(
+                f,
+                "share {share} fails its checksum: words {} and {} look swapped (in that order the checksum holds); compare them with the paper (nothing is corrected automatically).",
+                i + 1,
+                i + 2
+            ),
+            Error::Checksum {
+                share,
+                suspect: None,
+                swapped: None,
             } => write!(
                 f,
                 "share {share} fails its checksum: two or more words are wrong or swapped; compare every word with the paper."

@@ -104,9 +104,14 @@ impl ShareCode {
             )));
         }
         if !words::verify(words::CUSTOMIZATION, w) {
+            let suspect = words::suspect_position(words::CUSTOMIZATION, w);
             return Err(Error::Checksum {
                 share: name.to_string(),
-                suspect: words::suspect_position(words::CUSTOMIZATION, w),
+                suspect,
+                swapped: suspect
+                    .is_none()
+                    .then(|| words::swapped_pair(words::CUSTOMIZATION, w))
+                    .flatten(),
             });
         }
         let mut bits = Bits(Zeroizing::new(Vec::with_capacity(DATA_WORDS * 10)));
@@ -164,6 +169,8 @@ struct ShareText<'a> {
     compact: Zeroizing<String>,
     explicit_compact: bool,
     position: usize,
+    /// Words not in the list: their positions (1-based) and the list words that start alike.
+    unknown: Vec<(usize, Vec<&'static str>)>,
 }
 
 impl<'a> ShareText<'a> {
@@ -175,6 +182,7 @@ impl<'a> ShareText<'a> {
             compact: Zeroizing::new(String::with_capacity(COMPACT_LEN)),
             explicit_compact: false,
             position: 0,
+            unknown: Vec::new(),
         }
     }
 
@@ -215,10 +223,9 @@ impl<'a> ShareText<'a> {
                 self.position = 0;
             }
             None => {
-                return Err(Error::Shares(format!(
-                    "share {name}: word {} is not in the word list; check its first four letters against the paper.",
-                    self.position
-                )));
+                // Every word not in the list is named at the end, not only the first.
+                self.unknown.push((self.position, words::near_words(tok)));
+                self.words.push(0);
             }
         }
         Ok(())
@@ -227,6 +234,9 @@ impl<'a> ShareText<'a> {
     /// The share the text holds: from its words, its compact form, or both when they agree.
     fn finish(self) -> Result<ShareCode> {
         let name = self.name;
+        if !self.unknown.is_empty() {
+            return Err(Error::Shares(not_in_list(name, &self.unknown)));
+        }
         let from_compact = if self.compact.is_empty() {
             if self.explicit_compact {
                 return Err(Error::Shares(format!(
@@ -269,6 +279,42 @@ impl<'a> ShareText<'a> {
     }
 }
 
+/// The sentence for words not in the list: which (by position), and the list words that start
+/// like each one, when few do (its first four letters may be right and the rest wrong).
+fn not_in_list(name: &str, unknown: &[(usize, Vec<&'static str>)]) -> String {
+    let positions: Vec<String> = unknown.iter().map(|(p, _)| p.to_string()).collect();
+    let which = match positions.as_slice() {
+        [one] => format!("word {one} is"),
+        many => format!("words {} are", many.join(", ")),
+    };
+    let hints: Vec<String> = unknown
+        .iter()
+        .filter(|(_, near)| !near.is_empty())
+        .map(|(p, near)| format!("word {p} may be {}", near.join(" or ")))
+        .collect();
+    let hint = if hints.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hints.join("; "))
+    };
+    format!(
+        "share {name}: {which} not in the word list{hint}; compare with the paper, letter by letter."
+    )
+}
+
+/// Tokens of a share text: split at whitespace, commas and semicolons, list numbering such as
+/// `1.` or `12)` left out (people number the words they copy).
+fn tokens(line: &str) -> impl Iterator<Item = &str> + Clone {
+    line.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|t| !t.is_empty())
+        .filter(|t| {
+            let digits = t.trim_end_matches(['.', ')', ':']);
+            !(digits.len() < t.len()
+                && !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
 /// Decodes a share text (a share file, standard input, a scanned QR code): its words, its
 /// compact form, or both (which must agree). Lines starting with `#` are comments. `name`
 /// names the share in errors.
@@ -276,12 +322,12 @@ pub fn parse_share_text(text: &str, name: &str) -> Result<ShareCode> {
     // A recovery copy may follow the share (FORMAT.md): it is no part of the share.
     let share = crate::copy::share_part(text);
     let lines = || share.lines().filter(|l| !l.trim_start().starts_with('#'));
-    if let Some(code) = compact_as_printed(lines().flat_map(str::split_whitespace), name)? {
+    if let Some(code) = compact_as_printed(lines().flat_map(tokens), name)? {
         return Ok(code);
     }
     let mut t = ShareText::new(name);
     for line in lines() {
-        for tok in line.split_whitespace() {
+        for tok in tokens(line) {
             t.take(tok)?;
         }
     }

@@ -109,6 +109,47 @@ fn step0(chk: u32) -> u32 {
     c
 }
 
+/// For a word sequence whose checksum fails: the position `i` where exchanging words `i` and
+/// `i + 1` makes it verify, if exactly one neighbouring pair does (two swapped words are two
+/// errors, which no single word explains). Only named, never exchanged for the user.
+pub fn swapped_pair(custom: &[u8], words: &[u16]) -> Option<usize> {
+    let mut w = Zeroizing::new(words.to_vec());
+    let mut found = None;
+    for i in 0..w.len().saturating_sub(1) {
+        if w[i] == w[i + 1] {
+            continue;
+        }
+        w.swap(i, i + 1);
+        let fits = verify(custom, &w);
+        w.swap(i, i + 1);
+        if fits {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// The list words that start like `token` (its first four letters, else three, else two), when
+/// at most eight do: a hint for a word that is not in the list.
+pub fn near_words(token: &str) -> Vec<&'static str> {
+    let t = token.to_ascii_lowercase();
+    for n in (2..=t.len().min(4)).rev() {
+        let Some(prefix) = t.get(..n) else { continue };
+        let near: Vec<&'static str> = wordlist()
+            .iter()
+            .copied()
+            .filter(|w| w.starts_with(prefix))
+            .collect();
+        if !near.is_empty() && near.len() <= 8 {
+            return near;
+        }
+    }
+    Vec::new()
+}
+
 /// Longest word sequence the suspect search handles (a share has 36 words).
 const MAX_SUSPECT_LEN: usize = 64;
 

@@ -1145,3 +1145,69 @@ fn r9_a_copy_claiming_a_generation_after_its_identity_was_retired_is_a_fork() {
     );
     expect_refused(&o, 5, "disagree about the vault's history");
 }
+
+/// The 36 words of `dir/NAME.share` as printed, whole.
+fn printed_words(dir: &std::path::Path, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.share"))).unwrap();
+    let share = gsl_vault::share::parse_share_text(&text, name).unwrap();
+    share.to_mnemonic().split(' ').map(str::to_string).collect()
+}
+
+/// Issue 18, item 4: two neighbouring words exchanged are named as a pair (in a file and at the
+/// prompt, where only those two are asked again); nothing is exchanged for the user.
+#[test]
+fn r18_4_two_swapped_neighbouring_words_are_named_as_a_pair() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let mut w = printed_words(dir, "alice");
+    let i = (9..30).find(|&i| w[i] != w[i + 1]).unwrap();
+    w.swap(i, i + 1);
+    let o = gsl_stdin(dir, "check-share v.vault -", w.join(" ").as_bytes());
+    expect_exit(&o, 3);
+    let want = format!("words {} and {} look swapped", i + 1, i + 2);
+    assert!(stdout(&o).contains(&want), "{}", stdout(&o));
+    let Some(t) = Tmux::start(dir, "check-share v.vault") else {
+        return;
+    };
+    t.wait_for("Share 1, word 1:");
+    t.send(&w.join(" "));
+    let s = t.wait_for(&format!("words {} and {} again:", i + 1, i + 2));
+    assert!(s.contains(&want), "{s}");
+    w.swap(i, i + 1);
+    t.send(&format!("{} {}", w[i], w[i + 1]));
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("ok: that is alice's share"), "{s}");
+}
+
+/// Issue 18, item 6: every word not in the list is named, with the list words that start like
+/// it ("academy" when the list has "academic"); numbered or comma-separated lists are read.
+#[test]
+fn r18_6_every_unknown_word_is_named_with_its_neighbours_and_numbered_lists_are_read() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let w = printed_words(dir, "alice");
+    let mut typed = w.clone();
+    typed[4] = "academy".into();
+    typed[20] = "zzzzzz".into();
+    let o = gsl_stdin(dir, "check-share v.vault -", typed.join(" ").as_bytes());
+    expect_exit(&o, 3);
+    let out = stdout(&o);
+    assert!(
+        out.contains("words 5, 21 are not in the word list"),
+        "{out}"
+    );
+    assert!(out.contains("word 5 may be academic"), "{out}");
+    assert!(!out.contains("check its first four letters"), "{out}");
+    let numbered: Vec<String> = w
+        .iter()
+        .enumerate()
+        .map(|(k, x)| format!("{}. {x},", k + 1))
+        .collect();
+    let o = gsl_stdin(dir, "check-share v.vault -", numbered.join("\n").as_bytes());
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains("alice's share"), "{}", stdout(&o));
+    let o = gsl_stdin(dir, "check-share v.vault -", w.join(", ").as_bytes());
+    expect_exit(&o, 0);
+}

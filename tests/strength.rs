@@ -256,3 +256,24 @@ fn a_generated_passphrase_has_80_bits_from_the_shipped_list_and_opens_the_vault(
     );
     expect_refused(&o, 2, "--generate-passphrase needs a terminal");
 }
+
+#[test]
+fn a_weak_new_passphrase_typed_at_passwd_is_refused_and_the_old_one_stays() {
+    let d = workdir();
+    let dir = d.path();
+    expect_exit(&init_with(dir, "pass.txt", ""), 0);
+    let before = std::fs::read(dir.join("v.vault")).unwrap();
+    let Some(t) = Tmux::start(dir, "passwd v.vault --passphrase-file pass.txt") else {
+        return;
+    };
+    t.wait_for("New vault passphrase:");
+    t.send("qwertyuiop");
+    t.wait_for("New vault passphrase again:");
+    t.send("qwertyuiop");
+    let s = t.wait_for("EXIT=");
+    assert!(
+        s.contains("too easy to guess") && s.contains("EXIT=2"),
+        "{s}"
+    );
+    assert_eq!(std::fs::read(dir.join("v.vault")).unwrap(), before);
+}

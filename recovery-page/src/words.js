@@ -75,6 +75,27 @@ export function suspectPosition(words) {
   return found;
 }
 
+/**
+ * For words whose checksum fails: the position i where exchanging words i and i+1 makes it
+ * verify, if exactly one neighbouring pair does; else -1.
+ */
+export function swappedPair(words) {
+  const w = words.slice();
+  let found = -1;
+  for (let i = 0; i + 1 < w.length; i++) {
+    if (w[i] === w[i + 1]) continue;
+    [w[i], w[i + 1]] = [w[i + 1], w[i]];
+    const fits = checksumOk(w);
+    [w[i], w[i + 1]] = [w[i + 1], w[i]];
+    if (fits) {
+      if (found >= 0) return -1;
+      found = i;
+    }
+  }
+  w.fill(0);
+  return found;
+}
+
 /** 72 base32 characters to 36 word indices; null on another character or length. */
 export function compactToWords(s) {
   if (s.length !== COMPACT_LEN) return null;
@@ -121,11 +142,13 @@ export function checkWords(words, name) {
   }
   if (!checksumOk(words)) {
     const p = suspectPosition(words);
-    throw sharesError(
-      p >= 0
-        ? `share ${name} fails its checksum: word ${p + 1} is most likely wrong; compare it with the paper (nothing is corrected automatically).`
-        : `share ${name} fails its checksum: two or more words are wrong or swapped; compare every word with the paper.`,
-      { suspect: p >= 0 ? p + 1 : null },
-    );
+    const swapped = p < 0 ? swappedPair(words) : -1;
+    let message = `share ${name} fails its checksum: two or more words are wrong or swapped; compare every word with the paper.`;
+    if (p >= 0) {
+      message = `share ${name} fails its checksum: word ${p + 1} is most likely wrong; compare it with the paper (nothing is corrected automatically).`;
+    } else if (swapped >= 0) {
+      message = `share ${name} fails its checksum: words ${swapped + 1} and ${swapped + 2} look swapped (in that order the checksum holds); compare them with the paper (nothing is corrected automatically).`;
+    }
+    throw sharesError(message, { suspect: p >= 0 ? p + 1 : null, swapped: swapped >= 0 ? swapped + 1 : null });
   }
 }

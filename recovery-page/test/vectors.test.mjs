@@ -119,6 +119,10 @@ test('a mistyped word is located; the first four letters are enough', () => {
   const typo = four.slice();
   typo[11] = core.WORDS[(core.lookup(typo[11]) + 1) % 1024].slice(0, 4);
   assert.throws(() => core.readShare(typo.join(' '), 'typed'), (e) => e.exit === 3 && e.data.suspect === 12 && /word 12 is most likely wrong/.test(e.message));
+  const swapped = four.slice();
+  const k = swapped.findIndex((w, i) => i >= 9 && w !== swapped[i + 1]);
+  [swapped[k], swapped[k + 1]] = [swapped[k + 1], swapped[k]];
+  assert.throws(() => core.readShare(swapped.join(' '), 'typed'), (e) => e.data.swapped === k + 1 && new RegExp(`words ${k + 1} and ${k + 2} look swapped`).test(e.message));
   const unknown = four.slice();
   unknown[4] = 'zzzz';
   unknown[20] = 'acdemy';

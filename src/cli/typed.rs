@@ -43,8 +43,14 @@ fn type_words(label: &str) -> Result<Zeroizing<Vec<u16>>> {
                 Some(i) if w.len() < SHARE_WORDS => w.push(i),
                 Some(_) => {}
                 None => {
+                    let near = words::near_words(tok);
+                    let hint = if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it may be {})", near.join(" or "))
+                    };
                     errln!(
-                        "  Word {} is not in the word list: check its first four letters and type it again.",
+                        "  Word {} is not in the word list{hint}: compare it with the paper and type it again.",
                         w.len() + 1
                     );
                     break;
@@ -85,6 +91,24 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
                     match line.split_whitespace().next().and_then(words::lookup) {
                         Some(i) => w[p] = i,
                         None => errln!("  That is not a word from the list."),
+                    }
+                }
+                // Two neighbours exchanged: ask for those two words only.
+                Err(
+                    e @ Error::Checksum {
+                        swapped: Some(p), ..
+                    },
+                ) => {
+                    errln!("  {e}");
+                    let line =
+                        read_line(&format!("{label}, words {} and {} again: ", p + 1, p + 2))?;
+                    let mut typed = line.split_whitespace().map(words::lookup);
+                    match (typed.next().flatten(), typed.next().flatten()) {
+                        (Some(a), Some(b)) => {
+                            w[p] = a;
+                            w[p + 1] = b;
+                        }
+                        _ => errln!("  Type the two words from the list, in the paper's order."),
                     }
                 }
                 Err(e) => {
