@@ -36,9 +36,9 @@ fn node_ready() -> bool {
         std::env::var_os("CI").is_none(),
         "CI must install Node.js and run `npm ci` in recovery-page/ (.ci/run does both)"
     );
-    eprintln!(
-        "skipping: the recovery page's tests need Node.js and `npm ci` in recovery-page/ (node found: {node}, packages installed: {modules})"
-    );
+    skipped(&format!(
+        "the recovery page's tests need Node.js and `npm ci` in recovery-page/ (node found: {node}, packages installed: {modules})"
+    ));
     false
 }
 

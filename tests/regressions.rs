@@ -1211,3 +1211,66 @@ fn r18_6_every_unknown_word_is_named_with_its_neighbours_and_numbered_lists_are_
     let o = gsl_stdin(dir, "check-share v.vault -", w.join(", ").as_bytes());
     expect_exit(&o, 0);
 }
+
+/// Issue 18, item 12: an `init` that cannot create its vault leaves no share files behind (the
+/// vault path is a folder, or its folder is a file), and says so.
+#[test]
+fn r18_12_a_failed_init_leaves_no_share_files() {
+    let d = workdir();
+    let dir = d.path();
+    std::fs::create_dir(dir.join("v.vault")).unwrap();
+    std::fs::write(dir.join("not-a-folder"), "x").unwrap();
+    for vault in ["v.vault", "not-a-folder/v.vault"] {
+        let o = gsl(
+            dir,
+            &format!(
+                "init {vault} -t 2 --custodian alice --custodian bob --secret-file master.txt --policy quorum --shares-dir shares"
+            ),
+        );
+        assert!(matches!(code(&o), 1 | 2), "{vault}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o)
+                .lines()
+                .filter(|l| l.starts_with("gsl-vault:"))
+                .count(),
+            1,
+            "{}",
+            stderr(&o)
+        );
+        let left: Vec<_> = all_files(dir)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".share"))
+            .collect();
+        assert!(left.is_empty(), "{vault}: share files left: {left:?}");
+    }
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --secret-file master.txt --policy quorum",
+    );
+    assert!(
+        stderr(&o).contains("v.vault is a folder: name the vault file to create"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 18, item 10: `drill --all` with a share not brought names it as missing, and does not
+/// say that shares were refused when none was.
+#[test]
+fn r18_10_drill_all_with_a_share_missing_does_not_say_shares_were_refused() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let o = gsl(dir, "drill v.vault --all alice.share bob.share");
+    expect_exit(&o, 3);
+    let out = stdout(&o);
+    assert!(
+        out.contains("MISSING  carol's share was not given"),
+        "{out}"
+    );
+    assert!(!out.contains("refused"), "{out}");
+    assert!(
+        out.contains("run the drill again with carol's share too"),
+        "{out}"
+    );
+}

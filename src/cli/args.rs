@@ -103,7 +103,14 @@ pub enum Command {
     /// Measure this machine and propose Argon2id costs for a target time.
     Calibrate(CalibrateArgs),
     /// Walk through the whole story on a throwaway vault in a temporary folder.
-    Demo,
+    Demo(DemoArgs),
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Run the demo in this new folder and keep it afterwards, to look at the files it made.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 #[derive(Args)]

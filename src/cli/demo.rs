@@ -48,16 +48,38 @@ fn run_step(exe: &Path, dir: &Path, step: &Step<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn run() -> Result<Exit> {
+pub fn run(keep: Option<&Path>) -> Result<Exit> {
     let exe = std::env::current_exe().map_err(|e| Error::io("the gsl-vault program", e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix("gsl-vault-demo-")
-        .tempdir()
-        .map_err(|e| Error::io("a temporary folder", e))?;
-    let dir = tmp.path();
+    let tmp;
+    let dir = match keep {
+        Some(d) => {
+            if d.exists()
+                && std::fs::read_dir(d)
+                    .map(|mut r| r.next().is_some())
+                    .unwrap_or(true)
+            {
+                return Err(Error::Usage(format!(
+                    "{} is not an empty folder: give demo --keep a new or empty folder.",
+                    gsl_vault::fsio::shown(d)
+                )));
+            }
+            gsl_vault::fsio::create_private_dir(d)?;
+            d
+        }
+        None => {
+            tmp = tempfile::Builder::new()
+                .prefix("gsl-vault-demo-")
+                .tempdir()
+                .map_err(|e| Error::io("a temporary folder", e))?;
+            tmp.path()
+        }
+    };
     outln!(
         "gsl-vault demo: a throwaway vault in {}",
         gsl_vault::fsio::shown(dir)
+    );
+    outln!(
+        "(its Argon2id costs are lowered to 64 MiB, t=3 so that the demo runs fast; a real vault uses 256 MiB or more by default, and gsl-vault calibrate proposes costs for this machine)"
     );
     outln!("(a made-up master key and passphrase are stored in files there, for the demo only)");
     gsl_vault::fsio::write_atomic(
@@ -78,7 +100,14 @@ pub fn run() -> Result<Exit> {
     for s in &second_steps() {
         run_step(&exe, dir, s)?;
     }
-    outln!("\nDemo complete. The temporary folder is removed now.");
+    if keep.is_some() {
+        outln!(
+            "\nDemo complete. Its files stay in {}: the vault, the share files and the master key and passphrase files it made up.",
+            gsl_vault::fsio::shown(dir)
+        );
+    } else {
+        outln!("\nDemo complete. The temporary folder is removed now.");
+    }
     Ok(Exit::Ok)
 }
 

@@ -296,9 +296,21 @@ impl Report<'_> {
                 "The master key was not shown. Nothing was recorded: the owner records drills in the vault file (gsl-vault drill VAULT SHARE...)."
             );
         }
-        if !self.clean {
+        if !self.rejected.is_empty() {
             outln!(
                 "Some shares were refused: replace them (gsl-vault reshare) before they are needed."
+            );
+        }
+        if !self.missing.is_empty() {
+            outln!(
+                "Not every share was verified: run the drill again with {}'s share{} too, or ask {} to prove it from home (gsl-vault prove).",
+                self.missing.join(", "),
+                if self.missing.len() == 1 { "" } else { "s" },
+                if self.missing.len() == 1 {
+                    "that custodian"
+                } else {
+                    "them"
+                }
             );
         }
     }

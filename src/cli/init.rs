@@ -99,6 +99,13 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "gsl-vault".into()),
     };
+    if a.vault.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a folder: name the vault file to create (for example {}).",
+            fsio::shown(&a.vault),
+            fsio::shown(&a.vault.join("kraken.vault"))
+        )));
+    }
     let plan = Plan::new(&a.who, &a.vault, Some(&a.vault), a.force)?;
     let mut spec = Spec {
         label,
@@ -149,17 +156,26 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
     let copy = v.recovery_copy(&vk, Some(&qk), now())?;
-    // Shares first, vault last: a vault file only exists once all its shares do.
-    plan.write_shares(
-        &issued,
-        &share_pass,
-        &v,
-        spec.threshold,
-        FIRST_EPOCH,
-        &copy,
-        a.force,
-    )?;
-    fsio::write_vault_atomic(&a.vault, &bytes, a.force)?;
+    // Shares first, vault last: a vault file only exists once all its shares do; and if the
+    // vault cannot be written, its shares are removed again (they would open nothing).
+    let written = plan
+        .write_shares(
+            &issued,
+            &share_pass,
+            &v,
+            spec.threshold,
+            FIRST_EPOCH,
+            &copy,
+            a.force,
+        )
+        .and_then(|()| fsio::write_vault_atomic(&a.vault, &bytes, a.force));
+    if let Err(e) = written {
+        let removed = plan.remove_shares();
+        errln!(
+            "gsl-vault: the vault was not created; {removed} share file(s) written for it were removed."
+        );
+        return Err(e);
+    }
     super::state::record(&v);
     let set = super::kit::KitSet {
         epoch: FIRST_EPOCH,

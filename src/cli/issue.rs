@@ -207,6 +207,15 @@ impl Plan {
         Ok(())
     }
 
+    /// Removes the share files of this plan (after the vault they belong to failed to be
+    /// written); returns how many there were.
+    pub fn remove_shares(&self) -> usize {
+        self.share_paths
+            .iter()
+            .filter(|p| std::fs::remove_file(p).is_ok())
+            .count()
+    }
+
     /// Writes the kits, if asked (plain-file custodians only).
     pub fn write_kits(
         &self,

@@ -87,7 +87,7 @@ pub fn run() -> Exit {
         Command::Prove(a) => prove::prove(&a),
         Command::Attest(a) => prove::attest(&a, &vaults),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
-        Command::Demo => demo::run(),
+        Command::Demo(a) => demo::run(a.keep.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,18 @@ pub const PASS: &str = "a long and test-only passphrase";
 /// Whether `tool` can be run (it answers `probe`). Outside CI a missing tool skips the test
 /// that needs it, with a line naming the Debian package; in CI (`CI` set) a missing tool fails
 /// the test, so CI never counts a skipped comparison as a pass.
+/// Says, past the test harness's output capture, that a test skipped and why: a skipped test
+/// passes (stable Rust cannot mark it ignored at run time), so the run must say it was skipped.
+/// Only outside CI: in CI a missing tool fails the test instead.
+pub fn skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED {}: {why}",
+        std::thread::current().name().unwrap_or("a test")
+    );
+}
+
 pub fn have_tool(tool: &str, probe: &str, package: &str) -> bool {
     if Command::new(tool).arg(probe).output().is_ok() {
         return true;
@@ -19,7 +31,7 @@ pub fn have_tool(tool: &str, probe: &str, package: &str) -> bool {
         std::env::var_os("CI").is_none(),
         "CI must install {tool} (apt-get install {package})"
     );
-    eprintln!("{tool} not installed: skipping (apt-get install {package})");
+    skipped(&format!("{tool} not installed (apt-get install {package})"));
     false
 }
 
