@@ -19,7 +19,9 @@ fn while_a_prompt_waits_no_core_dumps_and_no_secret_in_argv_or_environment() {
     ) else {
         return;
     };
-    t.wait_for("GSL master key:");
+    t.wait_for("New GSL master key:");
+    t.send(MASTER);
+    t.wait_for("New GSL master key again:");
     t.send(MASTER);
     t.wait_for("New vault passphrase:");
     let pid = t.program_pid();

@@ -1274,3 +1274,94 @@ fn r18_10_drill_all_with_a_share_missing_does_not_say_shares_were_refused() {
         "{out}"
     );
 }
+
+/// Issue 18, item 8: a new vault is not "overdue": it has had no drill yet, and says so (while
+/// `status --check` still exits 6 until the first drill); a confirmed reshare counts as the
+/// drill of the shares that confirmed it.
+#[test]
+fn r18_8_a_new_vault_says_no_drill_yet_and_a_confirmation_counts_as_a_drill() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let o = gsl(dir, "status v.vault");
+    assert!(
+        stdout(&o).contains("NO DRILL YET: an untested vault is the risk"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("OVERDUE"), "{}", stdout(&o));
+    expect_exit(&gsl(dir, "status v.vault --check"), 6);
+    let o = gsl(
+        dir,
+        "reshare v.vault alice.share bob.share -t 2 --custodian xena --custodian yuri --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault --confirm new/xena.share new/yuri.share",
+        ),
+        0,
+    );
+    let o = gsl(dir, "status v.vault");
+    let out = stdout(&o);
+    assert!(
+        out.contains("xena") && !out.contains("not yet verified"),
+        "{out}"
+    );
+    expect_exit(&gsl(dir, "status v.vault --check"), 0);
+}
+
+/// Issue 18, items 1 and 2: the master key is typed twice (a typo is caught the day it is
+/// stored; two that differ are asked again, not the whole command), and a drill can check the
+/// stored key against what the owner types, saying only whether they differ.
+#[test]
+fn r18_1_the_master_key_is_typed_twice_and_a_drill_checks_it() {
+    let d = workdir();
+    let dir = d.path();
+    let Some(t) = Tmux::start(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3",
+    ) else {
+        return;
+    };
+    t.wait_for("New GSL master key:");
+    t.send(MASTER);
+    t.wait_for("New GSL master key again:");
+    t.send("GSL-test-master-key-Qx7!vR2#pL8");
+    t.wait_for("The two keys typed differ");
+    t.send(MASTER);
+    t.wait_for("New GSL master key again:");
+    t.send(MASTER);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    let o = gsl(dir, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    // The drill compares the stored key with the one typed (here from a file).
+    let o = gsl(
+        dir,
+        "drill v.vault alice.share bob.share --check-key --secret-file master.txt",
+    );
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("The stored master key is the one you typed."),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(dir.join("other.txt"), "GSL-test-master-key-Qx7!vR2#pL8\n").unwrap();
+    let o = gsl(
+        dir,
+        "drill v.vault alice.share bob.share --check-key --secret-file other.txt",
+    );
+    expect_exit(&o, 1);
+    assert!(
+        stderr(&o).contains("differs from the one you typed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !stdout(&o).contains(MASTER) && !stderr(&o).contains(MASTER),
+        "nothing of the key"
+    );
+    assert!(!stderr(&o).contains("pL8"), "nothing of the typed key");
+}

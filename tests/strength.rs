@@ -100,7 +100,7 @@ fn weak_passphrases_are_refused_at_init_and_passwd_with_the_reason() {
 }
 
 #[test]
-fn a_weak_passphrase_typed_at_the_prompt_is_refused_with_the_reason() {
+fn a_weak_passphrase_typed_at_the_prompt_is_refused_with_the_reason_and_asked_again() {
     let d = workdir();
     let dir = d.path();
     let Some(t) = Tmux::start(
@@ -113,13 +113,18 @@ fn a_weak_passphrase_typed_at_the_prompt_is_refused_with_the_reason() {
     t.send("password");
     t.wait_for("New vault passphrase again:");
     t.send("password");
-    let s = t.wait_for("EXIT=");
+    let s = t.wait_for("Type another one.");
     assert!(
         s.contains("too easy to guess") && s.contains("common password"),
         "{s}"
     );
-    assert!(s.contains("EXIT=2"), "{s}");
-    assert!(!dir.join("v.vault").exists());
+    t.wait_for("New vault passphrase:");
+    t.send(PASS);
+    t.wait_for("New vault passphrase again:");
+    t.send(PASS);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    expect_exit(&gsl(dir, "open v.vault --passphrase-file pass.txt"), 0);
 }
 
 #[test]
@@ -258,7 +263,7 @@ fn a_generated_passphrase_has_80_bits_from_the_shipped_list_and_opens_the_vault(
 }
 
 #[test]
-fn a_weak_new_passphrase_typed_at_passwd_is_refused_and_the_old_one_stays() {
+fn a_weak_new_passphrase_typed_at_passwd_is_refused_three_times_and_the_old_one_stays() {
     let d = workdir();
     let dir = d.path();
     expect_exit(&init_with(dir, "pass.txt", ""), 0);
@@ -266,14 +271,17 @@ fn a_weak_new_passphrase_typed_at_passwd_is_refused_and_the_old_one_stays() {
     let Some(t) = Tmux::start(dir, "passwd v.vault --passphrase-file pass.txt") else {
         return;
     };
-    t.wait_for("New vault passphrase:");
-    t.send("qwertyuiop");
-    t.wait_for("New vault passphrase again:");
-    t.send("qwertyuiop");
+    for _ in 0..3 {
+        t.wait_for("New vault passphrase:");
+        t.send("qwertyuiop");
+        t.wait_for("New vault passphrase again:");
+        t.send("qwertyuiop");
+    }
     let s = t.wait_for("EXIT=");
     assert!(
         s.contains("too easy to guess") && s.contains("EXIT=2"),
         "{s}"
     );
+    assert_eq!(s.matches("too easy to guess").count(), 3, "{s}");
     assert_eq!(std::fs::read(dir.join("v.vault")).unwrap(), before);
 }

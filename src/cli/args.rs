@@ -166,6 +166,13 @@ pub struct DrillArgs {
     /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
+    /// Also check that the stored master key is the one you type (or give with --secret-file):
+    /// compared in constant time; a mismatch says only that they differ (exit 1).
+    #[arg(long)]
+    pub check_key: bool,
+    /// With --check-key: read the key to compare from this file (`-` = standard input).
+    #[arg(long, value_name = "F", requires = "check_key")]
+    pub secret_file: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

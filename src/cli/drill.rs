@@ -43,7 +43,37 @@ fn check_flags(a: &DrillArgs) -> Result<()> {
             "name the shares to drill (gsl-vault drill {vault} SHARE...), or drill the passphrase with --passphrase."
         )));
     }
+    if a.check_key && a.vault.is_none() {
+        return Err(Error::Usage(
+            "--check-key compares the key in the owner's vault file: name it first (gsl-vault drill VAULT --check-key ...).".into(),
+        ));
+    }
+    if a.check_key && a.secret_file.is_none() && !can_prompt() {
+        return Err(Error::Usage(
+            "no terminal to ask for the key to compare: give it with --secret-file FILE (or - for standard input).".into(),
+        ));
+    }
     one_stdin(a.passphrase_file.as_deref(), &a.input, &a.copies)
+}
+
+/// The master key the owner types to compare with the stored one (`drill --check-key`).
+fn key_to_compare(file: Option<&std::path::Path>) -> Result<gsl_vault::secret::MasterKey> {
+    use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey};
+    let (secret, source) = match file.filter(|f| !super::prompt::typed_stdin(f)) {
+        Some(f) => (
+            gsl_vault::fsio::read_secret_path(f, MAX_MASTER_KEY)?,
+            gsl_vault::intake::source_name(f),
+        ),
+        None => (
+            super::prompt::prompt_secret(
+                "GSL master key to compare (it is not shown): ",
+                MAX_MASTER_KEY,
+                "the master key",
+            )?,
+            "the terminal".to_string(),
+        ),
+    };
+    MasterKey::new(secret, &source)
 }
 
 /// Names the share files whose recovery copy is older than the vault's current copies (or of
@@ -163,6 +193,10 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
             Ok(Typed::Shares(i, pass))
         })
     };
+    let compare = match (&typed, a.check_key) {
+        (Ok(_), true) => Some(key_to_compare(a.secret_file.as_deref())?),
+        _ => None,
+    };
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let result = typed.and_then(|typed| match typed {
         Typed::Passphrase(p) => v.unlock_passphrase(&p).map(|vk| {
@@ -195,7 +229,12 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     };
     // Recovery is proven only when the payload itself decrypts. It is dropped (and wiped) at
     // once: a drill never prints, logs or writes the master key.
-    drop(v.open_payload(&out.vk)?);
+    let stored = v.open_payload(&out.vk)?;
+    let key_matches = compare
+        .as_ref()
+        .map(|k| gsl_vault::crypto::ct_eq(stored.expose(), k.expose()));
+    drop(stored);
+    drop(compare);
     let rejected = refusals(&out);
     let reasons = rejected.iter().map(|(_, r)| r.clone()).collect();
     let learned = v.set_proof_keys(&keys);
@@ -236,6 +275,18 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         recorded: true,
     };
     report.print(a, &v);
+    match key_matches {
+        Some(false) => {
+            return Err(Error::Other(format!(
+                "the master key stored in vault {} differs from the one you typed (nothing more about either is shown): if you changed it at the exchange, store the new one (gsl-vault set-secret); else check what you typed.",
+                gsl_vault::fsio::shown(path)
+            )));
+        }
+        Some(true) if !a.json => {
+            outln!("The stored master key is the one you typed.");
+        }
+        _ => {}
+    }
     Ok(if clean { Exit::Ok } else { Exit::Shares })
 }
 

@@ -230,12 +230,35 @@ pub(super) fn read_master(secret_file: Option<&Path>, generate: bool) -> Result<
     } else if let Some(f) = secret_file.filter(|f| !super::prompt::typed_stdin(f)) {
         (fsio::read_secret_path(f, MAX_MASTER_KEY)?, source_name(f))
     } else if can_prompt() {
-        let s = prompt_secret("GSL master key: ", MAX_MASTER_KEY, "the master key")?;
-        (s, "the terminal".to_string())
+        (typed_twice()?, "the terminal".to_string())
     } else {
         return Err(Error::Usage(
             "no terminal to ask for the master key: give it with --secret-file FILE (or - for standard input), or use --generate.".into(),
         ));
     };
     MasterKey::new(secret, &source)
+}
+
+/// The new master key typed twice, hidden: a typo sealed into the vault would pass every drill
+/// for years. An empty key or two that differ are asked again, up to three times.
+fn typed_twice() -> Result<SecretBytes> {
+    for _ in 0..3 {
+        let first = prompt_secret("New GSL master key: ", MAX_MASTER_KEY, "the master key")?;
+        if first.is_empty() {
+            errln!("The key is empty: type the master key, as the exchange shows it.");
+            continue;
+        }
+        let again = prompt_secret(
+            "New GSL master key again: ",
+            MAX_MASTER_KEY,
+            "the master key",
+        )?;
+        if gsl_vault::crypto::ct_eq(first.expose(), again.expose()) {
+            return Ok(first);
+        }
+        errln!("The two keys typed differ: type the master key again, twice.");
+    }
+    Err(Error::Usage(
+        "the master key was not typed the same twice in three tries; nothing was written.".into(),
+    ))
 }

@@ -28,11 +28,30 @@ pub struct NewPassphrase<'a> {
 /// The new passphrase and zxcvbn's estimate of it. `inputs` are the label and the custodians'
 /// names (what an attacker tries first). A weak one is refused (exit 2) unless accepted.
 pub fn read_new(n: &NewPassphrase<'_>, inputs: &[&str]) -> Result<(Passphrase, Estimate)> {
-    let p = if n.generate {
-        generated()?
-    } else {
-        passphrase(n.file, true, "New vault passphrase")?
-    };
+    // Typed at a prompt, a refused passphrase is asked again (up to three times), not the whole
+    // command; from a file it is refused at once.
+    let at_prompt = !n.generate && n.file.is_none_or(super::prompt::typed_stdin);
+    let tries = if at_prompt { 3 } else { 1 };
+    let mut attempt = 1;
+    loop {
+        let p = if n.generate {
+            generated()?
+        } else {
+            passphrase(n.file, true, "New vault passphrase")?
+        };
+        match rated(p, n.accept_weak, inputs) {
+            Ok(ok) => return Ok(ok),
+            Err(e) if attempt < tries => {
+                errln!("{} Type another one.", super::report::sentence(&e));
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The passphrase and its estimate, or why it is refused.
+fn rated(p: Passphrase, accept_weak: bool, inputs: &[&str]) -> Result<(Passphrase, Estimate)> {
     p.check_new()?;
     let text = std::str::from_utf8(p.expose()).unwrap_or_default();
     let e = strength::estimate(text, inputs);
@@ -42,7 +61,7 @@ pub fn read_new(n: &NewPassphrase<'_>, inputs: &[&str]) -> Result<(Passphrase, E
         } else {
             format!(" {}", e.feedback)
         };
-        if !n.accept_weak {
+        if !accept_weak {
             return Err(Error::Usage(format!(
                 "the new passphrase is too easy to guess: zxcvbn estimates about 10^{:.0} guesses, and an offline attack on a stolen vault file needs at least 10^{MIN_LOG10_GUESSES:.0} to fail.{why} Choose four or more unrelated words, or use --generate-passphrase (--accept-weak-passphrase keeps it anyway).",
                 e.log10_guesses.floor()

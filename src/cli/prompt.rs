@@ -117,18 +117,23 @@ pub fn passphrase_raw(
             "no terminal to ask for {what}: give it with {flag} (FILE may be - for standard input)."
         )));
     }
-    let first = prompt_hidden(&format!("{what}: "))?;
-    if confirm {
-        let again = prompt_hidden(&format!("{what} again: "))?;
-        if !gsl_vault::crypto::ct_eq(first.as_bytes(), again.as_bytes()) {
-            return Err(Error::Usage(
-                "the two passphrases differ; nothing was written. Run the command again.".into(),
-            ));
+    // Two that differ are asked again (up to three times), not the whole command.
+    for _ in 0..3 {
+        let first = prompt_hidden(&format!("{what}: "))?;
+        if confirm {
+            let again = prompt_hidden(&format!("{what} again: "))?;
+            if !gsl_vault::crypto::ct_eq(first.as_bytes(), again.as_bytes()) {
+                errln!("The two passphrases typed differ: type it again, twice.");
+                continue;
+            }
         }
+        let mut out = SecretBytes::with_capacity(first.len());
+        out.extend(first.as_bytes())?;
+        return Ok((out, "the terminal".to_string()));
     }
-    let mut out = SecretBytes::with_capacity(first.len());
-    out.extend(first.as_bytes())?;
-    Ok((out, "the terminal".to_string()))
+    Err(Error::Usage(
+        "the passphrase was not typed the same twice in three tries; nothing was written.".into(),
+    ))
 }
 
 /// Reads the vault passphrase from `file` or the terminal, normalised (NFKD).

@@ -221,7 +221,12 @@ fn print_status_text(l: &Ledger<'_>) {
         None => outln!("last drill:  none yet"),
     }
     print_copies(path, v);
-    if overdue {
+    if overdue && last.is_none() {
+        outln!(
+            "status:      NO DRILL YET: an untested vault is the risk; rehearse now with gsl-vault drill {} SHARE... (or --passphrase)",
+            gsl_vault::fsio::shown(path)
+        );
+    } else if overdue {
         outln!(
             "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
             gsl_vault::fsio::shown(path)
