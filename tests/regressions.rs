@@ -1365,3 +1365,22 @@ fn r18_1_the_master_key_is_typed_twice_and_a_drill_checks_it() {
     );
     assert!(!stderr(&o).contains("pL8"), "nothing of the typed key");
 }
+
+/// Issue 18, item 2: a wrong passphrase typed at `open` is asked again (three tries), and the
+/// right one then opens the vault.
+#[test]
+fn r18_2_a_wrong_passphrase_at_the_prompt_is_asked_again() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let Some(t) = Tmux::start(dir, "open v.vault") else {
+        return;
+    };
+    t.wait_for("Vault passphrase:");
+    t.send("not the passphrase at all");
+    let s = t.wait_for("2 more tries.");
+    assert!(s.contains("wrong passphrase"), "{s}");
+    t.send(PASS);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0") && s.contains(MASTER), "{s}");
+}

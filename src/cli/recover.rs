@@ -68,8 +68,26 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::fsio::shown(o)
         )));
     }
-    let p = passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")?;
-    let vk = v.unlock_passphrase(&p)?;
+    // Typed at a prompt, a wrong passphrase is asked again (three tries); from a file, once.
+    let at_prompt = a
+        .passphrase_file
+        .as_deref()
+        .is_none_or(super::prompt::typed_stdin);
+    let mut tries = if at_prompt { 3 } else { 1 };
+    let vk = loop {
+        let p = passphrase(a.passphrase_file.as_deref(), false, "Vault passphrase")?;
+        tries -= 1;
+        match v.unlock_passphrase(&p) {
+            Err(e @ Error::Unlock(_)) if tries > 0 => {
+                errln!(
+                    "{} {tries} more tr{}.",
+                    super::report::sentence(&e),
+                    if tries == 1 { "y" } else { "ies" }
+                );
+            }
+            r => break r?,
+        }
+    };
     let master = v.open_payload(&vk)?;
     reveal(master.expose(), a.output.as_deref())?;
     Ok(Exit::Ok)
