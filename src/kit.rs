@@ -168,12 +168,14 @@ h2 { font-size: 11pt; margin: 0 0 2mm 0; border-bottom: 1px solid #000; }
 .compact { font-size: 8pt; word-spacing: 1mm; }
 .hint { font-size: 8.5pt; color: #333; margin: 1mm 0; }
 .cols { display: flex; gap: 6mm; margin-top: 3mm; }
-.cols > div { flex: 1; }
-.steps { padding-left: 5mm; margin: 0; }
-.steps li { margin-bottom: 1mm; }
-table { width: 100%; border-collapse: collapse; }
+.cols > div { flex: 1; min-width: 0; }
+.contacts { margin-top: 3mm; }
+.fill { margin: 1.5mm 0; white-space: nowrap; overflow: hidden; }
+.steps { padding-left: 5mm; margin: 0; font-size: 9pt; }
+.steps li { margin-bottom: 0.6mm; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 th, td { border: 1px solid #000; height: 7mm; font-size: 8.5pt; padding: 0 1mm; text-align: left; }
-footer { margin-top: 3mm; font-size: 8pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
+footer { margin-top: 2mm; font-size: 7.5pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
 .copy { break-before: page; page-break-before: always; }
 .bigqr svg { width: 150mm; height: 150mm; }
 </style>
@@ -237,48 +239,62 @@ fn push_copy_page(
     Ok(())
 }
 
-/// The recovery steps, the drill log to fill in by hand, and the footer: nothing secret.
 /// The step that points to the offline recovery page, when one was written with the kit.
-fn page_step(sha256: Option<&str>) -> String {
-    sha256
-        .map(|sha| {
-            format!(
-                "<li>No gsl-vault at hand? Open <span class=\"mono\">recover.html</span> (given with this page) in any web browser: it works offline. \
-                 Type the words there. Its SHA-256 must be <span class=\"mono sha\">{}</span>.</li>",
-                esc(sha)
-            )
-        })
-        .unwrap_or_default()
+fn page_step(sha256: Option<&str>, vault_name: &str) -> String {
+    match sha256 {
+        Some(sha) => format!(
+            "<li>On any computer, open <span class=\"mono\">recover.html</span> (it came with this page) in a web browser: it works offline. \
+             Type the 36 words there; the first four letters of each are enough. Its SHA-256 must be <span class=\"mono sha\">{}</span>. \
+             (With gsl-vault instead: <span class=\"mono\">gsl-vault recover {}</span>.)</li>",
+            esc(sha),
+            esc(vault_name)
+        ),
+        None => format!(
+            "<li>On an offline computer with gsl-vault, run <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words (the first four letters of each).</li>",
+            esc(vault_name)
+        ),
+    }
 }
 
+/// The recovery steps, the drill log and contacts to fill in by hand, and the footer: nothing
+/// secret.
 fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
+    let both = if info.passphrase_too {
+        " <b>The owner's passphrase is needed too</b>: without it the shares open nothing."
+    } else {
+        ""
+    };
     h.push_str(&format!(
         "<section class=\"cols\"><div><h2>If the key must be recovered</h2><ol class=\"steps\">\
-         <li>The owner, or someone they trusted, will ask you. Check it is really them: call them back on a number you already know.</li>\
-         <li>Meet (or call) enough of the other custodians: {} of you are needed. The others are: <b>{}</b>.</li>\
-         <li>Bring both sheets. On an offline computer with gsl-vault (the owner keeps it here: ______________________), \
-             run <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words (the first four letters of each). \
-             Vault file lost? Scan page 2's code with a phone into <span class=\"mono\">copy.txt</span> and run <span class=\"mono\">gsl-vault recover --copy copy.txt</span>.</li>\
+         <li>The owner, or someone they trusted, will ask you. Check it is really them: call back on a number you already know.</li>\
+         <li>Meet or call the other custodians: any {} of you are needed. The others are <b>{}</b>.{both}</li>\
          {}\
-         <li>If the program says a word is wrong, it tells you which number: compare that word with this page. It never guesses for you.</li>\
-         <li>Afterwards, put this page back where it was. It stays valid until the owner issues new shares.</li>\
+         <li>The owner's vault file lost? Page 2 holds the vault, locked: load a photo of its code in <span class=\"mono\">recover.html</span> (it is useless without enough shares).</li>\
+         <li>If a word is wrong, the program says which number: compare that word with this page. It never guesses for you.</li>\
+         <li>Afterwards, put this page back. It stays valid until the owner issues new shares.</li>\
          </ol></div>\n",
         info.threshold,
         others.join(", "),
-        esc(info.vault_name),
-        page_step(info.page_sha256)
+        page_step(info.page_sha256, info.vault_name)
     ));
     h.push_str(
         "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\
          <table><tr><th>Date</th><th>With whom</th><th>Result</th><th>Initials</th></tr>",
     );
-    for _ in 0..6 {
+    for _ in 0..5 {
         h.push_str("<tr><td></td><td></td><td></td><td></td></tr>");
     }
-    h.push_str("</table></div></section>\n");
+    h.push_str("</table><h2 class=\"contacts\">Contacts (fill in by hand)</h2><p class=\"fill\">Owner: ________________ phone: ____________</p>");
+    for o in others {
+        let _ = write!(
+            h,
+            "<p class=\"fill\">{o}: ______________________________</p>"
+        );
+    }
+    h.push_str("</div></section>\n");
     h.push_str(&format!(
-        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span> and type the words. \
-         Any passphrase that protects a share file or the vault: four or more unrelated words, never a name, a date or a quote.</footer>\n",
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span>, or recover.html. \
+         Any passphrase you choose: four or more unrelated words.</footer>\n",
         esc(info.date),
         env!("CARGO_PKG_VERSION"),
         esc(info.vault_name)

@@ -45,7 +45,7 @@ fn kit_pages_are_self_contained_and_complete() {
     );
     assert!(html.contains("Recovery share for <span class=\"who\">bob</span>"));
     assert!(html.contains("Share 2 of 3. Any 2 of the 3 shares recover the key."));
-    assert!(html.contains("The others are: <b>alice, carol</b>"));
+    assert!(html.contains("The others are <b>alice, carol</b>"));
     assert!(html.contains("Drill log"));
     assert!(html.contains(env!("CARGO_PKG_VERSION")));
     let items = html.matches("<li><span class=\"n\">").count();

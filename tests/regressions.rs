@@ -1384,3 +1384,39 @@ fn r18_2_a_wrong_passphrase_at_the_prompt_is_asked_again() {
     let s = t.wait_for("EXIT=");
     assert!(s.contains("EXIT=0") && s.contains(MASTER), "{s}");
 }
+
+/// Issue 18, item 15: the kit says when the owner's passphrase is needed too, points to the
+/// offline page rather than to scanning into a text file, and leaves room for the contacts.
+#[test]
+fn r18_15_the_kit_says_the_passphrase_is_needed_and_has_room_for_contacts() {
+    let d = workdir();
+    let dir = d.path();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --secret-file master.txt --passphrase-file pass.txt --policy both --kdf-memory 64 --kdf-iterations 3 --kit",
+    );
+    expect_exit(&o, 0);
+    let page = std::fs::read_to_string(dir.join("alice.html")).unwrap();
+    assert!(
+        page.contains("The owner's passphrase is needed too"),
+        "policy both said"
+    );
+    assert!(
+        !page.contains("copy.txt") && !page.contains("with a phone into"),
+        "no text-file scanning"
+    );
+    assert!(page.contains("recover.html") && page.contains("Contacts (fill in by hand)"));
+    assert!(page.contains("Owner: ____") && page.contains("bob: ____"));
+    let sha = stdout(&gsl(dir, "recovery-page --copy alice.share -o check.html"));
+    let kit_sha = page
+        .split("Its SHA-256 must be <span class=\"mono sha\">")
+        .nth(1)
+        .unwrap();
+    let on_disk = std::fs::read(dir.join("recover.html")).unwrap();
+    let want = gsl_vault::page::sha256_hex(&String::from_utf8(on_disk).unwrap());
+    assert!(
+        kit_sha.starts_with(&want),
+        "the kit prints the hash of the page beside it"
+    );
+    assert!(sha.contains("SHA-256: "), "{sha}");
+}
