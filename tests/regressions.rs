@@ -1420,3 +1420,66 @@ fn r18_15_the_kit_says_the_passphrase_is_needed_and_has_room_for_contacts() {
     );
     assert!(sha.contains("SHA-256: "), "{sha}");
 }
+
+/// Issue 18, item 14: help says that leaving the shares out asks for the words; a bare number
+/// for --drill-every names the unit it most likely meant; a label may hold parentheses.
+#[test]
+fn r18_14_help_units_and_labels_read_as_people_write_them() {
+    let d = workdir();
+    let dir = d.path();
+    for cmd in ["recover", "drill", "check-share"] {
+        let o = gsl(dir, &format!("{cmd} --help"));
+        assert!(
+            stdout(&o).contains("on a terminal, to type each share's words"),
+            "{cmd}: {}",
+            stdout(&o)
+        );
+    }
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt --policy quorum --drill-every 180",
+    );
+    expect_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("give the unit: 180d for 180 days"),
+        "{}",
+        stderr(&o)
+    );
+    let args = [
+        "init",
+        "v.vault",
+        "-t",
+        "2",
+        "--custodian",
+        "a",
+        "--custodian",
+        "b",
+        "--secret-file",
+        "master.txt",
+        "--policy",
+        "quorum",
+        "--label",
+        "Kraken (main)",
+    ];
+    expect_exit(&run(dir, &args), 0);
+    assert!(stdout(&gsl(dir, "status v.vault")).contains("label:       Kraken (main)"));
+    let args = [
+        "init",
+        "w.vault",
+        "-t",
+        "2",
+        "--custodian",
+        "a (x)",
+        "--custodian",
+        "b",
+        "--secret-file",
+        "master.txt",
+        "--policy",
+        "quorum",
+    ];
+    expect_refused(
+        &run(dir, &args),
+        2,
+        "which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
+    );
+}

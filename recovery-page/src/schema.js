@@ -94,12 +94,16 @@ function script(c) {
   return -1;
 }
 
-/** A label's or a custodian name's rule: 1 to 64 letters, digits, spaces and . - _ ' @ +. */
-export function nameOk(name) {
+/**
+ * A label's or a custodian name's rule: 1 to 64 letters, digits, spaces and . - _ ' @ +
+ * (a label may hold parentheses too).
+ */
+export function nameOk(name, label = false) {
   if (typeof name !== 'string') return false;
   const chars = Array.from(name);
   if (chars.length === 0 || chars.length > MAX_NAME_CHARS) return false;
-  if (!chars.every((c) => /^[\p{Alphabetic}\p{N}]$/u.test(c) || " .-_'@+".includes(c))) return false;
+  const extra = label ? '()' : '';
+  if (!chars.every((c) => /^[\p{Alphabetic}\p{N}]$/u.test(c) || " .-_'@+".includes(c) || extra.includes(c))) return false;
   const scripts = new Set(chars.map(script).filter((s) => s >= 0));
   if (scripts.size > 1) return false;
   return !/^[.\- ]/.test(name) && !name.endsWith(' ');

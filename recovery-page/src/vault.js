@@ -74,7 +74,7 @@ function setOk(threshold, custodians) {
 
 function checkFields(b, kind, fail) {
   if (!setOk(b.threshold, b.custodians)) throw fail('has custodians or a threshold out of bounds');
-  if (!nameOk(b.label)) throw fail('has a malformed label');
+  if (!nameOk(b.label, true)) throw fail('has a malformed label');
   if (!isInt(b.drill_every, DAY, 3660 * DAY)) throw fail('has a drill interval out of range');
   const receiptOk = (r) => ['quorum', 'passphrase', 'both'].includes(r.kind) && isInt(r.time, 0, MAX_TIME) && r.custodians.every(nameOk);
   if (b.receipts.length > 512 || !b.receipts.every(receiptOk)) throw fail('has malformed drill receipts');

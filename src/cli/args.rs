@@ -54,7 +54,8 @@ impl From<PolicyArg> for Policy {
 /// that open age-encrypted ones.
 #[derive(clap::Args)]
 pub struct ShareInput {
-    /// Share files: NAME.share, NAME.share.age, or `-` for words typed on standard input.
+    /// Share files: NAME.share, NAME.share.age, or `-` for words on standard input. Leave them
+    /// out, on a terminal, to type each share's words (the first four letters are enough).
     pub shares: Vec<PathBuf>,
     /// An age identity file that opens an age-encrypted share (repeatable).
     #[arg(short = 'i', long = "identity", value_name = "FILE")]
@@ -62,6 +63,18 @@ pub struct ShareInput {
     /// A file holding the passphrase of a passphrase-protected share (repeatable).
     #[arg(long = "share-passphrase-file", value_name = "F")]
     pub share_passphrase_files: Vec<PathBuf>,
+}
+
+/// A drill interval: a duration with its unit (`180d`, `26w`, `1y`); a bare number is refused
+/// with the unit it most likely meant (days), not humantime's "180sec or 180ms".
+fn drill_interval(s: &str) -> Result<std::time::Duration, String> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "give the unit: {s}d for {s} days (or w for weeks, y for years)"
+        ));
+    }
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e}: use a number and a unit, for example 90d, 26w or 1y"))
 }
 
 #[derive(Subcommand)]
@@ -412,7 +425,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "P")]
     pub kdf_parallelism: Option<u32>,
     /// How often a drill is due, e.g. 90d, 180d, 1y.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = drill_interval)]
     pub drill_every: Option<std::time::Duration>,
     /// Replace an existing vault and share files.
     #[arg(long)]

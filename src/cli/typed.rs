@@ -75,7 +75,7 @@ pub fn type_shares(v: &Vault, needed: usize) -> Result<Vec<Offered>> {
     while accepted.len() < needed {
         attempt += 1;
         let label = format!("Share {}", accepted.len() + 1);
-        let source = format!("typed share {attempt}");
+        let source = format!("#{attempt} (typed)");
         let mut w = type_words(&label)?;
         let code = loop {
             match ShareCode::from_words(&w, &source) {

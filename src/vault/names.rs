@@ -52,10 +52,11 @@ impl std::fmt::Display for NameError {
             ),
             NameError::Character { what, name, c } => write!(
                 f,
-                "the {what} \"{}\" contains the character {} (U+{:04X}), which is not allowed (use letters, digits, spaces and . - _ ' @ +)",
+                "the {what} \"{}\" contains the character {} (U+{:04X}), which is not allowed (use letters, digits, spaces and . - _ ' @ +{})",
                 shown_text(name),
                 shown_text(&c.to_string()),
-                u32::from(*c)
+                u32::from(*c),
+                if *what == "label" { " ( )" } else { "" }
             ),
             NameError::MixedScripts { what, name } => write!(
                 f,
@@ -79,7 +80,10 @@ impl std::fmt::Display for NameError {
 /// Which rule the name breaks.
 pub fn check_name(name: &str, what: &'static str) -> std::result::Result<(), NameError> {
     let chars = name.chars().count();
-    let ok_char = |c: char| c.is_alphanumeric() || " .-_'@+".contains(c);
+    // A label may hold parentheses too ("Kraken (main)"); a custodian's name may not (a remote
+    // proof writes it between parentheses).
+    let extra = if what == "label" { "()" } else { "" };
+    let ok_char = |c: char| c.is_alphanumeric() || " .-_'@+".contains(c) || extra.contains(c);
     let name_owned = || name.to_string();
     if chars == 0 || chars > format::MAX_NAME_CHARS {
         return Err(NameError::Length {
