@@ -358,8 +358,9 @@ pub fn lock_folder(path: &Path) -> Result<FolderLock> {
     let start = std::time::Instant::now();
     loop {
         match try_lock_folder(path) {
-            Err(e) if start.elapsed() < LOCK_WAIT => {
-                let _ = e;
+            // Only a lock held by another gsl-vault is waited for; a folder that cannot hold
+            // a lock file (read-only, missing) is said at once.
+            Err(Error::Other(_)) if start.elapsed() < LOCK_WAIT => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             r => return r,

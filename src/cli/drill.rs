@@ -197,7 +197,13 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         (Ok(_), true) => Some(key_to_compare(a.secret_file.as_deref())?),
         _ => None,
     };
-    let (mut v, _lock) = vaults.load_for_update(path)?;
+    // A folder that cannot be locked (a read-only medium) still lets the drill run: it then
+    // says the drill passed and that its receipt could not be recorded.
+    let (mut v, _lock, unwritable) = match vaults.load_for_update(path) {
+        Ok((v, lock)) => (v, Some(lock), None),
+        Err(e @ Error::Io { .. }) => (vaults.load(path)?, None, Some(e)),
+        Err(e) => return Err(e),
+    };
     let result = typed.and_then(|typed| match typed {
         Typed::Passphrase(p) => v.unlock_passphrase(&p).map(|vk| {
             let out = QuorumOutcome {
@@ -246,7 +252,24 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
             gsl_vault::fsio::shown(path)
         )));
     }
-    write_vault(path, &bytes, &v)?;
+    // The drill itself passed: a file that cannot be written (a read-only folder or medium)
+    // must not hide that.
+    let written = match unwritable {
+        Some(e) => Err(e),
+        None => write_vault(path, &bytes, &v),
+    };
+    if let Err(e) = written {
+        return Err(Error::Other(format!(
+            "the drill passed ({} opened vault {}; the master key decrypted, not shown), but its receipt could not be recorded: {}",
+            if out.accepted.is_empty() {
+                "the passphrase".to_string()
+            } else {
+                out.accepted.join(", ")
+            },
+            gsl_vault::fsio::shown(path),
+            super::report::sentence(&e)
+        )));
+    }
     if !learned.is_empty() {
         errln!(
             "Proof keys recorded for {}: they can now prove their shares from home (gsl-vault prove SHARE).",
