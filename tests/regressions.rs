@@ -1522,3 +1522,28 @@ fn r18_11_a_drill_on_a_read_only_vault_says_it_passed() {
         stderr(&o)
     );
 }
+
+/// Issue 18, item 13: Ctrl-C at a hidden prompt gives the same sentence and exit code (130)
+/// every time, not a bare death by SIGINT now and then.
+#[test]
+fn r18_13_ctrl_c_at_a_hidden_prompt_says_the_same_every_time() {
+    for round in 0..6 {
+        let d = workdir();
+        let dir = d.path();
+        let Some(t) = Tmux::start(
+            dir,
+            "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt --kdf-memory 64 --kdf-iterations 3",
+        ) else {
+            return;
+        };
+        t.wait_for("New vault passphrase:");
+        t.key("C-c");
+        let s = t.wait_for("EXIT=");
+        assert!(
+            s.contains("interrupted at a prompt; nothing more was written")
+                && s.contains("EXIT=130"),
+            "round {round}: {s}"
+        );
+        assert!(!dir.join("v.vault").exists());
+    }
+}

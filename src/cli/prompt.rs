@@ -86,17 +86,26 @@ pub fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
     // prompt, so what is typed ahead of the prompt (or fast after it) would be echoed.
     echo_off();
     let answer = rpassword::prompt_password(prompt);
-    restore_terminal();
-    PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
     match answer {
-        Ok(s) => Ok(zeroize::Zeroizing::new(s)),
+        Ok(s) => {
+            restore_terminal();
+            PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+            Ok(zeroize::Zeroizing::new(s))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-            // A signal arrived: the guard thread restores the terminal and exits with the
-            // signal's code; wait for it rather than report an error of our own.
+            // A signal arrived: the prompt stays marked as waiting, so that the guard thread
+            // (which may not have run yet) says so and exits with the signal's code, every
+            // time; should it not, the same sentence and code are given here.
             std::thread::sleep(std::time::Duration::from_secs(2));
+            restore_terminal();
+            errln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
             std::process::exit(130)
         }
-        Err(e) => Err(Error::io("the terminal", e)),
+        Err(e) => {
+            restore_terminal();
+            PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+            Err(Error::io("the terminal", e))
+        }
     }
 }
 
