@@ -152,6 +152,15 @@ pub enum Why {
         /// The vault.
         vault: String,
     },
+    /// A share of a reshare cancelled before it was confirmed.
+    Cancelled {
+        /// The share's epoch.
+        epoch: u32,
+        /// When the reshare was cancelled, Unix seconds.
+        at: u64,
+        /// The vault.
+        vault: String,
+    },
     /// A share of an older epoch than the vault's (a vault file from before its reshare).
     Older {
         /// The share's epoch.
@@ -355,7 +364,12 @@ impl fmt::Display for Refusal {
             ),
             Why::Retired { epoch, at, vault } => write!(
                 f,
-                "{s} is from epoch {epoch}, retired on {} when new shares were confirmed: it no longer opens vault {vault}; use the custodian's new share.",
+                "{s} is from epoch {epoch}, retired on {} when new shares were confirmed: it no longer opens vault {vault}; if you are still a custodian, use the new share the owner gave you, and if not, destroy this one.",
+                crate::dates::date(*at)
+            ),
+            Why::Cancelled { epoch, at, vault } => write!(
+                f,
+                "{s} is from a reshare (epoch {epoch}) cancelled on {} before it was confirmed: it never opened vault {vault}; destroy it.",
                 crate::dates::date(*at)
             ),
             Why::Older {

@@ -1547,3 +1547,64 @@ fn r18_13_ctrl_c_at_a_hidden_prompt_says_the_same_every_time() {
         assert!(!dir.join("v.vault").exists());
     }
 }
+
+/// Issue 18, item 9: each reshare state gets its own true sentence: a pending new share checks
+/// as good (exit 0); a cancelled share is named as cancelled, also after a new reshare (whose
+/// epoch is never the cancelled one), and `--confirm` says so rather than "mistyped"; a retired
+/// share does not assume its holder is still a custodian.
+#[test]
+fn r18_9_every_reshare_state_has_its_own_sentence() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let start = "reshare v.vault alice.share bob.share -t 2 --custodian xena --custodian yuri";
+    expect_exit(&gsl(dir, &format!("{start} --shares-dir first")), 0);
+    let o = gsl(dir, "check-share v.vault first/xena.share");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("good, pending confirmation"),
+        "{}",
+        stdout(&o)
+    );
+    expect_exit(
+        &gsl(dir, "reshare v.vault --cancel alice.share bob.share"),
+        0,
+    );
+    let o = gsl(dir, "check-share v.vault first/xena.share");
+    expect_exit(&o, 3);
+    assert!(
+        stdout(&o).contains("cancelled on") && stdout(&o).contains("destroy it"),
+        "{}",
+        stdout(&o)
+    );
+    // A new reshare takes epoch 3: the cancelled shares of epoch 2 stay cancelled.
+    expect_exit(&gsl(dir, &format!("{start} --shares-dir second")), 0);
+    assert!(
+        std::fs::read_to_string(dir.join("second/xena.share"))
+            .unwrap()
+            .contains("(epoch 3)")
+    );
+    let o = gsl(dir, "check-share v.vault first/xena.share");
+    assert!(stdout(&o).contains("cancelled on"), "{}", stdout(&o));
+    let o = gsl(
+        dir,
+        "reshare v.vault --confirm first/xena.share first/yuri.share",
+    );
+    expect_exit(&o, 3);
+    assert!(
+        stderr(&o).contains("cancelled on") && !stderr(&o).contains("mistyped"),
+        "{}",
+        stderr(&o)
+    );
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault --confirm second/xena.share second/yuri.share",
+        ),
+        0,
+    );
+    // carol is no custodian any more: her retired share does not send her to a new one.
+    let o = gsl(dir, "check-share v.vault carol.share");
+    expect_exit(&o, 3);
+    assert!(stdout(&o).contains("if you are still a custodian, use the new share the owner gave you, and if not, destroy this one"), "{}", stdout(&o));
+}

@@ -54,9 +54,13 @@ function epochRefusal(doc, e, source) {
   if (b.pending?.epoch === e) {
     return refused(source, 'not-confirmed', `${s} is one of the new shares of a reshare not confirmed yet: until a quorum of them confirms the reshare, the current shares open vault ${vault}.`);
   }
+  const cancelled = (b.cancelled ?? []).find((c) => c.epoch === e);
+  if (cancelled) {
+    return refused(source, 'cancelled', `${s} is from a reshare (epoch ${e}) cancelled on ${date(cancelled.at)} before it was confirmed: it never opened vault ${vault}; destroy it.`);
+  }
   const retired = (b.retired ?? []).find((r) => r.epoch === e);
   if (retired) {
-    return refused(source, 'retired', `${s} is from epoch ${e}, retired on ${date(retired.at)} when new shares were confirmed: it no longer opens vault ${vault}; use the custodian's new share.`);
+    return refused(source, 'retired', `${s} is from epoch ${e}, retired on ${date(retired.at)} when new shares were confirmed: it no longer opens vault ${vault}; if you are still a custodian, use the new share the owner gave you, and if not, destroy this one.`);
   }
   if (e < b.epoch) {
     return refused(source, 'older', `${s} is from an older epoch (${e}) than vault ${vault} (epoch ${b.epoch}): it was retired by a reshare; use a share of the current set.`);

@@ -98,7 +98,7 @@ function checkFields(b, kind, fail) {
 /** The pending reshare (if any) and the retired epochs, as Rust's validate_reshares. */
 function checkReshares(b, fail) {
   const p = b.pending;
-  if (p !== undefined && !(p.epoch === b.epoch + 1 && setOk(p.threshold, p.custodians) && slotOk(p.slot) && isInt(p.created, 0, MAX_TIME))) {
+  if (p !== undefined && !(p.epoch === nextEpoch(b) && setOk(p.threshold, p.custodians) && slotOk(p.slot) && isInt(p.created, 0, MAX_TIME))) {
     throw fail('has a malformed pending reshare');
   }
   let last = 0;
@@ -106,7 +106,16 @@ function checkReshares(b, fail) {
     if (!isInt(r.epoch, last + 1, b.epoch - 1) || !isInt(r.at, 0, MAX_TIME)) throw fail('has a malformed list of retired epochs');
     last = r.epoch;
   }
+  last = 0;
+  for (const c of b.cancelled ?? []) {
+    const reused = c.epoch === b.epoch || (b.retired ?? []).some((r) => r.epoch === c.epoch);
+    if (!isInt(c.epoch, last + 1, 65535) || reused || !isInt(c.at, 0, MAX_TIME)) throw fail('has a malformed list of cancelled reshares');
+    last = c.epoch;
+  }
 }
+
+/** The epoch of the next reshare: after the current one and every cancelled one. */
+const nextEpoch = (b) => Math.max(b.epoch, ...(b.cancelled ?? []).map((c) => c.epoch)) + 1;
 
 function slotOk(s) {
   const sealed = s.recipient !== undefined || s.ephemeral !== undefined;

@@ -127,7 +127,7 @@ fn default_shares_dir(path: &Path, vaults: &Vaults) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let next = vaults.read(path).map(|v| v.body.epoch + 1).unwrap_or(2);
+    let next = vaults.read(path).map(|v| v.next_epoch()).unwrap_or(2);
     folder.join(format!("shares-epoch-{next}"))
 }
 
@@ -173,7 +173,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .pending
         .as_ref()
         .map(|p| p.epoch)
-        .unwrap_or(v.body.epoch + 1);
+        .unwrap_or_else(|| v.next_epoch());
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&auth.vk);
     check_size(path, &bytes)?;

@@ -123,6 +123,9 @@ pub struct Body {
     /// the signature absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority_signature: Option<String>,
+    /// Version 2: epochs of reshares cancelled before confirmation (never reused), with when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled: Vec<Retired>,
 }
 
 /// The copy authority: an Ed25519 key whose public half a quorum certified for one share set.

@@ -16,6 +16,9 @@ use super::{
     make_share_set, new_kdf_record,
 };
 
+/// Cancelled reshares remembered (the newest): enough to name any share a custodian still holds.
+pub const MAX_CANCELLED: usize = 64;
+
 impl Vault {
     /// Starts a reshare: a new share set (epoch + 1) for `names`, any `threshold` of which will
     /// open the vault once confirmed. Until then it is pending and the current shares keep
@@ -35,7 +38,7 @@ impl Vault {
             });
         }
         check_new_set(threshold, names, deliveries)?;
-        let epoch = self.body.epoch + 1;
+        let epoch = self.next_epoch();
         if epoch > MAX_EPOCH {
             return Err(Error::Other(format!(
                 "vault {} has been reshared {MAX_EPOCH} times: make a new vault.",
@@ -137,12 +140,19 @@ impl Vault {
         pass: Option<&Passphrase>,
         now: u64,
     ) -> Result<(VaultKey, bool)> {
-        if self.body.pending.take().is_none() {
+        let Some(cancelled) = self.body.pending.take() else {
             return Err(Error::Usage(format!(
                 "no reshare is pending on vault {}: there is nothing to cancel.",
                 self.path
             )));
-        }
+        };
+        // Remembered, so that its shares are named as cancelled (and its epoch never reused).
+        self.body.cancelled.push(crate::format::Retired {
+            epoch: cancelled.epoch,
+            at: now.min(MAX_TIME),
+        });
+        let keep_from = self.body.cancelled.len().saturating_sub(MAX_CANCELLED);
+        self.body.cancelled.drain(..keep_from);
         let pk = match (pass, &self.body.kdf) {
             (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
             _ => None,

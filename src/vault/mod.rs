@@ -228,6 +228,7 @@ pub fn create(
         copies_issued: Vec::new(),
         copy_authority: None,
         authority_signature: None,
+        cancelled: Vec::new(),
     };
     let mut vault = Vault {
         kind: FileKind::Vault,
@@ -364,6 +365,19 @@ impl Vault {
         self.body.generation = Some(self.generation() + 1);
         self.version = 2;
         serialize(&self.body, &crypto::identity(vk))
+    }
+
+    /// The epoch of the next reshare: after the current one and every cancelled one (an epoch
+    /// is never reused, so a cancelled share is never taken for a new one).
+    pub fn next_epoch(&self) -> u32 {
+        let cancelled = self
+            .body
+            .cancelled
+            .iter()
+            .map(|c| c.epoch)
+            .max()
+            .unwrap_or(0);
+        self.body.epoch.max(cancelled) + 1
     }
 
     /// The generation of this copy: how many times the vault was written (0 for a v1 file;

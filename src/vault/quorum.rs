@@ -152,6 +152,12 @@ impl Vault {
             Why::NotConfirmedYet { vault }
         } else if set == Set::Pending && e == b.epoch {
             Why::NotPending
+        } else if let Some(c) = b.cancelled.iter().find(|c| c.epoch == e) {
+            Why::Cancelled {
+                epoch: e,
+                at: c.at,
+                vault,
+            }
         } else if let Some(r) = b.retired.iter().find(|r| r.epoch == e) {
             Why::Retired {
                 epoch: e,

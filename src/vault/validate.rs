@@ -266,6 +266,7 @@ impl Vault {
                 || b.authority_signature.is_some()
                 || b.copies_from.is_some()
                 || !b.copies_issued.is_empty()
+                || !b.cancelled.is_empty()
                 || b.custodians.iter().any(|c| c.proof_key.is_some())
                 || b.pending
                     .as_ref()
@@ -327,7 +328,7 @@ impl Vault {
             } else {
                 SlotKind::Quorum
             };
-            if pending.epoch != b.epoch + 1
+            if pending.epoch != self.next_epoch()
                 || pending.epoch > MAX_EPOCH
                 || pending.slot.kind != kind
                 || !slot_ok(&pending.slot)
@@ -342,6 +343,17 @@ impl Vault {
                 return Err(corrupt(p, "has a malformed list of retired epochs"));
             }
             last = r.epoch;
+        }
+        let mut last = 0;
+        for c in &b.cancelled {
+            let reused = c.epoch == b.epoch || b.retired.iter().any(|r| r.epoch == c.epoch);
+            if c.epoch <= last || c.epoch > MAX_EPOCH || reused || c.at > MAX_TIME {
+                return Err(corrupt(p, "has a malformed list of cancelled reshares"));
+            }
+            last = c.epoch;
+        }
+        if b.cancelled.len() > super::lifecycle::MAX_CANCELLED {
+            return Err(corrupt(p, "has a malformed list of cancelled reshares"));
         }
         Ok(())
     }
