@@ -195,6 +195,7 @@ fn main() {
         write_shares(&dir, &name, &spec.label, &v, &issued, &copy, "2026-09-21");
     }
     write_authority_sample(&dir, kdf, &pass);
+    write_cancelled_sample(&dir);
     std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();
     std::fs::write(dir.join("v2.master"), format!("{master_text}\n")).unwrap();
     eprintln!("vectors written to {}", dir.display());
@@ -241,6 +242,60 @@ fn write_authority_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphra
     std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
     // The share files carry the copy of the first master key, issued at creation.
     write_shares(dir, name, &spec.label, &v, &issued, &first, "2026-12-02");
+}
+
+/// `v2-cancelled.vault` (policy `quorum`): shares with proof keys (FORMAT.md, "Share proofs"),
+/// and a reshare cancelled before confirmation (`cancelled`), whose share
+/// `v2-cancelled-xena.share` (epoch 2) is refused as cancelled. Written only when absent.
+fn write_cancelled_sample(dir: &std::path::Path) {
+    let name = "v2-cancelled";
+    if dir.join(format!("{name}.vault")).exists() {
+        return;
+    }
+    let spec = Spec {
+        label: "vector cancelled".into(),
+        threshold: 2,
+        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+        deliveries: vec![],
+        policy: Policy::Quorum,
+        kdf: KdfParams::DEFAULT,
+        drill_every: 90 * 86_400,
+        now: 1_790_000_000,
+    };
+    let mut s = SecretBytes::with_capacity(64);
+    s.extend(b"KRAKEN-GSL-vector-master-key 0123456789")
+        .unwrap();
+    let master = MasterKey::new(s, "vector").unwrap();
+    let (mut v, vk, qk, issued) = vault::create(&spec, &master, None, name).unwrap();
+    let _ = v.to_bytes(&vk);
+    let names = vec!["xena".to_string(), "yuri".to_string()];
+    let (pending, _) = v
+        .reshare_begin(&vk, 2, &names, &[], None, 1_790_000_100)
+        .unwrap();
+    let _ = v.to_bytes(&vk);
+    let (vk, _) = v
+        .reshare_cancel(&vk, Some(&qk), None, 1_790_000_200)
+        .unwrap();
+    let bytes = v.to_bytes(&vk);
+    std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+    let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_300).unwrap();
+    write_shares(dir, name, &spec.label, &v, &issued, &copy, "2026-12-02");
+    let xena = &pending[0];
+    let h = ShareHeader {
+        label: &spec.label,
+        fingerprint: &v.fingerprint().to_string(),
+        custodian: &xena.name,
+        index: xena.code.point.x,
+        count: 2,
+        threshold: 2,
+        epoch: 2,
+        date: "2026-12-02",
+    };
+    std::fs::write(
+        dir.join(format!("{name}-xena.share")),
+        &*render_share_text(&h, &xena.code),
+    )
+    .unwrap();
 }
 
 /// `NAME-CUSTODIAN.share` for each share of a 2-of-3 set at epoch 1, with `copy` after it.

@@ -174,3 +174,11 @@ test('a share proof is the one FORMAT.md and the Rust implementation make', () =
     assert.equal(core.proveShare(share, 'bob', v.at), v.text);
   }
 });
+
+test('a vault with a cancelled reshare opens, and its cancelled share is named as cancelled', async () => {
+  const doc = core.readVault(read('v2-cancelled.vault'), 'v2-cancelled.vault');
+  const offered = await shares('v2-cancelled-bob.share', 'v2-cancelled-carol.share');
+  assert.equal((await core.recoverWithShares(doc, offered)).key, MASTER.v2);
+  const xena = await shares('v2-cancelled-xena.share');
+  assert.throws(() => core.checkShare(doc, xena[0].share, 'xena'), (e) => e.exit === 3 && e.data.reason === 'cancelled' && /cancelled on 2026-09-21/.test(e.message));
+});
