@@ -13,17 +13,19 @@ use super::calibrate::DEFAULT_MAX_MEMORY_MIB;
 #[derive(Parser)]
 #[command(name = "gsl-vault", version, about, long_about = None)]
 pub struct Cli {
-    /// Refuse any vault that is not this one: give the 26-character pin that status shows (the
-    /// vault's current identity; it changes when the vault key rotates, and the command that
-    /// rotates it prints the new one). The 8-character name XXXX-XXXX is accepted as a
-    /// convenience, but anyone can make a vault with the same name: it is not a pin.
+    /// Refuse any vault but this one (the 26-character pin status shows)
+    ///
+    /// The pin is the vault's current identity; it changes when the vault key rotates, and the
+    /// command that rotates it prints the new one. The 8-character name XXXX-XXXX is accepted
+    /// as a convenience, but anyone can make a vault with the same name: it is not a pin.
     #[arg(long, global = true, value_name = "PIN")]
     pub expect_fingerprint: Option<String>,
-    /// Refuse any vault older than this generation (status shows a vault's generation): a
-    /// copy put back from before a change, or by an attacker, is older.
+    /// Refuse any vault older than this generation (status shows it)
+    ///
+    /// A copy put back from before a change, or by an attacker, is older.
     #[arg(long, global = true, value_name = "N")]
     pub expect_generation: Option<u64>,
-    /// No progress display on stderr while the KDF runs.
+    /// No progress display on stderr while Argon2id runs (commands that derive a key)
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     #[command(subcommand)]

@@ -53,7 +53,10 @@ fn check_custodians(p: &str, threshold: u8, custodians: &[Custodian]) -> Result<
         if DeliveryKind::parse(&c.delivery).is_none() {
             return Err(corrupt(
                 p,
-                &format!("has an unknown delivery {:?}", c.delivery),
+                &format!(
+                    "has an unknown delivery \"{}\"",
+                    crate::fsio::shown_text(&c.delivery)
+                ),
             ));
         }
         if hex::decode_array::<32>(&c.commitment).is_none() {
