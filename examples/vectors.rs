@@ -196,6 +196,7 @@ fn main() {
     }
     write_authority_sample(&dir, kdf, &pass);
     write_cancelled_sample(&dir);
+    write_sheet_sample(&dir);
     std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();
     std::fs::write(dir.join("v2.master"), format!("{master_text}\n")).unwrap();
     eprintln!("vectors written to {}", dir.display());
@@ -296,6 +297,53 @@ fn write_cancelled_sample(dir: &std::path::Path) {
         &*render_share_text(&h, &xena.code),
     )
     .unwrap();
+}
+
+/// `v2-sheet.vault` (policy `quorum`): the whole recovery sheet, the master key with 2FA
+/// recovery codes and a note (FORMAT.md, "Payload"). Written only when absent.
+fn write_sheet_sample(dir: &std::path::Path) {
+    use gsl_vault::vault::entries::entry_from;
+    let name = "v2-sheet";
+    if dir.join(format!("{name}.vault")).exists() {
+        return;
+    }
+    let spec = Spec {
+        label: "vector sheet".into(),
+        threshold: 2,
+        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+        deliveries: vec![],
+        policy: Policy::Quorum,
+        kdf: KdfParams::DEFAULT,
+        drill_every: 90 * 86_400,
+        now: 1_790_000_000,
+    };
+    let bytes = |t: &str| {
+        let mut s = SecretBytes::with_capacity(t.len());
+        s.extend(t.as_bytes()).unwrap();
+        s
+    };
+    let master =
+        MasterKey::new(bytes("KRAKEN-GSL-vector-master-key 0123456789"), "vector").unwrap();
+    let (mut v, vk, qk, issued) = vault::create(&spec, &master, None, name).unwrap();
+    let entries = vec![
+        entry_from(
+            "recovery-codes",
+            bytes("1111-aaaa\n2222-bbbb\n3333-cccc"),
+            "vector",
+        )
+        .unwrap(),
+        entry_from(
+            "note",
+            bytes("Kraken, account vector@example.com. Call Bob."),
+            "vector",
+        )
+        .unwrap(),
+    ];
+    v.seal_items(&vk, &master, entries).unwrap();
+    let bytes = v.to_bytes(&vk);
+    std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+    let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_100).unwrap();
+    write_shares(dir, name, &spec.label, &v, &issued, &copy, "2026-12-02");
 }
 
 /// `NAME-CUSTODIAN.share` for each share of a 2-of-3 set at epoch 1, with `copy` after it.

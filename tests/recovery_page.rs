@@ -195,6 +195,37 @@ fn either_cases(root: &Path, c: &mut Cases) {
         5,
         "fails its signature check",
     );
+    // The whole recovery sheet: the page gives the same entries as the CLI.
+    let sh = root.join("sheet");
+    std::fs::create_dir(&sh).unwrap();
+    std::fs::write(sh.join("master.txt"), "the sheet's master key\n").unwrap();
+    std::fs::write(sh.join("codes.txt"), "1111-aaaa\n2222-bbbb\n").unwrap();
+    std::fs::write(sh.join("note.txt"), "Kraken; call Bob\n").unwrap();
+    let o = gsl(
+        &sh,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --recovery-codes-file codes.txt --note-file note.txt",
+    );
+    expect_exit(&o, 0);
+    c.opens(
+        &sh,
+        "the whole sheet: the master key",
+        &["alice.share", "bob.share"],
+        false,
+        "recover alice.share bob.share",
+    );
+    let entry = |which: &str| {
+        let o = gsl(
+            &sh,
+            &format!("recover alice.share bob.share --entry {which}"),
+        );
+        expect_exit(&o, 0);
+        stdout(&o).strip_suffix('\n').unwrap().to_string()
+    };
+    let (codes, note) = (entry("recovery-codes"), entry("note"));
+    c.list.last_mut().unwrap()["entries"] = json!([
+        { "name": "recovery-codes", "text": codes },
+        { "name": "note", "text": note },
+    ]);
     let long: String = "0123456789abcdefghijklmnopqrstuvwxyz"
         .chars()
         .cycle()

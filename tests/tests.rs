@@ -9,6 +9,7 @@ mod cmd;
 mod copies;
 mod crash;
 mod demo;
+mod entries;
 mod fuzz_corpus;
 mod hygiene;
 mod kdf_reference;

@@ -321,3 +321,18 @@ fn sample_cancelled_vault_opens_and_names_its_cancelled_share() {
             .all(|c| c["proof_key"] == true)
     );
 }
+
+/// The whole recovery sheet: the payload holds the master key, the recovery codes and a note.
+#[test]
+fn sample_sheet_vault_reveals_each_entry() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let o = gsl(
+        &dir,
+        "recover v2-sheet.vault v2-sheet-alice.share v2-sheet-bob.share --entry all",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        "== master key\nKRAKEN-GSL-vector-master-key 0123456789\n== 2FA recovery codes\n1111-aaaa\n2222-bbbb\n3333-cccc\n== recovery note\nKraken, account vector@example.com. Call Bob.\n"
+    );
+}

@@ -9,6 +9,7 @@ import { kindOf } from './signed.js';
 import { checkShare, openWithPassKey, openWithShares, vaultName } from './unlock.js';
 import { readVault, shownFingerprint, pinOf } from './vault.js';
 
+export { ENTRY_TITLES } from './unlock.js';
 export { GslError, EXIT, readShare, checkShare, readVault, shownFingerprint, pinOf, vaultName, passKey };
 export { lookup, nearWords, WORDS } from './words.js';
 export { proofPublic, proveShare } from './proof.js';

@@ -4,7 +4,7 @@
 // these is refused, so that nothing forged is ever shown to a custodian as fact.
 
 const SHAPES = {
-  body: ['identity', 'label', 'created', 'policy', 'epoch', 'threshold', 'custodians', 'kdf?', 'slots', 'payload', 'drill_every', 'receipts', 'pending?', 'retired?', 'origin?', 'generation?', 'lineage?', 'issued?', 'quorum_tag?', 'copies_from?', 'copies_issued?', 'copy_authority?', 'authority_signature?', 'cancelled?'],
+  body: ['identity', 'label', 'created', 'policy', 'epoch', 'threshold', 'custodians', 'kdf?', 'slots', 'payload', 'drill_every', 'receipts', 'pending?', 'retired?', 'origin?', 'generation?', 'lineage?', 'issued?', 'quorum_tag?', 'copies_from?', 'copies_issued?', 'copy_authority?', 'authority_signature?', 'cancelled?', 'entries?'],
   custodian: ['name', 'index', 'delivery', 'commitment', 'proof_key?'],
   kdf: ['memory_kib', 'iterations', 'parallelism', 'salt'],
   slot: ['kind', 'recipient?', 'ephemeral?', 'nonce', 'ciphertext'],
@@ -16,7 +16,7 @@ const SHAPES = {
   authority: ['public', 'certificate', 'seed?'],
   issuedCopy: ['custodian', 'generation'],
 };
-const LISTS_ABSENT_WHEN_EMPTY = ['retired', 'lineage', 'copies_issued', 'cancelled'];
+const LISTS_ABSENT_WHEN_EMPTY = ['retired', 'lineage', 'copies_issued', 'cancelled', 'entries'];
 const MAX_DEPTH = 8;
 const MAX_NAME_CHARS = 64;
 
@@ -52,10 +52,18 @@ export function bodyShaped(b) {
     (b.pending === undefined || (shaped(b.pending, SHAPES.pending) && every(b.pending.custodians, 'custodian') && shaped(b.pending.slot, SHAPES.slot))) &&
     (b.retired === undefined || every(b.retired, 'retired')) &&
     (b.cancelled === undefined || every(b.cancelled, 'retired')) &&
+    (b.entries === undefined || entriesOk(b.entries)) &&
     (b.lineage === undefined || every(b.lineage, 'rotation')) &&
     (b.copies_issued === undefined || every(b.copies_issued, 'issuedCopy')) &&
     (b.copy_authority === undefined || (shaped(b.copy_authority, SHAPES.authority) && (b.copy_authority.seed === undefined || shaped(b.copy_authority.seed, SHAPES.sealed))))
   );
+}
+
+/** Entry names known, each once, in payload order. */
+function entriesOk(entries) {
+  const order = ['recovery-codes', 'note'];
+  const at = Array.isArray(entries) ? entries.map((e) => order.indexOf(e)) : [-1];
+  return at.every((p, i) => p >= 0 && (i === 0 || p > at[i - 1]));
 }
 
 /**

@@ -1,7 +1,7 @@
 // The recovery page: what the custodians see and do. It keeps the vault documents and the
 // shares given so far, checks each share as it is added (nothing revealed), and reveals the
 // key only when asked, after a warning. Nothing here logs, stores or sends anything.
-import { GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
+import { ENTRY_TITLES, GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
 import { decodeQrFile } from './ui-qr.js';
 import { workerDerive } from './ui-kdf.js';
 import { wordFeedback } from './ui-words.js';
@@ -108,9 +108,18 @@ function progress(seconds) {
   say('elapsed', `Computing the passphrase key (Argon2id, memory-hard on purpose): ${seconds.toFixed(0)} s so far. This takes a few seconds to a minute; keep this page open.`);
 }
 
-function show(key) {
+function show(key, entries = []) {
   $('progress').hidden = true;
   $('key').textContent = key;
+  $('entries').replaceChildren(
+    ...entries.flatMap((e) => {
+      const h = document.createElement('p');
+      h.textContent = `The ${ENTRY_TITLES[e.name] ?? e.name} kept with it:`;
+      const pre = document.createElement('pre');
+      pre.textContent = e.text;
+      return [h, pre];
+    }),
+  );
   $('result').hidden = false;
   $('reveal').hidden = true;
 }
@@ -123,7 +132,7 @@ async function reveal() {
   try {
     const r = await recoverWithShares(doc, state.shares, pass, workerDerive(progress));
     $('passphrase').value = '';
-    show(r.key);
+    show(r.key, r.entries);
   } catch (e) {
     $('progress').hidden = true;
     if (!(e instanceof GslError)) throw e;
@@ -168,6 +177,7 @@ function forget() {
   state.shares = [];
   for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase', 'proof-text']) $(id).value = '';
   $('key').textContent = '';
+  $('entries').replaceChildren();
   $('result').hidden = true;
   $('reveal').hidden = false;
   for (const id of ['word-status', 'qr-status', 'error']) say(id, '');
@@ -216,6 +226,7 @@ function wire() {
   $('prove').addEventListener('click', prove);
   $('hide').addEventListener('click', () => {
     $('key').textContent = '';
+    $('entries').replaceChildren();
     $('result').hidden = true;
     $('reveal').hidden = false;
   });

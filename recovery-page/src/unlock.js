@@ -126,8 +126,8 @@ export async function openWithShares(doc, offered, passKey) {
       }
       throw corrupt(doc.kind, doc.name, 'does not open with shares that match their commitments');
     }
-    const key = openPayload(doc, vk);
-    return { key, accepted: accepted.map((a) => a.custodian), rejected };
+    const { key, entries } = openItems(doc, vk);
+    return { key, entries, accepted: accepted.map((a) => a.custodian), rejected };
   } finally {
     wipe(qk);
   }
@@ -231,8 +231,15 @@ export function openSlot(doc, slot, key) {
   return vk;
 }
 
-/** The master key: the payload opened under the payload key of VK, its padding checked. */
-function openPayload(doc, vk) {
+/** What people read for an entry's name (as the command line labels them). */
+export const ENTRY_TITLES = { 'recovery-codes': '2FA recovery codes', note: 'recovery note' };
+
+/**
+ * The payload opened under the payload key of VK: the master key, then the entries the body
+ * names, each `len_be16 ‖ bytes`, zero padding checked (FORMAT.md, "Payload").
+ * @returns {{key: string, entries: {name: string, text: string}[]}}
+ */
+function openItems(doc, vk) {
   const payloadKey = hkdf32(vk, 'gsl-vault/v1 payload key');
   wipe(vk);
   const fail = () => corrupt(doc.kind, doc.name, 'has a payload that does not decrypt');
@@ -246,10 +253,26 @@ function openPayload(doc, vk) {
   } finally {
     wipe(payloadKey);
   }
-  const len = (plain[0] << 8) | plain[1];
-  const ok = len >= 1 && len <= 4096 && 2 + len <= plain.length && plain.subarray(2 + len).every((x) => x === 0);
-  const key = ok ? fromUtf8(plain.subarray(2, 2 + len)) : null;
+  const names = doc.body.entries ?? [];
+  const items = [];
+  let at = 0;
+  let ok = true;
+  for (let k = 0; k <= names.length && ok; k++) {
+    const len = at + 2 <= plain.length ? (plain[at] << 8) | plain[at + 1] : 0;
+    const max = k === 0 ? 4096 : 16384;
+    ok = len >= 1 && len <= max && at + 2 + len <= plain.length;
+    const text = ok ? fromUtf8(plain.subarray(at + 2, at + 2 + len)) : null;
+    ok = ok && text !== null;
+    items.push(text);
+    at += 2 + len;
+  }
+  ok = ok && plain.subarray(at).every((x) => x === 0);
   wipe(plain);
-  if (key === null) throw fail();
-  return key;
+  if (!ok) throw fail();
+  return { key: items[0], entries: names.map((name, i) => ({ name, text: items[i + 1] })) };
+}
+
+/** The master key alone (the entries decoded and checked too). */
+function openPayload(doc, vk) {
+  return openItems(doc, vk).key;
 }

@@ -182,3 +182,13 @@ test('a vault with a cancelled reshare opens, and its cancelled share is named a
   const xena = await shares('v2-cancelled-xena.share');
   assert.throws(() => core.checkShare(doc, xena[0].share, 'xena'), (e) => e.exit === 3 && e.data.reason === 'cancelled' && /cancelled on 2026-09-21/.test(e.message));
 });
+
+test('the whole recovery sheet: the page gives the entries the vault holds', async () => {
+  const doc = core.readVault(read('v2-sheet.vault'), 'v2-sheet.vault');
+  const r = await core.recoverWithShares(doc, await shares('v2-sheet-alice.share', 'v2-sheet-carol.share'));
+  assert.equal(r.key, MASTER.v2);
+  assert.deepEqual(r.entries, [
+    { name: 'recovery-codes', text: '1111-aaaa\n2222-bbbb\n3333-cccc' },
+    { name: 'note', text: 'Kraken, account vector@example.com. Call Bob.' },
+  ]);
+});

@@ -210,6 +210,10 @@ pub struct RecoverArgs {
     /// Write the master key to this file (0600, never overwritten) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// What to reveal: the master key (default), recovery-codes, note, or all of them,
+    /// labelled.
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "recovery-codes", "note", "all"])]
+    pub entry: String,
 }
 
 #[derive(Args)]
@@ -222,6 +226,10 @@ pub struct OpenArgs {
     /// Write the master key to this file (0600, never overwritten) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// What to reveal: the master key (default), recovery-codes, note, or all of them,
+    /// labelled.
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "recovery-codes", "note", "all"])]
+    pub entry: String,
 }
 
 #[derive(Args)]
@@ -276,6 +284,14 @@ pub struct SetSecretArgs {
     /// Make a strong random master key and show it once.
     #[arg(long)]
     pub generate: bool,
+    /// The account's 2FA recovery codes, from this file (`-` = standard input), kept with the
+    /// master key.
+    #[arg(long, value_name = "F")]
+    pub recovery_codes_file: Option<PathBuf>,
+    /// A note kept with the master key (your recovery procedure: exchange, account e-mail, whom
+    /// to call), from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub note_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -400,6 +416,14 @@ pub struct InitArgs {
     /// Make a strong random master key and show it once.
     #[arg(long)]
     pub generate: bool,
+    /// The account's 2FA recovery codes, from this file (`-` = standard input), kept with the
+    /// master key.
+    #[arg(long, value_name = "F")]
+    pub recovery_codes_file: Option<PathBuf>,
+    /// A note kept with the master key (your recovery procedure: exchange, account e-mail, whom
+    /// to call), from this file (`-` = standard input).
+    #[arg(long, value_name = "F")]
+    pub note_file: Option<PathBuf>,
     /// Read the passphrase from this file (`-` = standard input) instead of a prompt.
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,

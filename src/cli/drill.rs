@@ -362,6 +362,15 @@ impl Report<'_> {
                 v.fingerprint()
             );
         }
+        if !v.body.entries.is_empty() {
+            let titles: Vec<&str> = v
+                .body
+                .entries
+                .iter()
+                .map(|e| gsl_vault::vault::entries::entry_title(e))
+                .collect();
+            outln!("Its {} decrypt too; none was shown.", titles.join(" and "));
+        }
         if self.recorded {
             outln!("A signed receipt was added to the vault. The master key was not shown.");
         } else {

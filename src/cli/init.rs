@@ -127,6 +127,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     }
 
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
+    let entries = read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
 
     let pass = if policy == Policy::Quorum {
         None
@@ -153,6 +154,9 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     )?;
     // The one derivation of the passphrase key (about all of create's time): one guess.
     let secs_per_guess = started.elapsed().as_secs_f64();
+    if !entries.is_empty() {
+        v.seal_items(&vk, &master, entries)?;
+    }
     v.record_copies_issued(&plan.names);
     let bytes = v.to_bytes(&vk);
     let copy = v.recovery_copy(&vk, Some(&qk), now())?;
@@ -221,6 +225,21 @@ fn report_created(
         "Give each custodian their share, then rehearse: gsl-vault drill {} SHARE...",
         gsl_vault::fsio::shown(&a.vault)
     );
+}
+
+/// The recovery sheet's entries from their files (`-` = standard input), in payload order.
+pub(super) fn read_entries(
+    codes: Option<&Path>,
+    note: Option<&Path>,
+) -> Result<Vec<vault::entries::Entry>> {
+    let mut out = Vec::new();
+    for (name, file) in [("recovery-codes", codes), ("note", note)] {
+        if let Some(f) = file {
+            let bytes = fsio::read_secret_path(f, vault::entries::MAX_ENTRY + 1)?;
+            out.push(vault::entries::entry_from(name, bytes, &source_name(f))?);
+        }
+    }
+    Ok(out)
 }
 
 /// Reads the master key from `--secret-file`, the terminal, or makes one (`--generate`).

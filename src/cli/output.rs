@@ -59,13 +59,49 @@ pub fn report_stale_copies(v: &Vault, path: &Path) {
 }
 
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
+/// Reveals what `which` names (`master`, an entry's name, or `all`, labelled) of the vault
+/// opened with `vk`.
+pub fn reveal_which(
+    v: &gsl_vault::vault::Vault,
+    vk: &gsl_vault::secret::VaultKey,
+    which: &str,
+    out: Option<&Path>,
+) -> Result<()> {
+    use gsl_vault::vault::entries::entry_title;
+    let master = v.open_payload(vk)?;
+    if which == "master" {
+        return reveal(master.expose(), out);
+    }
+    let entries = v.open_entries(vk)?;
+    let mut text = gsl_vault::secret::SecretBytes::with_capacity(
+        64 + master.expose().len() + entries.iter().map(|e| e.text.len() + 64).sum::<usize>(),
+    );
+    if which == "all" {
+        text.extend(b"== master key\n")?;
+        text.extend(master.expose())?;
+        for e in &entries {
+            text.extend(format!("\n== {}\n", entry_title(e.name)).as_bytes())?;
+            text.extend(e.text.expose())?;
+        }
+        return reveal(text.expose(), out);
+    }
+    let Some(e) = entries.iter().find(|e| e.name == which) else {
+        return Err(Error::Usage(format!(
+            "vault {} holds no {} (gsl-vault status lists what it holds).",
+            v.path,
+            entry_title(which)
+        )));
+    };
+    reveal(e.text.expose(), out)
+}
+
 pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     use std::io::Write;
     match out {
         Some(p) => {
             fsio::write_atomic(p, bytes, false)?;
             errln!(
-                "The master key is in {} (mode 0600). Delete it once you have used it.",
+                "It is in {} (mode 0600). Delete it once you have used it.",
                 gsl_vault::fsio::shown(p)
             );
             Ok(())

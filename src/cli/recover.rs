@@ -6,7 +6,7 @@ use gsl_vault::format::{FileKind, Policy};
 
 use super::args::{OpenArgs, RecoverArgs};
 use super::load::Vaults;
-use super::output::reveal;
+use super::output::reveal_which;
 use super::prompt::{one_stdin, passphrase};
 use super::report::{Exit, refusal};
 use super::shares::unlock;
@@ -37,7 +37,6 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
     for r in &out.rejected {
         errln!("gsl-vault: warning: {}", refusal(r));
     }
-    let master = v.open_payload(&out.vk)?;
     match v.kind {
         FileKind::Copy => errln!(
             "Recovered with the shares of {}, from {}.",
@@ -46,7 +45,7 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         ),
         FileKind::Vault => errln!("Recovered with the shares of {}.", out.accepted.join(", ")),
     }
-    reveal(master.expose(), a.output.as_deref())?;
+    reveal_which(&v, &out.vk, &a.entry, a.output.as_deref())?;
     Ok(Exit::Ok)
 }
 
@@ -88,7 +87,6 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
             r => break r?,
         }
     };
-    let master = v.open_payload(&vk)?;
-    reveal(master.expose(), a.output.as_deref())?;
+    reveal_which(&v, &vk, &a.entry, a.output.as_deref())?;
     Ok(Exit::Ok)
 }

@@ -24,7 +24,9 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
-    let (vk, rotated) = v.set_secret(&auth.vk, &master, now())?;
+    let entries =
+        super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
+    let (vk, rotated) = v.set_secret_entries(&auth.vk, &master, entries, now())?;
     let bytes = v.to_bytes(&vk);
     write_vault(path, &bytes, &v)?;
     if a.generate {

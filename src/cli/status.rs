@@ -142,6 +142,7 @@ fn print_status_json(l: &Ledger<'_>) {
             "custodian": s.custodian, "issued_generation": s.issued,
         })).collect::<Vec<_>>(),
         "copies_need_quorum": !v.has_copy_authority(),
+        "entries": b.entries,
     }));
 }
 
@@ -169,6 +170,14 @@ fn print_status_text(l: &Ledger<'_>) {
         b.epoch
     );
     print_custodians(v, &l.seen);
+    let titles: Vec<&str> = std::iter::once("master key")
+        .chain(
+            b.entries
+                .iter()
+                .map(|e| gsl_vault::vault::entries::entry_title(e)),
+        )
+        .collect();
+    outln!("holds:       {}", titles.join(", "));
     let future = v.future_receipts(l.t);
     if future > 0 {
         outln!(

@@ -126,6 +126,10 @@ pub struct Body {
     /// Version 2: epochs of reshares cancelled before confirmation (never reused), with when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cancelled: Vec<Retired>,
+    /// Version 2: the names of the payload's entries after the master key, in payload order
+    /// ("recovery-codes", "note"); absent when it holds the master key alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<String>,
 }
 
 /// The copy authority: an Ed25519 key whose public half a quorum certified for one share set.

@@ -10,7 +10,7 @@ use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
 
 use super::authority::AuthorityAfter;
 use super::quorum::Set;
-use super::slots::{Recipients, encode_payload, payload_aad, seal_hex, seal_slot};
+use super::slots::{Recipients, seal_slot};
 use super::{
     Issued, MAX_EPOCH, MAX_TIME, Offered, QuorumOutcome, Vault, check_new_set, derive_pk,
     make_share_set, new_kdf_record,
@@ -243,11 +243,24 @@ impl Vault {
         master: &MasterKey,
         now: u64,
     ) -> Result<(VaultKey, bool)> {
-        self.body.payload = seal_hex(
-            &crypto::payload_key(vk),
-            encode_payload(master).expose(),
-            &payload_aad(&self.identity),
-        )?;
+        self.set_secret_entries(vk, master, Vec::new(), now)
+    }
+
+    /// As [`Vault::set_secret`], replacing the entries in `replace` too (the others are kept).
+    pub fn set_secret_entries(
+        &mut self,
+        vk: &VaultKey,
+        master: &MasterKey,
+        replace: Vec<super::entries::Entry>,
+        now: u64,
+    ) -> Result<(VaultKey, bool)> {
+        let mut entries: Vec<super::entries::Entry> = self
+            .open_entries(vk)?
+            .into_iter()
+            .filter(|e| !replace.iter().any(|r| r.name == e.name))
+            .collect();
+        entries.extend(replace);
+        self.seal_items(vk, master, entries)?;
         // Copies issued before now recover the old master key.
         self.mark_copies_changed();
         let to = Recipients::default().or_from(&self.body.slots);

@@ -10,6 +10,7 @@
 mod authority;
 mod copies;
 mod drill;
+pub mod entries;
 mod lifecycle;
 mod names;
 mod proofs;
@@ -36,9 +37,7 @@ use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey};
 use crate::share::ShareCode;
 use ed25519_dalek::SigningKey;
 
-use slots::{
-    Recipients, build_slots, decode_payload, encode_payload, make_share_set, payload_aad, seal_hex,
-};
+use slots::{Recipients, build_slots, encode_payload, make_share_set, payload_aad, seal_hex};
 
 /// Payload plaintext is padded to a multiple of this, so the file does not tell the key's length.
 pub const PAYLOAD_PAD: usize = 256;
@@ -229,6 +228,7 @@ pub fn create(
         copy_authority: None,
         authority_signature: None,
         cancelled: Vec::new(),
+        entries: Vec::new(),
     };
     let mut vault = Vault {
         kind: FileKind::Vault,
@@ -341,8 +341,8 @@ impl Vault {
         Fingerprint::of(&self.name_key())
     }
 
-    /// Decrypts the master key.
-    pub fn open_payload(&self, vk: &VaultKey) -> Result<MasterKey> {
+    /// Decrypts the payload: every item, padded (the master key, then the entries).
+    pub(super) fn open_plain(&self, vk: &VaultKey) -> Result<crate::secret::SecretBytes> {
         let bad = || corrupt(&self.path, "has a payload that does not decrypt");
         let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
         let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
@@ -353,7 +353,21 @@ impl Vault {
             &payload_aad(&self.identity),
         )
         .ok_or_else(bad)?;
-        decode_payload(&plain, &self.path)
+        let mut out = crate::secret::SecretBytes::with_capacity(plain.len());
+        out.extend(&plain)?;
+        Ok(out)
+    }
+
+    /// Decrypts the master key (and checks that every entry after it decodes).
+    pub fn open_payload(&self, vk: &VaultKey) -> Result<MasterKey> {
+        let plain = self.open_plain(vk)?;
+        let items = entries::decode_items(plain.expose(), 1 + self.body.entries.len(), &self.path)?;
+        let first = items
+            .into_iter()
+            .next()
+            .ok_or_else(|| corrupt(&self.path, "holds a payload that does not decode"))?;
+        MasterKey::new(first, &self.path)
+            .map_err(|_| corrupt(&self.path, "holds a payload that does not decode"))
     }
 
     /// The next generation's signed file bytes (a vault read from a v1 file is written as v2).

@@ -11,7 +11,7 @@ use crate::hex;
 use crate::secret::VaultKey;
 
 use super::authority::AuthorityAfter;
-use super::slots::{Recipients, build_slots, encode_payload, payload_aad, seal_hex};
+use super::slots::{Recipients, build_slots, payload_aad, seal_hex};
 use super::{MAX_TIME, Vault};
 
 /// Most rotations a vault records: each is about 450 bytes of the file and of every recovery
@@ -35,7 +35,8 @@ impl Vault {
         authority: AuthorityAfter<'_>,
         now: u64,
     ) -> Result<VaultKey> {
-        let master = self.open_payload(old)?;
+        // The whole payload (master key and entries) is sealed again as it is.
+        let plain = self.open_plain(old)?;
         let kept = self.authority_before_rotation(old);
         let new = VaultKey::random()?;
         let sk = crypto::identity(&new);
@@ -43,7 +44,7 @@ impl Vault {
         let slots = build_slots(&id, &new, self.body.epoch, self.body.policy, kdf, to)?;
         let payload = seal_hex(
             &crypto::payload_key(&new),
-            encode_payload(&master).expose(),
+            plain.expose(),
             &payload_aad(&id),
         )?;
         let old_sk = crypto::identity(old);

@@ -12,7 +12,7 @@ use crate::secret::{MasterKey, PassKey, Passphrase, QuorumKey, SecretBytes, Vaul
 use crate::shamir;
 use crate::share::ShareCode;
 
-use super::{Issued, PAYLOAD_PAD, Vault, corrupt};
+use super::{Issued, Vault, corrupt};
 
 /// The AAD of a slot: v1 (symmetric) slots `H("gsl-vault/v1 slot", identity, kind, e, k)`;
 /// sealed slots add the recipient under `gsl-vault/v2 slot`.
@@ -148,28 +148,7 @@ pub(super) fn seal_hex(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<S
 }
 
 pub(super) fn encode_payload(master: &MasterKey) -> SecretBytes {
-    let key = master.expose();
-    let len = (2 + key.len()).div_ceil(PAYLOAD_PAD) * PAYLOAD_PAD;
-    let mut p = SecretBytes::with_capacity(len);
-    // Capacity is exact: these cannot fail.
-    let _ = p.extend(&(key.len() as u16).to_be_bytes());
-    let _ = p.extend(key);
-    let _ = p.extend(&vec![0u8; len - 2 - key.len()]);
-    p
-}
-
-pub(super) fn decode_payload(plain: &[u8], path: &str) -> Result<MasterKey> {
-    let bad = || corrupt(path, "holds a payload that does not decode");
-    if plain.len() < 2 || !plain.len().is_multiple_of(PAYLOAD_PAD) {
-        return Err(bad());
-    }
-    let n = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
-    if n == 0 || 2 + n > plain.len() || plain[2 + n..].iter().any(|&b| b != 0) {
-        return Err(bad());
-    }
-    let mut s = SecretBytes::with_capacity(n);
-    s.extend(&plain[2..2 + n])?;
-    MasterKey::new(s, path).map_err(|_| bad())
+    super::entries::encode_items(master, &[])
 }
 
 /// Splits `qk` into one share per name, t of which recover it, with their commitments at `epoch`.

@@ -198,6 +198,15 @@ impl Vault {
         {
             return Err(corrupt(p, "has a malformed payload"));
         }
+        // Entry names known, each once, in payload order.
+        let positions: Option<Vec<usize>> = b
+            .entries
+            .iter()
+            .map(|e| super::entries::ENTRY_NAMES.iter().position(|n| n == e))
+            .collect();
+        if !positions.is_some_and(|p| p.windows(2).all(|w| w[0] < w[1])) {
+            return Err(corrupt(p, "names entries gsl-vault does not know"));
+        }
         if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&b.drill_every) {
             return Err(corrupt(p, "has a drill interval out of range"));
         }
@@ -270,6 +279,7 @@ impl Vault {
                 || b.copies_from.is_some()
                 || !b.copies_issued.is_empty()
                 || !b.cancelled.is_empty()
+                || !b.entries.is_empty()
                 || b.custodians.iter().any(|c| c.proof_key.is_some())
                 || b.pending
                     .as_ref()
