@@ -9,6 +9,7 @@ mod cmd;
 mod copies;
 mod crash;
 mod demo;
+mod ecosystem;
 mod entries;
 mod fuzz_corpus;
 mod hygiene;

@@ -119,6 +119,29 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Walk through the whole story on a throwaway vault in a temporary folder.
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh or fish) on standard output.
+    Completions(CompletionsArgs),
+    /// Write the manual pages (gsl-vault.1 and one per command) into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_parser = ["bash", "zsh", "fish"])]
+    pub shell: String,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// The folder to write the pages into (made if missing; existing pages are replaced).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        default_value = "man"
+    )]
+    pub output: PathBuf,
 }
 
 #[derive(Args)]
@@ -244,6 +267,9 @@ pub struct KitArgs {
     /// Replace existing pages.
     #[arg(long)]
     pub force: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -266,6 +292,9 @@ pub struct PasswdArgs {
     /// Keep a passphrase zxcvbn rates as guessable (a warning is printed; not recommended).
     #[arg(long)]
     pub accept_weak_passphrase: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long, conflicts_with = "generate_passphrase")]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -292,6 +321,9 @@ pub struct SetSecretArgs {
     /// to call), from this file (`-` = standard input).
     #[arg(long, value_name = "F")]
     pub note_file: Option<PathBuf>,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long, conflicts_with = "generate")]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -313,6 +345,9 @@ pub struct PolicyChangeArgs {
     /// Keep a passphrase zxcvbn rates as guessable (a warning is printed; not recommended).
     #[arg(long)]
     pub accept_weak_passphrase: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -333,6 +368,9 @@ pub struct CopiesArgs {
     /// Replace existing copy files.
     #[arg(long)]
     pub force: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -456,6 +494,9 @@ pub struct InitArgs {
     /// Replace an existing vault and share files.
     #[arg(long)]
     pub force: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long, conflicts_with = "generate")]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -490,6 +531,9 @@ pub struct ReshareArgs {
     /// Also write a printable kit per new plain-file share.
     #[arg(long)]
     pub kit: bool,
+    /// Print JSON on standard output (the keys are in README.md, "--json keys").
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Who receives the shares, and how.

@@ -118,5 +118,23 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         "Recovery page with this copy: {} (SHA-256 {sha}): custodians open it in any web browser, offline, and type their words.",
         gsl_vault::fsio::shown(&recovery_page)
     );
+    if a.json {
+        let copies: Vec<_> = names
+            .iter()
+            .zip(&outputs)
+            .zip(&pages)
+            .map(|((n, c), p)| {
+                serde_json::json!({"custodian": n, "copy": fsio::shown(c), "page": fsio::shown(p)})
+            })
+            .collect();
+        super::output::print_outcome(
+            &v,
+            path,
+            serde_json::json!({
+                "copies": copies,
+                "recovery_page": {"path": fsio::shown(&recovery_page), "sha256": sha},
+            }),
+        );
+    }
     Ok(Exit::Ok)
 }

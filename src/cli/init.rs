@@ -190,6 +190,19 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     };
     plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            &a.vault,
+            serde_json::json!({
+                "policy": policy.as_str(),
+                "threshold": spec.threshold,
+                "shares": plan.shares_json(&issued),
+                "kits": a.who.kit,
+                "entries": v.body.entries,
+            }),
+        );
+    }
     if let Some((_, e)) = &pass {
         super::newpass::report(e, &spec.kdf.costs(), Some(secs_per_guess));
     }

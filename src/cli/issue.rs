@@ -249,6 +249,23 @@ impl Plan {
     }
 
     /// Lists who got which file.
+    /// The share files written, for `--json`: `[{custodian, index, path}]`.
+    pub fn shares_json(&self, issued: &[Issued]) -> serde_json::Value {
+        serde_json::Value::Array(
+            issued
+                .iter()
+                .zip(&self.share_paths)
+                .map(|(share, path)| {
+                    serde_json::json!({
+                        "custodian": share.name,
+                        "index": share.code.point.x,
+                        "path": gsl_vault::fsio::shown(path),
+                    })
+                })
+                .collect(),
+        )
+    }
+
     pub fn report(&self, issued: &[Issued]) {
         let n = issued.len();
         for (share, path) in issued.iter().zip(&self.share_paths) {

@@ -110,11 +110,26 @@ pub fn run(a: &KitArgs, vaults: &Vaults) -> Result<Exit> {
         page_sha256: None,
     }
     .with_page(out, force)?;
+    let mut pages = Vec::new();
     for (name, code) in checked {
         let p = write_kit(&v, &set, vault_path, &name, code, out, force)?;
         errln!(
             "Kit for {name}: {} (print it, then delete the file).",
             gsl_vault::fsio::shown(&p)
+        );
+        pages.push(serde_json::json!({"custodian": name, "path": gsl_vault::fsio::shown(&p)}));
+    }
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            vault_path,
+            serde_json::json!({
+                "pages": pages,
+                "recovery_page": {
+                    "path": gsl_vault::fsio::shown(&out.join("recover.html")),
+                    "sha256": set.page_sha256,
+                },
+            }),
         );
     }
     Ok(Exit::Ok)

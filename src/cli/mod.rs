@@ -24,6 +24,7 @@ mod calibrate;
 mod check;
 mod copies;
 mod demo;
+mod docs;
 mod drill;
 mod init;
 mod issue;
@@ -88,6 +89,8 @@ pub fn run() -> Exit {
         Command::Attest(a) => prove::attest(&a, &vaults),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
         Command::Demo(a) => demo::run(a.keep.as_deref()),
+        Command::Completions(a) => docs::completions(&a.shell),
+        Command::Man(a) => docs::man(&a.output),
     };
     match result {
         Ok(code) => code,

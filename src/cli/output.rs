@@ -13,6 +13,26 @@ pub fn print_json(v: &serde_json::Value) {
 
 /// After the vault key rotated: what no longer opens the vault, what still does, and the new
 /// pin for scripts (the identity changed; the 8-character name people read did not).
+/// What every command that changes a vault reports with `--json`: the vault, its name, its
+/// pin (which a rotation changes) and its generation.
+pub fn vault_json(v: &Vault, path: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "vault": gsl_vault::fsio::shown(path),
+        "fingerprint": v.fingerprint().to_string(),
+        "pin": v.long_fingerprint(),
+        "generation": v.generation(),
+    })
+}
+
+/// `vault_json` with more keys.
+pub fn print_outcome(v: &Vault, path: &Path, more: serde_json::Value) {
+    let mut o = vault_json(v, path);
+    if let (Some(o), serde_json::Value::Object(m)) = (o.as_object_mut(), more) {
+        o.extend(m);
+    }
+    print_json(&o);
+}
+
 pub fn report_rotation(v: &Vault, path: &Path, revoked: &str) {
     errln!(
         "The vault key of {} was rotated: {revoked} opens no copy of this file written from now on, and cannot sign one.",

@@ -63,5 +63,8 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
     report_rotation(&v, path, "the old passphrase");
     report_copy_authority_residual(&v, path, "the old passphrase");
     report_stale_copies(&v, path);
+    if a.json {
+        super::output::print_outcome(&v, path, serde_json::json!({"passphrase_changed": true}));
+    }
     Ok(Exit::Ok)
 }

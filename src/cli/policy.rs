@@ -91,5 +91,12 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         );
     }
     report_stale_copies(&v, path);
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            path,
+            serde_json::json!({"policy": to.as_str(), "was": from.as_str()}),
+        );
+    }
     Ok(Exit::Ok)
 }

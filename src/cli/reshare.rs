@@ -1,6 +1,7 @@
 //! `gsl-vault reshare`: a new share set, pending until a quorum of it proves itself
 //! (`--confirm`), when the old set is retired; or dropped (`--cancel`).
 
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 use gsl_vault::dates::now;
@@ -89,6 +90,13 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     errln!(
         "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
     );
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            path,
+            json!({"epoch": v.body.epoch, "retired_epoch": old_epoch, "confirmed_by": out.accepted}),
+        );
+    }
     Ok(Exit::Ok)
 }
 
@@ -116,6 +124,14 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         errln!(
             "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",
             gsl_vault::fsio::shown(path)
+        );
+    }
+    if a.json {
+        let cancelled = v.body.cancelled.last().map(|c| c.epoch);
+        super::output::print_outcome(
+            &v,
+            path,
+            json!({"cancelled_epoch": cancelled, "rotated": rotated}),
         );
     }
     Ok(Exit::Ok)
@@ -201,5 +217,12 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         "The current shares keep working until a quorum of the new ones proves itself: gsl-vault reshare {} --confirm NEW-SHARE...",
         gsl_vault::fsio::shown(path)
     );
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            path,
+            json!({"pending_epoch": epoch, "threshold": threshold, "shares": plan.shares_json(&issued)}),
+        );
+    }
     Ok(Exit::Ok)
 }

@@ -50,5 +50,12 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::fsio::shown(path)
         );
     }
+    if a.json {
+        super::output::print_outcome(
+            &v,
+            path,
+            serde_json::json!({"rotated": rotated, "entries": v.body.entries}),
+        );
+    }
     Ok(Exit::Ok)
 }
