@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Whole-process comparison of Argon2id: `gsl-vault open` vs Debian's `argon2` CLI (the portable C
 # reference) vs argon2-cffi (the SSE2-optimised C code, from Python), same costs, outputs checked
-# identical first. Writes the table of BENCHMARKS.md to stdout (and raw JSON under $OUT).
+# identical first. Paired runs: each round runs the three once, one after the other, so that a
+# machine's slow moments fall on all of them; the ratio of each pair is reported as its median,
+# minimum and maximum over the rounds (a bimodal result cannot hide behind two medians). Writes
+# the table of BENCHMARKS.md to stdout (raw times under $OUT).
 #
 #   scripts/bench-kdf.sh            # installs argon2, hyperfine and argon2-cffi if missing
-#   RUNS=10 scripts/bench-kdf.sh    # more runs per command
+#   RUNS=21 scripts/bench-kdf.sh    # more rounds (at least 11)
 #
 # Run it on an idle machine: anything else on the cores skews the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-11}
+[ "$RUNS" -ge 11 ] || { echo "RUNS must be at least 11" >&2; exit 2; }
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 
@@ -48,18 +52,21 @@ for cost in "64 3 4" "256 3 4" "1024 1 4" "2048 1 4"; do
   "$GV" init "$OUT/v$m.vault" -t 2 --custodian a --custodian b --shares-dir "$OUT" \
     --secret-file "$OUT/master" --passphrase-file "$OUT/pass" \
     --kdf-memory "$m" --kdf-iterations "$t" --kdf-parallelism "$p" --force 2>/dev/null
-  hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/kdf-$m.json" \
-    -n gsl-vault "$GV open $OUT/v$m.vault --passphrase-file $OUT/pass" \
-    -n argon2-cli "argon2 $SALT -id -t $t -k $kib -p $p -l 32 -r < $OUT/pass" \
-    -n argon2-cffi "$(cffi "$kib" "$t" "$p")" >&2
-  for tool in gsl-vault argon2-cli argon2-cffi; do
-    case $tool in
-      gsl-vault) cmd="$GV open $OUT/v$m.vault --passphrase-file $OUT/pass" ;;
-      argon2-cli) cmd="argon2 $SALT -id -t $t -k $kib -p $p -l 32 -r < $OUT/pass" ;;
-      argon2-cffi) cmd=$(cffi "$kib" "$t" "$p") ;;
-    esac
-    /usr/bin/time -f '%M' -o "$OUT/rss-$m-$tool" sh -c "$cmd" >/dev/null
+  : > "$OUT/pairs-$m"
+  for r in $(seq 0 "$RUNS"); do   # round 0 is a warm-up, not recorded
+    line=""
+    for tool in gsl-vault argon2-cli argon2-cffi; do
+      case $tool in
+        gsl-vault) cmd="$GV open $OUT/v$m.vault --passphrase-file $OUT/pass" ;;
+        argon2-cli) cmd="argon2 $SALT -id -t $t -k $kib -p $p -l 32 -r < $OUT/pass" ;;
+        argon2-cffi) cmd=$(cffi "$kib" "$t" "$p") ;;
+      esac
+      /usr/bin/time -f '%e %S %M' -o "$OUT/t" sh -c "$cmd" >/dev/null
+      line="$line $tool $(cat "$OUT/t")"
+    done
+    [ "$r" -gt 0 ] && echo "$line" >> "$OUT/pairs-$m"
   done
+  echo "cost $m MiB done" >&2
 done
 
 # Without the KDF: status, check-share and a quorum drill (policy either), whole processes.
@@ -80,13 +87,23 @@ mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemT
 thp = open("/sys/kernel/mm/transparent_hugepage/enabled").read().strip() if os.path.exists("/sys/kernel/mm/transparent_hugepage/enabled") else "n/a"
 print(f"Machine: {cpu}, {os.cpu_count()} cores, {mem} GiB, Linux {platform.release()}, THP {thp}.")
 print()
-print("| Argon2id cost | gsl-vault open | argon2 CLI | argon2-cffi | gsl-vault / CLI | gsl-vault / cffi | peak RSS gsl-vault (m + …) | peak RSS CLI | peak RSS cffi |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| Argon2id cost | gsl-vault open, median (min-max) | argon2 CLI, median (min-max) | gsl-vault / CLI per pair: median (min-max) | slowest gsl-vault vs slowest CLI | gsl-vault / cffi, median | sys time gsl-vault / CLI, median (max) | peak RSS gsl-vault / CLI |")
+print("|---|---|---|---|---|---|---|---|")
 for m, t, p in [(64, 3, 4), (256, 3, 4), (1024, 1, 4), (2048, 1, 4)]:
-    rs = {r["command"]: r for r in json.load(open(f"{out}/kdf-{m}.json"))["results"]}
-    g, c, y = (med(rs[k]) for k in ("gsl-vault", "argon2-cli", "argon2-cffi"))
-    rss = {k: int(open(f"{out}/rss-{m}-{k}").read().split()[-1]) // 1024 for k in ("gsl-vault", "argon2-cli", "argon2-cffi")}
-    print(f"| {m} MiB, t={t}, p={p} | {g*1000:.0f} ms | {c*1000:.0f} ms | {y*1000:.0f} ms | {g/c:.2f}x | {g/y:.2f}x | {rss['gsl-vault']} MiB (+{rss['gsl-vault']-m}) | {rss['argon2-cli']} MiB | {rss['argon2-cffi']} MiB |")
+    rounds = []
+    for line in open(f"{out}/pairs-{m}"):
+        f = line.split()
+        rounds.append({f[i]: (float(f[i + 1]), float(f[i + 2]), int(f[i + 3])) for i in range(0, len(f), 4)})
+    col = lambda tool, k: [r[tool][k] for r in rounds]
+    g, c, y = col("gsl-vault", 0), col("argon2-cli", 0), col("argon2-cffi", 0)
+    ratio = [a / b for a, b in zip(g, c)]
+    ry = [a / b for a, b in zip(g, y)]
+    md = lambda v: sorted(v)[len(v) // 2]
+    gs, cs = col("gsl-vault", 1), col("argon2-cli", 1)
+    rss_g, rss_c = max(col("gsl-vault", 2)) // 1024, max(col("argon2-cli", 2)) // 1024
+    print(f"| {m} MiB, t={t}, p={p} ({len(rounds)} pairs) | {md(g):.2f} s ({min(g):.2f}-{max(g):.2f}) | {md(c):.2f} s ({min(c):.2f}-{max(c):.2f}) | "
+          f"{md(ratio):.2f}x ({min(ratio):.2f}-{max(ratio):.2f}) | {max(g):.2f} s vs {max(c):.2f} s | {md(ry):.2f}x | "
+          f"{md(gs):.2f} s ({max(gs):.2f}) / {md(cs):.2f} s ({max(cs):.2f}) | {rss_g} / {rss_c} MiB |")
 print()
 print("| without the KDF (policy either) | median | max |")
 print("|---|---|---|")

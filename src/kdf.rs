@@ -143,7 +143,7 @@ pub fn derive_raw(
 
 /// Proposes costs that take about `target` on this machine with at most `max_memory_kib`:
 /// as much memory as allowed first (memory is what an attacker pays for), then passes. Returns
-/// the costs and the measured time of one derivation with them.
+/// the costs and the slowest of three derivations with them.
 pub fn calibrate(
     target: std::time::Duration,
     max_memory_kib: u32,
@@ -178,7 +178,13 @@ pub fn calibrate(
     let floor = MIN_MEMORY_TIMES_ITERATIONS_KIB.div_ceil(u64::from(memory_kib)) as u32;
     let params = KdfParams::new(memory_kib, iterations.max(floor), parallelism)
         .map_err(|m| Error::Other(format!("calibration proposed invalid costs: {m}.")))?;
-    Ok((params, time(&params.costs())?))
+    // The time a user will meet: the slowest of three derivations, since one run can hit the
+    // fast mode of a machine whose memory is sometimes slow to hand out (BENCHMARKS.md).
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..3 {
+        slowest = slowest.max(time(&params.costs())?);
+    }
+    Ok((params, slowest))
 }
 
 #[cfg(test)]

@@ -19,6 +19,33 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
 
+/// From this size on, the mapping is populated up front, in parallel (BENCHMARKS.md, "The slow
+/// mode"): below it, faulting pages in as the lanes first write them is as fast.
+const POPULATE_FROM: usize = 512 << 20;
+
+/// Faults every page of the mapping at `base` (of `len` bytes) in, zeroed, with
+/// `MADV_POPULATE_WRITE` on 64 MiB chunks from all cores at once: the kernel's zeroing of the
+/// (huge) pages, which on a virtual machine sometimes takes three times as long, is spread over
+/// every core before hashing starts instead of falling on the lanes one fault at a time. A
+/// kernel without it (before Linux 5.14) refuses, and the pages fault in on first write.
+#[cfg(target_os = "linux")]
+fn populate(base: usize, len: usize) {
+    const CHUNK: usize = 64 << 20;
+    (0..len.div_ceil(CHUNK)).into_par_iter().for_each(|i| {
+        let start = i * CHUNK;
+        let n = CHUNK.min(len - start);
+        // SAFETY: advice on a sub-range of the mapping made in `new` (inside `base..base+len`);
+        // MADV_POPULATE_WRITE only faults its pages in, zero-filled, as a first write would.
+        let _ = unsafe {
+            rustix::mm::madvise(
+                (base + start) as *mut std::ffi::c_void,
+                n,
+                rustix::mm::Advice::LinuxPopulateWrite,
+            )
+        };
+    });
+}
+
 /// Argon2 blocks in an anonymous private mapping, unmapped (after wiping) on drop.
 pub struct BlockMemory {
     ptr: NonNull<Block>,
@@ -60,6 +87,9 @@ impl BlockMemory {
             // SAFETY: advice on the mapping just created, of exactly its length; MADV_HUGEPAGE
             // changes no contents. A refusal (THP disabled) is harmless and ignored.
             let _ = unsafe { rustix::mm::madvise(raw, len, rustix::mm::Advice::LinuxHugepage) };
+            if len >= POPULATE_FROM {
+                populate(raw as usize, len);
+            }
         }
         let ptr = NonNull::new(raw.cast::<Block>()).ok_or_else(oom)?;
         Ok(Self { ptr, blocks, len })

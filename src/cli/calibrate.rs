@@ -61,7 +61,7 @@ pub fn run(target: std::time::Duration, max_mib: u32, json: bool) -> Result<Exit
         }));
     } else {
         outln!(
-            "Argon2id at {} took {} ms here (target {} ms).",
+            "Argon2id at {} took at most {} ms here in three runs (target {} ms).",
             p.describe(),
             took.as_millis(),
             target.as_millis()
