@@ -1435,6 +1435,14 @@ fn r18_14_help_units_and_labels_read_as_people_write_them() {
             stdout(&o)
         );
     }
+    // The global flags show only where they mean something (and are still accepted elsewhere).
+    let help = |cmd: &str| stdout(&gsl(dir, &format!("{cmd} --help")));
+    assert!(
+        !help("calibrate").contains("--expect-fingerprint"),
+        "calibrate reads no vault"
+    );
+    assert!(!help("status").contains("--quiet"), "status runs no KDF");
+    assert!(help("open").contains("--expect-fingerprint") && help("open").contains("--quiet"));
     let o = gsl(
         dir,
         "init v.vault -t 2 --custodian a --custodian b --secret-file master.txt --policy quorum --drill-every 180",
@@ -1607,4 +1615,42 @@ fn r18_9_every_reshare_state_has_its_own_sentence() {
     let o = gsl(dir, "check-share v.vault carol.share");
     expect_exit(&o, 3);
     assert!(stdout(&o).contains("if you are still a custodian, use the new share the owner gave you, and if not, destroy this one"), "{}", stdout(&o));
+}
+
+/// Issue 18, item 12, on a read-only folder: the vault's folder cannot be written, its shares'
+/// folder can; nothing is written to either.
+#[test]
+fn r18_12_an_init_into_a_read_only_folder_writes_no_share() {
+    let d = workdir();
+    let dir = d.path();
+    std::fs::create_dir(dir.join("src")).unwrap();
+    let view = dir.join("ro");
+    std::fs::create_dir(&view).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["--bind", "-o", "ro"])
+        .arg(dir.join("src"))
+        .arg(&view)
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && std::fs::write(view.join("probe"), b"x").is_err();
+    let _guard = ReadOnlyView(view.clone());
+    if !mounted {
+        skipped("no read-only bind mount here (needs mount privileges)");
+        return;
+    }
+    let o = gsl(
+        dir,
+        "init ro/v.vault -t 2 --custodian alice --custodian bob --secret-file master.txt --policy quorum --shares-dir shares",
+    );
+    assert!(matches!(code(&o), 1 | 2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Read-only file system"),
+        "{}",
+        stderr(&o)
+    );
+    let left: Vec<_> = all_files(dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".share"))
+        .collect();
+    assert!(left.is_empty(), "share files left: {left:?}");
 }

@@ -67,6 +67,61 @@ pub struct ShareInput {
     pub share_passphrase_files: Vec<PathBuf>,
 }
 
+/// Commands that read no existing vault file: the pin and generation checks mean nothing there.
+const NO_VAULT_READ: [&str; 7] = [
+    "init",
+    "calibrate",
+    "demo",
+    "completions",
+    "man",
+    "recovery-page",
+    "prove",
+];
+/// Commands that never run Argon2id: `--quiet` means nothing there.
+const NO_KDF: [&str; 9] = [
+    "status",
+    "check-share",
+    "kit",
+    "prove",
+    "attest",
+    "recovery-page",
+    "completions",
+    "man",
+    "demo",
+];
+
+/// The command line as users see it: the global flags are hidden from the help (and manual
+/// pages) of the commands where they mean nothing; they are still accepted there.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let mut cmd = Cli::command();
+    cmd.build();
+    // In place (`mut_args`), so that the built command keeps its arguments' order.
+    let hide = |ids: &'static [&'static str]| {
+        move |c: clap::Command| {
+            c.mut_args(|a| {
+                let hidden = ids.contains(&a.get_id().as_str()) || a.is_hide_set();
+                a.hide(hidden)
+            })
+        }
+    };
+    for name in NO_VAULT_READ {
+        let both = !NO_KDF.contains(&name);
+        cmd = cmd.mut_subcommand(
+            name,
+            hide(if both {
+                &["expect_fingerprint", "expect_generation"]
+            } else {
+                &["expect_fingerprint", "expect_generation", "quiet"]
+            }),
+        );
+    }
+    for name in NO_KDF.iter().filter(|n| !NO_VAULT_READ.contains(n)) {
+        cmd = cmd.mut_subcommand(name, hide(&["quiet"]));
+    }
+    cmd
+}
+
 /// A drill interval: a duration with its unit (`180d`, `26w`, `1y`); a bare number is refused
 /// with the unit it most likely meant (days), not humantime's "180sec or 180ms".
 fn drill_interval(s: &str) -> Result<std::time::Duration, String> {

@@ -3,10 +3,8 @@
 
 use std::path::Path;
 
-use clap::CommandFactory as _;
 use gsl_vault::error::{Error, Result};
 
-use super::args::Cli;
 use super::report::Exit;
 
 pub fn completions(shell: &str) -> Result<Exit> {
@@ -16,7 +14,7 @@ pub fn completions(shell: &str) -> Result<Exit> {
         "fish" => Shell::Fish,
         _ => Shell::Bash,
     };
-    let mut cmd = Cli::command();
+    let mut cmd = super::args::command();
     // Into a buffer first: the generator panics on a closed pipe, which must not happen here.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "gsl-vault", &mut script);
@@ -33,7 +31,7 @@ pub fn completions(shell: &str) -> Result<Exit> {
 /// Writes `gsl-vault.1` and `gsl-vault-COMMAND.1` for every command into `dir`.
 pub fn man(dir: &Path) -> Result<Exit> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(gsl_vault::fsio::shown(dir), e))?;
-    let cmd = Cli::command();
+    let cmd = super::args::command();
     write_page(dir, "gsl-vault", cmd.clone())?;
     for sub in cmd.get_subcommands() {
         let name = format!("gsl-vault-{}", sub.get_name());

@@ -47,14 +47,16 @@ mod state;
 mod status;
 mod typed;
 
-use clap::Parser;
-
 use args::{Cli, Command};
 pub use report::Exit;
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn run() -> Exit {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches as _;
+    let cli = match args::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
