@@ -1495,6 +1495,19 @@ fn r18_14_help_units_and_labels_read_as_people_write_them() {
 /// Unmounts a read-only bind mount when the test ends, however it ends.
 struct ReadOnlyView(std::path::PathBuf);
 
+/// `src` seen read-only at `view` (a bind mount), or None where mounting is not allowed.
+fn read_only_view(src: &std::path::Path, view: &std::path::Path) -> Option<ReadOnlyView> {
+    std::fs::create_dir_all(view).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["--bind", "-o", "ro"])
+        .arg(src)
+        .arg(view)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let guard = ReadOnlyView(view.to_path_buf());
+    (mounted && std::fs::write(view.join("probe"), b"x").is_err()).then_some(guard)
+}
+
 impl Drop for ReadOnlyView {
     fn drop(&mut self) {
         let _ = std::process::Command::new("umount").arg(&self.0).status();
@@ -1508,20 +1521,10 @@ fn r18_11_a_drill_on_a_read_only_vault_says_it_passed() {
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "quorum");
-    let view = dir.join("ro");
-    std::fs::create_dir(&view).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["--bind", "-o", "ro"])
-        .arg(dir)
-        .arg(&view)
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && std::fs::write(view.join("probe"), b"x").is_err();
-    let _guard = ReadOnlyView(view.clone());
-    if !mounted {
+    let Some(_view) = read_only_view(dir, &dir.join("ro")) else {
         skipped("no read-only bind mount here (needs mount privileges)");
         return;
-    }
+    };
     let o = gsl(dir, "drill ro/v.vault alice.share bob.share");
     expect_exit(&o, 1);
     assert!(
@@ -1624,20 +1627,10 @@ fn r18_12_an_init_into_a_read_only_folder_writes_no_share() {
     let d = workdir();
     let dir = d.path();
     std::fs::create_dir(dir.join("src")).unwrap();
-    let view = dir.join("ro");
-    std::fs::create_dir(&view).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["--bind", "-o", "ro"])
-        .arg(dir.join("src"))
-        .arg(&view)
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && std::fs::write(view.join("probe"), b"x").is_err();
-    let _guard = ReadOnlyView(view.clone());
-    if !mounted {
+    let Some(_view) = read_only_view(&dir.join("src"), &dir.join("ro")) else {
         skipped("no read-only bind mount here (needs mount privileges)");
         return;
-    }
+    };
     let o = gsl(
         dir,
         "init ro/v.vault -t 2 --custodian alice --custodian bob --secret-file master.txt --policy quorum --shares-dir shares",
