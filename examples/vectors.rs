@@ -245,6 +245,20 @@ fn write_authority_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphra
     write_shares(dir, name, &spec.label, &v, &issued, &first, "2026-12-02");
 }
 
+/// A 2-of-3 sample of policy `quorum` (alice, bob, carol), made at 1 790 000 000.
+fn quorum_sample_spec(label: &str) -> Spec {
+    Spec {
+        label: label.into(),
+        threshold: 2,
+        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+        deliveries: vec![],
+        policy: Policy::Quorum,
+        kdf: KdfParams::DEFAULT,
+        drill_every: 90 * 86_400,
+        now: 1_790_000_000,
+    }
+}
+
 /// `v2-cancelled.vault` (policy `quorum`): shares with proof keys (FORMAT.md, "Share proofs"),
 /// and a reshare cancelled before confirmation (`cancelled`), whose share
 /// `v2-cancelled-xena.share` (epoch 2) is refused as cancelled. Written only when absent.
@@ -253,16 +267,7 @@ fn write_cancelled_sample(dir: &std::path::Path) {
     if dir.join(format!("{name}.vault")).exists() {
         return;
     }
-    let spec = Spec {
-        label: "vector cancelled".into(),
-        threshold: 2,
-        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
-        deliveries: vec![],
-        policy: Policy::Quorum,
-        kdf: KdfParams::DEFAULT,
-        drill_every: 90 * 86_400,
-        now: 1_790_000_000,
-    };
+    let spec = quorum_sample_spec("vector cancelled");
     let mut s = SecretBytes::with_capacity(64);
     s.extend(b"KRAKEN-GSL-vector-master-key 0123456789")
         .unwrap();
@@ -307,16 +312,7 @@ fn write_sheet_sample(dir: &std::path::Path) {
     if dir.join(format!("{name}.vault")).exists() {
         return;
     }
-    let spec = Spec {
-        label: "vector sheet".into(),
-        threshold: 2,
-        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
-        deliveries: vec![],
-        policy: Policy::Quorum,
-        kdf: KdfParams::DEFAULT,
-        drill_every: 90 * 86_400,
-        now: 1_790_000_000,
-    };
+    let spec = quorum_sample_spec("vector sheet");
     let bytes = |t: &str| {
         let mut s = SecretBytes::with_capacity(t.len());
         s.extend(t.as_bytes()).unwrap();

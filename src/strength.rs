@@ -57,10 +57,12 @@ pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
         }
     }
     // A passphrase made of the vault's own label or a custodian's name is the first guess.
-    let lower = pass.to_lowercase();
+    // Copies of the passphrase, wiped when dropped (zxcvbn's own are documented in SECURITY.md).
+    let lower = zeroize::Zeroizing::new(pass.to_lowercase());
+    let squeezed = zeroize::Zeroizing::new(lower.replace(' ', ""));
     let own = inputs.iter().any(|i| {
         let i = i.to_lowercase();
-        !i.is_empty() && (lower == i || lower.replace(' ', "") == i.replace(' ', ""))
+        !i.is_empty() && (*lower == i || *squeezed == i.replace(' ', ""))
     });
     if own {
         return Estimate {

@@ -26,6 +26,8 @@ fn the_manual_names_every_command_and_completions_cover_three_shells() {
     let dir = d.path();
     let o = gsl(dir, "man -o man");
     expect_exit(&o, 0);
+    expect_refused(&gsl(dir, "man -o man"), 1, "already exists");
+    expect_exit(&gsl(dir, "man -o man --force"), 0);
     let main = std::fs::read_to_string(dir.join("man/gsl-vault.1")).unwrap();
     let commands = subcommands(dir);
     assert!(commands.len() >= 19, "{commands:?}");

@@ -117,7 +117,7 @@ export async function recoverWithShares(doc, shares, passphrase, derive = passKe
   return openWithShares(doc, shares, pk);
 }
 
-/** Opens a vault file with the owner's passphrase (policy `either`). */
+/** Opens a vault file with the owner's passphrase (policy `either`): {key, entries}. */
 export async function recoverWithPassphrase(doc, passphrase, derive = passKey) {
   if (doc.kind !== 'vault' || doc.body.policy !== 'either') {
     throw new GslError(
@@ -140,6 +140,7 @@ export async function recoverWithPassphrase(doc, passphrase, derive = passKey) {
  * the vault file or the newest valid copy, and opens it with the shares, or with the
  * passphrase alone when no share is given (the owner's vault file, policy `either`).
  * @param {{name: string, bytes: Uint8Array}[]} files
+ * @returns {Promise<{key: string, entries: {name: string, text: string}[]}>}
  */
 export async function recoverFiles(files, passphrase) {
   const docs = [];
@@ -158,7 +159,8 @@ export async function recoverFiles(files, passphrase) {
     throw problems[0] ?? new GslError(EXIT.usage, 'no vault file and no recovery copy: load a share file (it carries the copy), a recovery copy, or the vault file.');
   }
   if (shares.length === 0 && passphrase !== undefined) return recoverWithPassphrase(doc, passphrase);
-  return (await recoverWithShares(doc, shares, passphrase)).key;
+  const { key, entries } = await recoverWithShares(doc, shares, passphrase);
+  return { key, entries };
 }
 
 /** A one-line description of a document for people. */

@@ -145,7 +145,8 @@ async function ownerOpen() {
   const doc = state.docs.find((d) => d.kind === 'vault');
   try {
     const derive = workerDerive(progress);
-    show(await recoverWithPassphrase(doc, $('owner-passphrase').value, derive));
+    const r = await recoverWithPassphrase(doc, $('owner-passphrase').value, derive);
+    show(r.key, r.entries);
     $('owner-passphrase').value = '';
   } catch (e) {
     $('progress').hidden = true;

@@ -133,7 +133,7 @@ export async function openWithShares(doc, offered, passKey) {
   }
 }
 
-/** Opens a vault file with its passphrase (policy `either`), given PK. */
+/** Opens a vault file with its passphrase (policy `either`), given PK: {key, entries}. */
 export function openWithPassKey(doc, pk) {
   const b = doc.body;
   const slot = b.slots.find((s) => s.kind === 'passphrase');
@@ -142,7 +142,7 @@ export function openWithPassKey(doc, pk) {
   if (!vk) {
     throw unlockError(`wrong passphrase for vault ${vaultName(doc)}: try again, minding keyboard layout and caps lock, or recover with a quorum of shares.`);
   }
-  return openPayload(doc, vk);
+  return openItems(doc, vk);
 }
 
 /**
@@ -270,9 +270,4 @@ function openItems(doc, vk) {
   wipe(plain);
   if (!ok) throw fail();
   return { key: items[0], entries: names.map((name, i) => ({ name, text: items[i + 1] })) };
-}
-
-/** The master key alone (the entries decoded and checked too). */
-function openPayload(doc, vk) {
-  return openItems(doc, vk).key;
 }

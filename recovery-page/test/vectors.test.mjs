@@ -41,7 +41,7 @@ for (const ver of ['v1', 'v2']) {
   }
   test(`${ver}-either.vault opens with the passphrase, and a wrong one exits 4`, async () => {
     const doc = core.readVault(read(`${ver}-either.vault`), `${ver}-either.vault`);
-    assert.equal(await core.recoverWithPassphrase(doc, PASS[ver]), MASTER[ver]);
+    assert.equal((await core.recoverWithPassphrase(doc, PASS[ver])).key, MASTER[ver]);
     await assert.rejects(core.recoverWithPassphrase(doc, PASS[ver] + 'x'), (e) => e.exit === 4 && /wrong passphrase/.test(e.message));
   });
 }

@@ -189,7 +189,7 @@ pub struct CompletionsArgs {
 
 #[derive(Args)]
 pub struct ManArgs {
-    /// The folder to write the pages into (made if missing; existing pages are replaced).
+    /// The folder to write the pages into (made if missing).
     #[arg(
         short = 'o',
         long = "output",
@@ -197,6 +197,9 @@ pub struct ManArgs {
         default_value = "man"
     )]
     pub output: PathBuf,
+    /// Replace pages that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]

@@ -29,13 +29,13 @@ pub fn completions(shell: &str) -> Result<Exit> {
 }
 
 /// Writes `gsl-vault.1` and `gsl-vault-COMMAND.1` for every command into `dir`.
-pub fn man(dir: &Path) -> Result<Exit> {
+pub fn man(dir: &Path, force: bool) -> Result<Exit> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(gsl_vault::fsio::shown(dir), e))?;
     let cmd = super::args::command();
-    write_page(dir, "gsl-vault", cmd.clone())?;
+    write_page(dir, "gsl-vault", cmd.clone(), force)?;
     for sub in cmd.get_subcommands() {
         let name = format!("gsl-vault-{}", sub.get_name());
-        write_page(dir, &name, sub.clone())?;
+        write_page(dir, &name, sub.clone(), force)?;
     }
     errln!(
         "Manual pages written to {}: read one with man {}/gsl-vault.1, or install them in a man folder (README.md, \"Install\").",
@@ -45,12 +45,12 @@ pub fn man(dir: &Path) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn write_page(dir: &Path, name: &str, cmd: clap::Command) -> Result<()> {
+fn write_page(dir: &Path, name: &str, cmd: clap::Command, force: bool) -> Result<()> {
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd)
         .title(name)
         .render(&mut out)
         .map_err(|e| Error::io("a manual page", e))?;
     let path = dir.join(format!("{name}.1"));
-    gsl_vault::fsio::write_atomic(&path, &out, true)
+    gsl_vault::fsio::write_atomic(&path, &out, force)
 }

@@ -92,7 +92,7 @@ pub fn run() -> Exit {
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
         Command::Demo(a) => demo::run(a.keep.as_deref()),
         Command::Completions(a) => docs::completions(&a.shell),
-        Command::Man(a) => docs::man(&a.output),
+        Command::Man(a) => docs::man(&a.output, a.force),
     };
     match result {
         Ok(code) => code,

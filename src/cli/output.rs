@@ -88,11 +88,10 @@ pub fn reveal_which(
     out: Option<&Path>,
 ) -> Result<()> {
     use gsl_vault::vault::entries::entry_title;
-    let master = v.open_payload(vk)?;
+    let (master, entries) = v.open_sheet(vk)?;
     if which == "master" {
         return reveal(master.expose(), out);
     }
-    let entries = v.open_entries(vk)?;
     let mut text = gsl_vault::secret::SecretBytes::with_capacity(
         64 + master.expose().len() + entries.iter().map(|e| e.text.len() + 64).sum::<usize>(),
     );

@@ -99,11 +99,18 @@ pub fn entry_from(name: &'static str, mut bytes: SecretBytes, source: &str) -> R
 impl Vault {
     /// The entries the payload holds besides the master key, with their names.
     pub fn open_entries(&self, vk: &crate::secret::VaultKey) -> Result<Vec<Entry>> {
+        Ok(self.open_sheet(vk)?.1)
+    }
+
+    /// The master key and the entries, from one decryption of the payload.
+    pub fn open_sheet(&self, vk: &crate::secret::VaultKey) -> Result<(MasterKey, Vec<Entry>)> {
+        let bad = || corrupt(&self.path, "holds a payload that does not decode");
         let plain = self.open_plain(vk)?;
-        let items = decode_items(plain.expose(), 1 + self.body.entries.len(), &self.path)?;
-        Ok(items
-            .into_iter()
-            .skip(1)
+        let mut items =
+            decode_items(plain.expose(), 1 + self.body.entries.len(), &self.path)?.into_iter();
+        let master =
+            MasterKey::new(items.next().ok_or_else(bad)?, &self.path).map_err(|_| bad())?;
+        let entries = items
             .zip(&self.body.entries)
             .map(|(text, name)| Entry {
                 name: ENTRY_NAMES
@@ -113,7 +120,8 @@ impl Vault {
                     .unwrap_or("note"),
                 text,
             })
-            .collect())
+            .collect();
+        Ok((master, entries))
     }
 
     /// Seals `master` and `entries` as the payload under `vk` (no rotation: for a vault being

@@ -360,14 +360,7 @@ impl Vault {
 
     /// Decrypts the master key (and checks that every entry after it decodes).
     pub fn open_payload(&self, vk: &VaultKey) -> Result<MasterKey> {
-        let plain = self.open_plain(vk)?;
-        let items = entries::decode_items(plain.expose(), 1 + self.body.entries.len(), &self.path)?;
-        let first = items
-            .into_iter()
-            .next()
-            .ok_or_else(|| corrupt(&self.path, "holds a payload that does not decode"))?;
-        MasterKey::new(first, &self.path)
-            .map_err(|_| corrupt(&self.path, "holds a payload that does not decode"))
+        Ok(self.open_sheet(vk)?.0)
     }
 
     /// The next generation's signed file bytes (a vault read from a v1 file is written as v2).
