@@ -13,7 +13,7 @@
 //! huge page made of them is zeroed at a fifth of that speed, the host faulting in every 4 KiB
 //! under the guest's zeroing; small pages come first from the guest's fragmented free memory,
 //! which stays backed. So the matrix is populated in chunks, with huge pages while they come
-//! fast, and with small pages for the rest once one huge-page chunk comes slowly.
+//! fast, and with small pages for the rest once they come slowly on average.
 //!
 //! The memory holds state derived from the passphrase: it is wiped (in parallel) before it is
 //! unmapped.
@@ -27,15 +27,17 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
 
-/// The matrix is populated, wiped and released in chunks of this many bytes, from every core.
-const CHUNK: usize = 16 << 20;
+/// The matrix is populated, wiped and released in chunks of this many bytes, from every core:
+/// small enough that finding huge pages slow costs a few milliseconds.
+const CHUNK: usize = 4 << 20;
 
-/// A chunk of huge pages that takes longer than this to populate (slower than about 2.7 GB/s)
-/// was zeroed under host faults: the rest of the matrix takes small pages. Backed huge pages
-/// take about 2 ms per chunk here, small pages 4 to 5 ms, huge pages the host took back 14 to
-/// 23 ms (BENCHMARKS.md); bare metal zeroes at 10 GB/s or more and never falls back.
+/// Once chunks of huge pages have taken longer than this each on average to populate (slower
+/// than about 3.5 GB/s), they are being zeroed under host faults: the rest of the matrix takes
+/// small pages. Per 4 MiB here, huge pages the host still backs take 0.4 to 0.5 ms, small
+/// pages 0.9 to 1.5 ms, and huge pages the host took back 2 to 3 ms (BENCHMARKS.md, "The slow
+/// mode"). An average, so that a few slow chunks among fast ones keep the huge pages.
 #[cfg(target_os = "linux")]
-const SLOW_HUGE_CHUNK: std::time::Duration = std::time::Duration::from_millis(6);
+const SLOW_HUGE_CHUNK: std::time::Duration = std::time::Duration::from_micros(1200);
 
 /// Gives the kernel `advice` on `len` bytes at `addr`. A refusal (an old kernel, THP disabled)
 /// only means the kernel goes on without the advice, so it is ignored.
@@ -52,8 +54,8 @@ unsafe fn advise(addr: usize, len: usize, advice: rustix::mm::Advice) {
 
 /// Faults every page of the mapping at `base` (of `len` bytes) in, zeroed, with
 /// `MADV_POPULATE_WRITE`, chunk by chunk in address order from all cores at once: huge pages
-/// while they come fast, small pages for the rest once a huge-page chunk comes slowly (see the
-/// module's documentation). The switch is one `MADV_NOHUGEPAGE` on the unclaimed tail, so the
+/// while they come fast, small pages for the rest once huge-page chunks come slowly on average
+/// (see the module's documentation). The switch is one `MADV_NOHUGEPAGE` on the unclaimed tail, so the
 /// mapping is split once and the cores do not queue on its lock chunk after chunk. A kernel
 /// without `MADV_POPULATE_WRITE` (before Linux 5.14) refuses, and the pages fault in as the
 /// lanes first write them.
@@ -61,17 +63,22 @@ unsafe fn advise(addr: usize, len: usize, advice: rustix::mm::Advice) {
 /// # Safety
 /// `base..base + len` is a whole live mapping made by `BlockMemory::new`, not yet written.
 #[cfg(target_os = "linux")]
-unsafe fn populate(base: usize, len: usize) {
+unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration) {
     use rustix::mm::Advice;
-    /// The next chunk to claim, and whether the rest take small pages.
+    /// The next chunk to claim, whether the rest take small pages, and the time the whole
+    /// chunks of huge pages have taken so far.
     struct Claims {
         next: usize,
         small_pages: bool,
+        huge_chunks: u32,
+        huge_time: std::time::Duration,
     }
     let chunks = len.div_ceil(CHUNK);
     let claims = std::sync::Mutex::new(Claims {
         next: 0,
         small_pages: false,
+        huge_chunks: 0,
+        huge_time: std::time::Duration::ZERO,
     });
     // A poisoned lock only means another core panicked between two plain field updates.
     let lock = || {
@@ -81,10 +88,10 @@ unsafe fn populate(base: usize, len: usize) {
     };
     rayon::broadcast(|_| {
         loop {
-            let i = {
+            let (i, huge) = {
                 let mut c = lock();
                 c.next += 1;
-                c.next - 1
+                (c.next - 1, !c.small_pages)
             };
             if i >= chunks {
                 break;
@@ -95,16 +102,21 @@ unsafe fn populate(base: usize, len: usize) {
             // SAFETY: chunk `i` of the mapping at `base` (the caller's guarantee); populating
             // writes the zeroes it already reads as.
             unsafe { advise(start, n, Advice::LinuxPopulateWrite) };
-            if n == CHUNK && began.elapsed() > SLOW_HUGE_CHUNK {
+            if huge && n == CHUNK {
+                let took = began.elapsed();
                 let mut c = lock();
-                if !c.small_pages && c.next < chunks {
-                    // The first slow chunk: every chunk not yet claimed takes small pages, in
-                    // one advice under the lock, so no core claims one meanwhile.
+                c.huge_chunks += 1;
+                c.huge_time += took;
+                if !c.small_pages && c.huge_time > slow_huge_chunk * c.huge_chunks {
+                    // Huge pages come slowly: every chunk not yet claimed takes small pages,
+                    // in one advice under the lock, so no core claims one meanwhile.
                     c.small_pages = true;
-                    let tail = base + c.next * CHUNK;
-                    // SAFETY: the mapping's unclaimed tail, still zero; no huge pages there
-                    // changes nothing it reads.
-                    unsafe { advise(tail, base + len - tail, Advice::LinuxNoHugepage) };
+                    if c.next < chunks {
+                        let tail = base + c.next * CHUNK;
+                        // SAFETY: the mapping's unclaimed tail, still zero; no huge pages
+                        // there changes nothing it reads.
+                        unsafe { advise(tail, base + len - tail, Advice::LinuxNoHugepage) };
+                    }
                 }
             }
         }
@@ -124,6 +136,16 @@ impl BlockMemory {
     /// # Errors
     /// `Error::Other` when the system refuses the mapping (not enough memory or address space).
     pub fn new(blocks: usize) -> Result<Self> {
+        #[cfg(target_os = "linux")]
+        return Self::map(blocks, SLOW_HUGE_CHUNK);
+        #[cfg(not(target_os = "linux"))]
+        return Self::map(blocks, std::time::Duration::ZERO);
+    }
+
+    /// `new`, with huge pages given up once their chunks take longer than `slow_huge_chunk` on
+    /// average (Linux).
+    #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+    fn map(blocks: usize, slow_huge_chunk: std::time::Duration) -> Result<Self> {
         let oom = || {
             Error::Other(format!(
                 "not enough memory for Argon2id ({} MiB); close other programs or use a machine with more memory.",
@@ -153,7 +175,7 @@ impl BlockMemory {
             // and faulting them in leaves it all zero.
             unsafe {
                 advise(raw as usize, len, rustix::mm::Advice::LinuxHugepage);
-                populate(raw as usize, len);
+                populate(raw as usize, len, slow_huge_chunk);
             }
         }
         let ptr = NonNull::new(raw.cast::<Block>()).ok_or_else(oom)?;
@@ -191,5 +213,68 @@ impl Drop for BlockMemory {
         // SAFETY: unmaps exactly the mapping made in `new`, once; no reference into it
         // outlives `self`.
         let _ = unsafe { rustix::mm::munmap(self.ptr.as_ptr().cast(), self.len) };
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// KiB of transparent huge pages in the mappings inside `addr..addr + len`, from
+    /// /proc/self/smaps (the range may have been split in two by the advice).
+    fn huge_page_kib(addr: usize, len: usize) -> u64 {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        let mut kib = 0;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ')
+                && let Some((a, b)) = range.split_once('-')
+                && let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
+            {
+                inside = a >= addr && b <= addr + len;
+            } else if inside && let Some(v) = line.strip_prefix("AnonHugePages:") {
+                kib += v
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .unwrap();
+            }
+        }
+        kib
+    }
+
+    /// When huge pages come slowly (here: any time counts as slow), the rest of the matrix
+    /// takes small pages, and Argon2id over that mixed matrix gives the same key as argon2's
+    /// own allocating call.
+    #[test]
+    fn slow_huge_pages_give_way_to_small_pages_with_the_same_key() {
+        use argon2::{Algorithm, Argon2, Params, Version};
+        let (m_kib, t, p) = (256 * 1024, 1, 4);
+        let params = Params::new(m_kib, t, p, Some(32)).unwrap();
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let mut memory = BlockMemory::map(params.block_count(), std::time::Duration::ZERO).unwrap();
+        let (addr, len) = (memory.ptr.as_ptr() as usize, memory.len);
+        // Each core's first chunk may get huge pages before any chunk is timed; no more.
+        let bound = rayon::current_num_threads() as u64 * (CHUNK as u64 / 1024);
+        if bound < len as u64 / 1024 {
+            let huge = huge_page_kib(addr, len);
+            assert!(huge <= bound, "{huge} KiB of huge pages after the fallback");
+        }
+        let mut got = [0u8; 32];
+        argon
+            .hash_password_into_with_memory(
+                b"pw",
+                b"sixteen byte salt!",
+                &mut got,
+                memory.as_mut_slice(),
+            )
+            .unwrap();
+        drop(memory);
+        let mut want = [0u8; 32];
+        argon
+            .hash_password_into(b"pw", b"sixteen byte salt!", &mut want)
+            .unwrap();
+        assert_eq!(got, want);
     }
 }
