@@ -142,7 +142,7 @@ pub fn derive_raw(
 }
 
 /// From this memory cost on, `calibrate` waits before each timed derivation (see there).
-const IDLE_BEFORE_TIMING_FROM_KIB: u32 = 512 * 1024;
+pub const IDLE_BEFORE_TIMING_FROM_KIB: u32 = 512 * 1024;
 
 /// Proposes costs that take about `target` on this machine with at most `max_memory_kib`:
 /// as much memory as allowed first (memory is what an attacker pays for), then passes. Returns

@@ -47,8 +47,18 @@ pub fn propose(
             "the memory cap is under 64 MiB, RFC 9106's floor: allow more memory.".into(),
         ));
     }
+    if SPINNER.load(std::sync::atomic::Ordering::Relaxed)
+        && cap >= u64::from(kdf::IDLE_BEFORE_TIMING_FROM_KIB)
+    {
+        errln!(
+            "Measuring this machine: one probe, then three timed runs at the proposed costs, each after 3 s idle from 512 MiB on, as an open comes after an idle while (up to about 20 s)."
+        );
+    }
     kdf::calibrate(target, cap as u32)
 }
+
+/// Whether progress is shown on stderr (a terminal, and not --quiet).
+static SPINNER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn run(target: std::time::Duration, max_mib: u32, json: bool) -> Result<Exit> {
     let (p, took) = propose(target, max_mib)?;
@@ -81,6 +91,7 @@ pub fn install_spinner(quiet: bool) {
     if quiet || !std::io::stderr().is_terminal() {
         return;
     }
+    SPINNER.store(true, std::sync::atomic::Ordering::Relaxed);
     kdf::set_progress(|p| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_message(format!(
