@@ -47,9 +47,9 @@ const SLOW_HUGE_CHUNK: std::time::Duration = std::time::Duration::from_micros(12
 /// not change what the program reads there: huge pages or not, populating with zeroes, or
 /// `MADV_DONTNEED` on bytes that are already zero (a private anonymous mapping reads back zero).
 #[cfg(target_os = "linux")]
-unsafe fn advise(addr: usize, len: usize, advice: rustix::mm::Advice) {
+unsafe fn advise(addr: usize, len: usize, advice: rustix::mm::Advice) -> rustix::io::Result<()> {
     // SAFETY: the caller's guarantee above.
-    let _ = unsafe { rustix::mm::madvise(addr as *mut std::ffi::c_void, len, advice) };
+    unsafe { rustix::mm::madvise(addr as *mut std::ffi::c_void, len, advice) }
 }
 
 /// Faults every page of the mapping at `base` (of `len` bytes) in, zeroed, with
@@ -60,18 +60,22 @@ unsafe fn advise(addr: usize, len: usize, advice: rustix::mm::Advice) {
 /// without `MADV_POPULATE_WRITE` (before Linux 5.14) refuses, and the pages fault in as the
 /// lanes first write them.
 ///
+/// Returns false when the kernel has no memory for a chunk (the caller reports it then, rather
+/// than hash into memory the kernel may not find later).
+///
 /// # Safety
 /// `base..base + len` is a whole live mapping made by `BlockMemory::new`, not yet written.
 #[cfg(target_os = "linux")]
-unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration) {
+unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration) -> bool {
     use rustix::mm::Advice;
-    /// The next chunk to claim, whether the rest take small pages, and the time the whole
-    /// chunks of huge pages have taken so far.
+    /// The next chunk to claim, whether the rest take small pages, the time the whole chunks
+    /// of huge pages have taken so far, and whether the kernel ran out of memory.
     struct Claims {
         next: usize,
         small_pages: bool,
         huge_chunks: u32,
         huge_time: std::time::Duration,
+        out_of_memory: bool,
     }
     let chunks = len.div_ceil(CHUNK);
     let claims = std::sync::Mutex::new(Claims {
@@ -79,6 +83,7 @@ unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration
         small_pages: false,
         huge_chunks: 0,
         huge_time: std::time::Duration::ZERO,
+        out_of_memory: false,
     });
     // A poisoned lock only means another core panicked between two plain field updates.
     let lock = || {
@@ -90,6 +95,9 @@ unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration
         loop {
             let (i, huge) = {
                 let mut c = lock();
+                if c.out_of_memory {
+                    break;
+                }
                 c.next += 1;
                 (c.next - 1, !c.small_pages)
             };
@@ -101,13 +109,17 @@ unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration
             let began = std::time::Instant::now();
             // SAFETY: chunk `i` of the mapping at `base` (the caller's guarantee); populating
             // writes the zeroes it already reads as.
-            unsafe { advise(start, n, Advice::LinuxPopulateWrite) };
+            let populated = unsafe { advise(start, n, Advice::LinuxPopulateWrite) };
+            if populated == Err(rustix::io::Errno::NOMEM) {
+                lock().out_of_memory = true;
+                break;
+            }
             if huge && n == CHUNK {
                 let took = began.elapsed();
                 let mut c = lock();
                 c.huge_chunks += 1;
                 c.huge_time += took;
-                if !c.small_pages && c.huge_time > slow_huge_chunk * c.huge_chunks {
+                if !c.small_pages && c.huge_time >= slow_huge_chunk.saturating_mul(c.huge_chunks) {
                     // Huge pages come slowly: every chunk not yet claimed takes small pages,
                     // in one advice under the lock, so no core claims one meanwhile.
                     c.small_pages = true;
@@ -115,19 +127,23 @@ unsafe fn populate(base: usize, len: usize, slow_huge_chunk: std::time::Duration
                         let tail = base + c.next * CHUNK;
                         // SAFETY: the mapping's unclaimed tail, still zero; no huge pages
                         // there changes nothing it reads.
-                        unsafe { advise(tail, base + len - tail, Advice::LinuxNoHugepage) };
+                        let _ = unsafe { advise(tail, base + len - tail, Advice::LinuxNoHugepage) };
                     }
                 }
             }
         }
     });
+    !lock().out_of_memory
 }
 
-/// Argon2 blocks in an anonymous private mapping, unmapped (after wiping) on drop.
+/// Argon2 blocks in an anonymous private mapping, unmapped (after wiping, once handed out) on
+/// drop.
 pub struct BlockMemory {
     ptr: NonNull<Block>,
     blocks: usize,
     len: usize,
+    /// Whether the blocks have been handed out (and may hold secrets to wipe).
+    handed_out: bool,
 }
 
 impl BlockMemory {
@@ -169,21 +185,37 @@ impl BlockMemory {
             )
         }
         .map_err(|_| oom())?;
+        let ptr = NonNull::new(raw.cast::<Block>()).ok_or_else(oom)?;
+        // Owned from here, so that it is unmapped on every way out, a panic included.
+        let memory = Self {
+            ptr,
+            blocks,
+            len,
+            handed_out: false,
+        };
         #[cfg(target_os = "linux")]
         {
             // SAFETY: the mapping just made, whole and not yet written; asking for huge pages
             // and faulting them in leaves it all zero.
-            unsafe {
-                advise(raw as usize, len, rustix::mm::Advice::LinuxHugepage);
-                populate(raw as usize, len, slow_huge_chunk);
+            let populated = unsafe {
+                let _ = advise(raw as usize, len, rustix::mm::Advice::LinuxHugepage);
+                populate(raw as usize, len, slow_huge_chunk)
+            };
+            if !populated {
+                return Err(oom());
             }
         }
-        let ptr = NonNull::new(raw.cast::<Block>()).ok_or_else(oom)?;
-        Ok(Self { ptr, blocks, len })
+        Ok(memory)
     }
 
     /// The blocks.
     pub fn as_mut_slice(&mut self) -> &mut [Block] {
+        self.handed_out = true;
+        self.blocks_mut()
+    }
+
+    /// The blocks, without marking them handed out.
+    fn blocks_mut(&mut self) -> &mut [Block] {
         // SAFETY: `ptr` points to `blocks` initialised (zero or written) `Block`s, valid for
         // `len` bytes, exclusively owned by `self` until drop; `&mut self` makes this the only
         // live reference.
@@ -195,21 +227,24 @@ impl Drop for BlockMemory {
     fn drop(&mut self) {
         // Wipe before release: the matrix is derived from the passphrase. Each core gives back
         // the pages it has just wiped, so the kernel's freeing is spread over the cores too.
-        self.as_mut_slice()
-            .par_chunks_mut(CHUNK / std::mem::size_of::<Block>())
-            .for_each(|c| {
-                c.iter_mut().for_each(Zeroize::zeroize);
-                // SAFETY: `c` is part of this mapping and now all zero, which is what its pages
-                // read back as once dropped.
-                #[cfg(target_os = "linux")]
-                unsafe {
-                    advise(
-                        c.as_mut_ptr() as usize,
-                        std::mem::size_of_val(c),
-                        rustix::mm::Advice::LinuxDontNeed,
-                    )
-                };
-            });
+        // Memory never handed out holds nothing to wipe (and wiping it would fault it all in).
+        if self.handed_out {
+            self.blocks_mut()
+                .par_chunks_mut(CHUNK / std::mem::size_of::<Block>())
+                .for_each(|c| {
+                    c.iter_mut().for_each(Zeroize::zeroize);
+                    // SAFETY: `c` is part of this mapping and now all zero, which is what its
+                    // pages read back as once dropped.
+                    #[cfg(target_os = "linux")]
+                    let _ = unsafe {
+                        advise(
+                            c.as_mut_ptr() as usize,
+                            std::mem::size_of_val(c),
+                            rustix::mm::Advice::LinuxDontNeed,
+                        )
+                    };
+                });
+        }
         // SAFETY: unmaps exactly the mapping made in `new`, once; no reference into it
         // outlives `self`.
         let _ = unsafe { rustix::mm::munmap(self.ptr.as_ptr().cast(), self.len) };
@@ -220,57 +255,86 @@ impl Drop for BlockMemory {
 mod tests {
     use super::*;
 
-    /// KiB of transparent huge pages in the mappings inside `addr..addr + len`, from
-    /// /proc/self/smaps (the range may have been split in two by the advice).
-    fn huge_page_kib(addr: usize, len: usize) -> u64 {
+    /// The mappings (start, end, VmFlags) that overlap `addr..addr + len`, from
+    /// /proc/self/smaps (the advice may have split the range in two).
+    fn mappings(addr: usize, len: usize) -> Vec<(usize, usize, String)> {
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut inside = false;
-        let mut kib = 0;
+        let mut found = Vec::new();
+        let mut current = None;
         for line in smaps.lines() {
-            if let Some((range, _)) = line.split_once(' ')
+            if let Some(flags) = line.strip_prefix("VmFlags:") {
+                if let Some((a, b)) = current.take() {
+                    found.push((a, b, flags.trim().to_string()));
+                }
+            } else if let Some((range, _)) = line.split_once(' ')
                 && let Some((a, b)) = range.split_once('-')
                 && let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
             {
-                inside = a >= addr && b <= addr + len;
-            } else if inside && let Some(v) = line.strip_prefix("AnonHugePages:") {
-                kib += v
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .unwrap();
+                current = (a < addr + len && b > addr).then_some((a, b));
             }
         }
-        kib
+        found
+    }
+
+    /// Maps 256 MiB in a pool of two threads, huge pages given up at `slow`, and gives `then`
+    /// the memory and the flags of the mappings from its third chunk to its end.
+    fn with_two_threads<R: Send>(
+        slow: std::time::Duration,
+        then: impl FnOnce(&mut BlockMemory, Vec<String>) -> R + Send,
+    ) -> R {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut memory = BlockMemory::map(256 * 1024, slow).unwrap();
+            // Two threads claim at most two chunks before the first is timed: from the third
+            // chunk on, the fallback decides the pages.
+            let addr = memory.ptr.as_ptr() as usize + 2 * CHUNK;
+            let flags = mappings(addr, memory.len - 2 * CHUNK);
+            then(&mut memory, flags.into_iter().map(|(_, _, f)| f).collect())
+        })
     }
 
     /// When huge pages come slowly (here: any time counts as slow), the rest of the matrix
-    /// takes small pages, and Argon2id over that mixed matrix gives the same key as argon2's
-    /// own allocating call.
+    /// takes small pages (`nh`); when they come fast, it keeps asking for huge pages (`hg`).
+    /// Flags, not pages, so the test does not depend on free huge pages.
     #[test]
-    fn slow_huge_pages_give_way_to_small_pages_with_the_same_key() {
-        use argon2::{Algorithm, Argon2, Params, Version};
-        let (m_kib, t, p) = (256 * 1024, 1, 4);
-        let params = Params::new(m_kib, t, p, Some(32)).unwrap();
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        let mut memory = BlockMemory::map(params.block_count(), std::time::Duration::ZERO).unwrap();
-        let (addr, len) = (memory.ptr.as_ptr() as usize, memory.len);
-        // Each core's first chunk may get huge pages before any chunk is timed; no more.
-        let bound = rayon::current_num_threads() as u64 * (CHUNK as u64 / 1024);
-        if bound < len as u64 / 1024 {
-            let huge = huge_page_kib(addr, len);
-            assert!(huge <= bound, "{huge} KiB of huge pages after the fallback");
+    fn slow_huge_pages_give_way_to_small_pages_and_fast_ones_stay() {
+        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
+            return; // no THP in this kernel: no advice to check
         }
-        let mut got = [0u8; 32];
-        argon
-            .hash_password_into_with_memory(
-                b"pw",
-                b"sixteen byte salt!",
-                &mut got,
-                memory.as_mut_slice(),
-            )
-            .unwrap();
-        drop(memory);
+        let has = |flags: &[String], f: &str| {
+            !flags.is_empty() && flags.iter().all(|v| v.split(' ').any(|x| x == f))
+        };
+        let slow = with_two_threads(std::time::Duration::ZERO, |_, flags| flags);
+        assert!(has(&slow, "nh"), "after slow chunks: {slow:?}");
+        let fast = with_two_threads(std::time::Duration::MAX, |_, flags| flags);
+        assert!(
+            has(&fast, "hg") && !fast.iter().any(|v| v.contains("nh")),
+            "fast: {fast:?}"
+        );
+    }
+
+    /// Argon2id over a matrix partly in small pages after the fallback gives the same key as
+    /// argon2's own allocating call.
+    #[test]
+    fn the_fallback_matrix_gives_the_same_key() {
+        use argon2::{Algorithm, Argon2, Params, Version};
+        let params = Params::new(256 * 1024, 1, 4, Some(32)).unwrap();
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let got = with_two_threads(std::time::Duration::ZERO, |memory, _| {
+            let mut got = [0u8; 32];
+            argon
+                .hash_password_into_with_memory(
+                    b"pw",
+                    b"sixteen byte salt!",
+                    &mut got,
+                    memory.as_mut_slice(),
+                )
+                .unwrap();
+            got
+        });
         let mut want = [0u8; 32];
         argon
             .hash_password_into(b"pw", b"sixteen byte salt!", &mut want)
