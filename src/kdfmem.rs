@@ -10,7 +10,7 @@
 //! faster (fewer TLB misses), and the kernel zeroes them at memory speed when the host still
 //! backs them. But a virtual machine that reports free memory to its host (free page reporting,
 //! a balloon) hands the host back exactly the large free blocks huge pages are cut from, and a
-//! huge page made of them is zeroed at a fifth of that speed, the host faulting in every 4 KiB
+//! huge page made of them is zeroed five to thirteen times slower, the host faulting in every 4 KiB
 //! under the guest's zeroing; small pages come first from the guest's fragmented free memory,
 //! which stays backed. So the matrix is populated in chunks, with huge pages while they come
 //! fast, and with small pages for the rest once they come slowly on average.
@@ -34,7 +34,7 @@ const CHUNK: usize = 4 << 20;
 /// Once chunks of huge pages have taken longer than this each on average to populate (slower
 /// than about 3.5 GB/s), they are being zeroed under host faults: the rest of the matrix takes
 /// small pages. Per 4 MiB here, huge pages the host still backs take 0.4 to 0.5 ms, small
-/// pages 0.9 to 1.5 ms, and huge pages the host took back 2 to 3 ms (BENCHMARKS.md, "The slow
+/// pages 0.9 to 1.5 ms, and huge pages the host took back 2 to 6 ms (BENCHMARKS.md, "The slow
 /// mode"). An average, so that a few slow chunks among fast ones keep the huge pages.
 #[cfg(target_os = "linux")]
 const SLOW_HUGE_CHUNK: std::time::Duration = std::time::Duration::from_micros(1200);

@@ -62,7 +62,9 @@ pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
     let squeezed = zeroize::Zeroizing::new(lower.replace(' ', ""));
     let own = inputs.iter().any(|i| {
         let i = i.to_lowercase();
-        !i.is_empty() && (*lower == i || *squeezed == i.replace(' ', ""))
+        !i.is_empty()
+            && (crate::crypto::ct_eq(lower.as_bytes(), i.as_bytes())
+                || crate::crypto::ct_eq(squeezed.as_bytes(), i.replace(' ', "").as_bytes()))
     });
     if own {
         return Estimate {

@@ -106,8 +106,7 @@ impl Vault {
     pub fn open_sheet(&self, vk: &crate::secret::VaultKey) -> Result<(MasterKey, Vec<Entry>)> {
         let bad = || corrupt(&self.path, "holds a payload that does not decode");
         let plain = self.open_plain(vk)?;
-        let mut items =
-            decode_items(plain.expose(), 1 + self.body.entries.len(), &self.path)?.into_iter();
+        let mut items = decode_items(&plain, 1 + self.body.entries.len(), &self.path)?.into_iter();
         let master =
             MasterKey::new(items.next().ok_or_else(bad)?, &self.path).map_err(|_| bad())?;
         let entries = items

@@ -342,20 +342,17 @@ impl Vault {
     }
 
     /// Decrypts the payload: every item, padded (the master key, then the entries).
-    pub(super) fn open_plain(&self, vk: &VaultKey) -> Result<crate::secret::SecretBytes> {
+    pub(super) fn open_plain(&self, vk: &VaultKey) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         let bad = || corrupt(&self.path, "has a payload that does not decrypt");
         let nonce: [u8; 24] = hex::decode_array(&self.body.payload.nonce).ok_or_else(bad)?;
         let ct = hex::decode(&self.body.payload.ciphertext).ok_or_else(bad)?;
-        let plain = crypto::open(
+        crypto::open(
             &crypto::payload_key(vk),
             &nonce,
             &ct,
             &payload_aad(&self.identity),
         )
-        .ok_or_else(bad)?;
-        let mut out = crate::secret::SecretBytes::with_capacity(plain.len());
-        out.extend(&plain)?;
-        Ok(out)
+        .ok_or_else(bad)
     }
 
     /// Decrypts the master key (and checks that every entry after it decodes).

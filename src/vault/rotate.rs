@@ -42,11 +42,7 @@ impl Vault {
         let sk = crypto::identity(&new);
         let id = sk.verifying_key().to_bytes();
         let slots = build_slots(&id, &new, self.body.epoch, self.body.policy, kdf, to)?;
-        let payload = seal_hex(
-            &crypto::payload_key(&new),
-            plain.expose(),
-            &payload_aad(&id),
-        )?;
+        let payload = seal_hex(&crypto::payload_key(&new), &plain, &payload_aad(&id))?;
         let old_sk = crypto::identity(old);
         let at = now.min(MAX_TIME);
         if self.body.lineage.len() >= MAX_LINEAGE {
