@@ -254,3 +254,89 @@ pub fn verify(pk: &VerifyingKey, context: &[u8], msg: &[u8], sig: &[u8; 64]) -> 
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+// ---- Version 3: X-Wing slots, path bindings, the line key (FORMAT.md, "Version 3") ----
+
+/// Size of an X-Wing encapsulation key (an unlock path's recipient in version 3).
+pub const XWING_RECIPIENT_LEN: usize = crate::xwing::RECIPIENT_LEN;
+/// Size of an X-Wing ciphertext (a version 3 slot's encapsulation).
+pub const XWING_ENCAPSULATION_LEN: usize = crate::xwing::CIPHERTEXT_LEN;
+
+fn info_kind(prefix: &[u8], kind: &str) -> Vec<u8> {
+    let mut info = Vec::with_capacity(prefix.len() + kind.len());
+    info.extend_from_slice(prefix);
+    info.extend_from_slice(kind.as_bytes());
+    info
+}
+
+/// The X-Wing decapsulation key (its 32-byte seed) of an unlock path, from the key the path
+/// yields: HKDF-SHA256(ikm = key, info = "gsl-vault/v3 path kem " ‖ kind).
+pub fn path_kem_seed(key: &[u8; 32], kind: &str) -> Zeroizing<[u8; 32]> {
+    hkdf32(key, &info_kind(b"gsl-vault/v3 path kem ", kind))
+}
+
+/// The recipient of an unlock path in version 3: the X-Wing encapsulation key of
+/// [`path_kem_seed`].
+pub fn path_recipient(key: &[u8; 32], kind: &str) -> Vec<u8> {
+    crate::xwing::recipient_of(&path_kem_seed(key, kind))
+}
+
+/// H("gsl-vault/v3 recipient", recipient): lets a reader tell a wrong secret from a forgery.
+pub fn recipient_hash(recipient: &[u8]) -> [u8; 32] {
+    hash_parts(&[b"gsl-vault/v3 recipient", recipient])
+}
+
+fn hmac32(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit as _, Mac};
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
+/// A path's binding: HMAC-SHA256(key = HKDF(K, "gsl-vault/v3 path binding " ‖ kind), message =
+/// `statement`), where `statement` is H("gsl-vault/v3 binding", origin, identity, kind, e, k).
+/// Only a holder of the path's secret can vouch for a line key this way.
+pub fn path_binding(key: &[u8; 32], kind: &str, statement: &[u8; 32]) -> [u8; 32] {
+    let bk = hkdf32(key, &info_kind(b"gsl-vault/v3 path binding ", kind));
+    hmac32(&bk[..], statement)
+}
+
+/// A slot sealed with X-Wing: (encapsulation, nonce, ciphertext‖tag).
+pub type KemSealed = (Vec<u8>, [u8; NONCE_LEN], Vec<u8>);
+
+/// Seals `plaintext` to an X-Wing `recipient` with fresh randomness: the key is
+/// HKDF(shared secret, "gsl-vault/v3 slot"); `aad` is computed from the encapsulation, which it
+/// covers.
+pub fn kem_seal(
+    recipient: &[u8],
+    plaintext: &[u8],
+    aad: impl FnOnce(&[u8]) -> [u8; 32],
+) -> Result<KemSealed> {
+    let mut eseed = Zeroizing::new([0u8; 64]);
+    fill_random(&mut eseed[..])?;
+    let (enc, ss) = crate::xwing::encapsulate(recipient, &eseed).ok_or_else(|| {
+        Error::Other("an unlock path's public key is not usable; nothing was written.".into())
+    })?;
+    let key = hkdf32(&ss[..], b"gsl-vault/v3 slot");
+    let (nonce, sealed) = seal(&key, plaintext, &aad(&enc))?;
+    Ok((enc, nonce, sealed))
+}
+
+/// Opens a slot sealed by [`kem_seal`] with the path's X-Wing seed; `None` if it does not open.
+pub fn kem_open(
+    seed: &[u8; 32],
+    encapsulation: &[u8],
+    nonce: &[u8; NONCE_LEN],
+    sealed: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let ss = crate::xwing::decapsulate(seed, encapsulation)?;
+    let key = hkdf32(&ss[..], b"gsl-vault/v3 slot");
+    open(&key, nonce, sealed, aad)
+}
+
+/// The key that seals the line key's seed in a version 3 vault file.
+pub fn line_seed_key(vk: &VaultKey) -> Zeroizing<[u8; 32]> {
+    hkdf32(vk.expose(), b"gsl-vault/v3 line seed")
+}

@@ -41,3 +41,4 @@ pub mod share;
 pub mod strength;
 pub mod vault;
 pub mod words;
+pub mod xwing;
