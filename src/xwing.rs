@@ -111,6 +111,28 @@ pub fn decapsulate(seed: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<[u8; 
     ))
 }
 
+/// Test-only views of the parts, for the quantum attacker test: the X25519 secret behind a seed
+/// (what a discrete-log computer would find from the recipient), ML-KEM's own shared secret (what
+/// it would not), and the combiner.
+#[cfg(test)]
+pub(crate) mod parts {
+    use super::*;
+
+    pub fn x25519_secret(seed: &[u8; 32]) -> StaticSecret {
+        expand(seed).2
+    }
+
+    pub fn mlkem_shared(seed: &[u8; 32], ciphertext: &[u8]) -> [u8; 32] {
+        let (dk_m, ..) = expand(seed);
+        let ct_m = ml_kem::Ciphertext::<MlKem768>::try_from(&ciphertext[..MLKEM_CT_LEN]).unwrap();
+        dk_m.decapsulate(&ct_m).unwrap().into()
+    }
+
+    pub fn combine(ss_m: &[u8; 32], ss_x: &[u8; 32], ct_x: &[u8; 32], pk_x: &[u8; 32]) -> [u8; 32] {
+        *combiner(ss_m, ss_x, ct_x, pk_x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ mod names;
 mod proofs;
 mod quorum;
 mod rotate;
+pub mod slot3;
 mod slots;
 mod validate;
 
