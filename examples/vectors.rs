@@ -66,6 +66,7 @@ fn main() {
             .unwrap_or_else(|| "tests/vectors".into()),
     );
     std::fs::create_dir_all(&dir).expect("create the vectors folder");
+    v3_slot_vector(&dir);
 
     let shares: Vec<_> = [
         ([0u8, 0, 0, 0, 0], 1u16, 1u8, 0u8),
@@ -366,4 +367,33 @@ fn write_shares(
         let text = format!("{}{}", *render_share_text(&h, &i.code), armor(copy));
         std::fs::write(dir.join(format!("{name}-{}.share", i.name)), text).unwrap();
     }
+}
+
+/// A version 3 slot sealed by this implementation (random encapsulation, so written only when
+/// absent): the recovery page's X-Wing must open it with the quorum key it gives.
+fn v3_slot_vector(dir: &std::path::Path) {
+    use gsl_vault::format::SlotKind;
+    use gsl_vault::vault::slot3::{self, Context, Source};
+    let path = dir.join("v3-slot.json");
+    if path.exists() {
+        return;
+    }
+    let origin = bytes32(31);
+    let qk = bytes32(32);
+    let mut vkb = bytes32(33);
+    let vk = VaultKey::from_bytes(&mut vkb);
+    let ctx = Context {
+        origin: &origin,
+        kind: SlotKind::Quorum,
+        epoch: 3,
+        kdf: None,
+    };
+    let (slot, _) = slot3::seal(&ctx, &vk, Source::Secret(&qk)).expect("seal");
+    let v = json!({
+        "origin": hex::encode(&origin), "kind": "quorum", "epoch": 3,
+        "key": hex::encode(&qk), "vault_key": hex::encode(vk.expose()),
+        "path_kem_seed": hex::encode(&crypto::path_kem_seed(&qk, "quorum")[..]),
+        "slot": slot3::for_copy(&slot),
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
 }

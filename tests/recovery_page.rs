@@ -361,7 +361,12 @@ fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
     )
     .unwrap();
     let o = node(
-        &["--test", "test/vectors.test.mjs", "test/fixtures.test.mjs"],
+        &[
+            "--test",
+            "test/vectors.test.mjs",
+            "test/fixtures.test.mjs",
+            "test/xwing.test.mjs",
+        ],
         Some(("GSL_VAULT_FIXTURES", &manifest)),
     );
     expect_node_ok(&o);

@@ -336,3 +336,42 @@ fn sample_sheet_vault_reveals_each_entry() {
         "== master key\nKRAKEN-GSL-vector-master-key 0123456789\n== 2FA recovery codes\n1111-aaaa\n2222-bbbb\n3333-cccc\n== recovery note\nKraken, account vector@example.com. Call Bob.\n"
     );
 }
+
+/// Version 3 slots across implementations: one sealed by this implementation and one sealed by
+/// the recovery page's JavaScript (@noble/post-quantum's X-Wing) each open here with the key they
+/// name; with another key they are refused as a wrong secret, and at another epoch as not of
+/// this vault's line.
+#[test]
+fn v3_slot_vectors_open_across_implementations() {
+    use gsl_vault::format::SlotKind;
+    use gsl_vault::vault::slot3::{self, Context, Refusal, Slot3};
+    for text in [
+        include_str!("vectors/v3-slot.json"),
+        include_str!("vectors/v3-slot-js.json"),
+    ] {
+        let v: Value = serde_json::from_str(text).unwrap();
+        let origin = h32(&v["origin"]);
+        let key = h32(&v["key"]);
+        let slot: Slot3 = serde_json::from_value(v["slot"].clone()).unwrap();
+        let ctx = Context {
+            origin: &origin,
+            kind: SlotKind::Quorum,
+            epoch: v["epoch"].as_u64().unwrap() as u32,
+            kdf: None,
+        };
+        let vk = slot3::open(&ctx, &slot, &key).unwrap();
+        assert_eq!(hex::encode(vk.expose()), v["vault_key"].as_str().unwrap());
+        assert_eq!(
+            slot3::open(&ctx, &slot, &[1u8; 32]).err(),
+            Some(Refusal::WrongSecret)
+        );
+        let later = Context {
+            epoch: ctx.epoch + 1,
+            ..ctx
+        };
+        assert_eq!(
+            slot3::open(&later, &slot, &key).err(),
+            Some(Refusal::NotThisLine)
+        );
+    }
+}
