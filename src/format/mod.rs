@@ -26,6 +26,15 @@ pub const MAGIC: &str = "gsl-vault vault v1\n";
 /// First line of a version 2 vault file: one with a generation, an origin, and slots that may be
 /// sealed to an unlock path's public key.
 pub const MAGIC_V2: &str = "gsl-vault vault v2\n";
+/// First line of a version 3 vault file (FORMAT.md, "Version 3"): X-Wing slots, each with its own
+/// signer, every one of which signs the file.
+pub const MAGIC_V3: &str = "gsl-vault vault v3\n";
+/// Signature domain of a version 3 vault file.
+pub const FILE_SIG_CONTEXT_V3: &[u8] = b"gsl-vault/v3 vault file";
+/// First line of a version 3 recovery copy.
+pub const COPY_MAGIC_V3: &str = "gsl-vault recovery copy v3\n";
+/// Signature domain of a version 3 recovery copy.
+pub const COPY_SIG_CONTEXT_V3: &[u8] = b"gsl-vault/v3 recovery copy";
 /// Prefix every version of the format shares, to tell "newer version" from "not a vault".
 pub(crate) const MAGIC_FAMILY: &str = "gsl-vault vault v";
 /// Signature domain of the whole file.
@@ -130,6 +139,24 @@ pub struct Body {
     /// ("recovery-codes", "note"); absent when it holds the master key alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<String>,
+    /// Version 3: the master key's kind when it is not a password (an authenticator app's TOTP
+    /// setup key). Absent: a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<MasterKind>,
+}
+
+/// The kind of a master key that is not a password (FORMAT.md, "Body (version 3)").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MasterKind {
+    /// "totp".
+    pub kind: String,
+    /// 6..=8.
+    pub digits: u8,
+    /// "SHA1", "SHA256" or "SHA512".
+    pub algorithm: String,
+    /// Seconds, 1..=300.
+    pub period: u32,
 }
 
 /// The copy authority: an Ed25519 key whose public half a quorum certified for one share set.
@@ -279,6 +306,12 @@ impl SlotKind {
 pub struct Slot {
     /// Which key wraps it.
     pub kind: SlotKind,
+    /// Version 3: the slot's Ed25519 public key (hex), which signs every file the slot is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// Version 3, vault file only: the signer's seed, sealed under VK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_seed: Option<Sealed>,
     /// A sealed slot (v2): the unlock path's X25519 public key (hex), to which a new vault key
     /// can be wrapped without the path's secret. Absent for a v1 slot (symmetric wrap).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,6 +319,15 @@ pub struct Slot {
     /// A sealed slot (v2): the ephemeral X25519 public key of the wrap (hex).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral: Option<String>,
+    /// Version 3: H("gsl-vault/v3 recipient", recipient), hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_hash: Option<String>,
+    /// Version 3: the path's binding of origin, signer and recipient (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<String>,
+    /// Version 3: the X-Wing ciphertext (hex, 1120 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encapsulation: Option<String>,
     /// 24 bytes, hex.
     pub nonce: String,
     /// VK sealed (48 bytes), hex.
@@ -338,6 +380,13 @@ impl Receipt {
     }
 }
 
+impl Slot {
+    /// Whether this is a version 3 slot (X-Wing, with a signer).
+    pub fn is_v3(&self) -> bool {
+        self.encapsulation.is_some()
+    }
+}
+
 /// A parsed vault file whose signature holds.
 pub struct VaultFile {
     /// A vault file or a recovery copy.
@@ -386,6 +435,33 @@ pub fn serialize_copy(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<
     serialize_with(COPY_MAGIC, body, sign)
 }
 
+/// A version 3 vault file (`copy` false) or recovery copy of `body`, signed by each of
+/// `signers` in turn (the signers of its slots, in order) over the magic line and the body.
+pub fn serialize_v3(
+    body: &Body,
+    copy: bool,
+    signers: &[&ed25519_dalek::SigningKey],
+) -> Vec<u8> {
+    let (magic, context) = if copy {
+        (COPY_MAGIC_V3, COPY_SIG_CONTEXT_V3)
+    } else {
+        (MAGIC_V3, FILE_SIG_CONTEXT_V3)
+    };
+    let mut out = Vec::with_capacity(8192);
+    out.extend_from_slice(magic.as_bytes());
+    out.extend_from_slice(&body_bytes(body));
+    let sigs: Vec<[u8; 64]> = signers
+        .iter()
+        .map(|sk| crypto::sign(sk, context, &out))
+        .collect();
+    for sig in sigs {
+        out.extend_from_slice(b"signature ");
+        out.extend_from_slice(hex::encode(&sig).as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
 fn serialize_with(magic: &str, body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<u8> {
     let mut out = Vec::with_capacity(8192);
     out.extend_from_slice(magic.as_bytes());
@@ -407,6 +483,8 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
         (1, MAGIC)
     } else if bytes.starts_with(MAGIC_V2.as_bytes()) {
         (2, MAGIC_V2)
+    } else if bytes.starts_with(MAGIC_V3.as_bytes()) {
+        return parse_signed_v3(bytes, path, FileKind::Vault);
     } else {
         if bytes.starts_with(MAGIC_FAMILY.as_bytes()) {
             return Err(Error::Corrupt(format!(
@@ -425,6 +503,9 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<VaultFile> {
 pub fn parse_copy(bytes: &[u8], path: &str) -> Result<VaultFile> {
     if bytes.len() as u64 > MAX_COPY {
         return Err(corrupt_copy(path, "is larger than any recovery copy"));
+    }
+    if bytes.starts_with(COPY_MAGIC_V3.as_bytes()) {
+        return parse_signed_v3(bytes, path, FileKind::Copy);
     }
     if !bytes.starts_with(COPY_MAGIC.as_bytes()) {
         if bytes.starts_with(FileKind::Copy.magic_family().as_bytes()) {
@@ -480,6 +561,83 @@ fn parse_signed(
     Ok(VaultFile {
         kind,
         version,
+        body,
+        identity,
+    })
+}
+
+/// A version 3 file: the body, then one signature line per slot (FORMAT.md, "File"), each by
+/// that slot's signer; `identity` must be the first slot's signer (it signs the receipts).
+fn parse_signed_v3(bytes: &[u8], path: &str, kind: FileKind) -> Result<VaultFile> {
+    let corrupt = |path: &str, what: &str| match kind {
+        FileKind::Vault => corrupt(path, what),
+        FileKind::Copy => corrupt_copy(path, what),
+    };
+    let (magic, context) = match kind {
+        FileKind::Vault => (MAGIC_V3, FILE_SIG_CONTEXT_V3),
+        FileKind::Copy => (COPY_MAGIC_V3, COPY_SIG_CONTEXT_V3),
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| corrupt(path, "is not UTF-8 text"))?;
+    let rest = text[magic.len()..]
+        .strip_suffix('\n')
+        .ok_or_else(|| corrupt(path, "is truncated (it does not end with a newline)"))?;
+    // Signature lines from the end: the body (JSON) never ends with one.
+    let mut body_end = rest.len();
+    let mut sigs: Vec<[u8; 64]> = Vec::new();
+    while sigs.len() < 2 {
+        let line_start = rest[..body_end].rfind('\n').map_or(0, |i| i + 1);
+        let Some(sig) = rest[line_start..body_end]
+            .strip_prefix("signature ")
+            .filter(|h| h.len() == 128)
+            .and_then(hex::decode_array::<64>)
+        else {
+            break;
+        };
+        sigs.insert(0, sig);
+        if line_start == 0 {
+            body_end = 0;
+            break;
+        }
+        body_end = line_start - 1;
+    }
+    if sigs.is_empty() || body_end == 0 {
+        return Err(corrupt(path, "is truncated (its signature lines are missing)"));
+    }
+    let body_text = &text[magic.len()..magic.len() + body_end + 1];
+    let body: Body = serde_json::from_str(body_text).map_err(|e| {
+        corrupt(
+            path,
+            &format!("has a malformed body (line {})", e.line() + 1),
+        )
+    })?;
+    if body_bytes(&body) != body_text.as_bytes() {
+        return Err(corrupt(path, "is not in canonical form"));
+    }
+    if body.slots.len() != sigs.len() {
+        return Err(corrupt(path, "does not carry one signature per slot"));
+    }
+    let signed = &bytes[..magic.len() + body_text.len()];
+    let mut first = None;
+    for (slot, sig) in body.slots.iter().zip(&sigs) {
+        let key = slot
+            .signer
+            .as_deref()
+            .and_then(hex::decode_array::<32>)
+            .and_then(|k| VerifyingKey::from_bytes(&k).ok())
+            .filter(|k| !k.is_weak())
+            .ok_or_else(|| corrupt(path, "has a slot without a valid signer"))?;
+        if !crypto::verify(&key, context, signed, sig) {
+            return Err(corrupt(path, "fails its signature check"));
+        }
+        first.get_or_insert(key);
+    }
+    let identity = first.ok_or_else(|| corrupt(path, "has no slot"))?;
+    if hex::decode_array::<32>(&body.identity) != Some(identity.to_bytes()) {
+        return Err(corrupt(path, "names an identity that is not its first slot's signer"));
+    }
+    Ok(VaultFile {
+        kind,
+        version: 3,
         body,
         identity,
     })

@@ -230,6 +230,7 @@ pub fn create(
         authority_signature: None,
         cancelled: Vec::new(),
         entries: Vec::new(),
+        master: None,
     };
     let mut vault = Vault {
         kind: FileKind::Vault,

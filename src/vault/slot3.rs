@@ -7,39 +7,16 @@
 //! No command writes version 3 files yet; this is the tested building block they will use.
 
 use ed25519_dalek::SigningKey;
-use serde::{Deserialize, Serialize};
 
 use crate::crypto;
 use crate::error::Result;
-use crate::format::{KdfRecord, Sealed, SlotKind};
+use crate::format::{KdfRecord, Sealed, Slot, SlotKind};
 use crate::hex;
 use crate::secret::VaultKey;
 
-/// A version 3 slot, as the file holds it (field order is the serialized order).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Slot3 {
-    /// Which path opens it.
-    pub kind: SlotKind,
-    /// The slot's Ed25519 public key (hex 32): it signs every file this slot is in.
-    pub signer: String,
-    /// Vault file only: the signer's seed, sealed under VK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signer_seed: Option<Sealed>,
-    /// Vault file only: the path's X-Wing encapsulation key (hex 1216).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<String>,
-    /// H("gsl-vault/v3 recipient", recipient), hex 32.
-    pub recipient_hash: String,
-    /// The path's binding of origin, signer and recipient (hex 32).
-    pub binding: String,
-    /// The X-Wing ciphertext (hex 1120).
-    pub encapsulation: String,
-    /// 24 bytes, hex.
-    pub nonce: String,
-    /// VK sealed (48 bytes), hex.
-    pub ciphertext: String,
-}
+/// A version 3 slot is a [`Slot`] whose version 3 fields are set (FORMAT.md's field order is the
+/// struct's); this alias names it where only version 3 is meant.
+pub type Slot3 = Slot;
 
 /// What a slot depends on besides its path's secret.
 #[derive(Clone, Copy)]
@@ -150,7 +127,7 @@ fn seed_key(vk: &VaultKey) -> zeroize::Zeroizing<[u8; 32]> {
 /// must be the slot's `signer`).
 pub fn signer_of(ctx: &Context<'_>, slot: &Slot3, vk: &VaultKey) -> Option<SigningKey> {
     let sealed = slot.signer_seed.as_ref()?;
-    let signer: [u8; 32] = hex::decode_array(&slot.signer)?;
+    let signer: [u8; 32] = hex::decode_array(slot.signer.as_deref()?)?;
     let nonce: [u8; 24] = hex::decode_array(&sealed.nonce)?;
     let ct = hex::decode(&sealed.ciphertext)?;
     let plain = crypto::open(&seed_key(vk), &nonce, &ct, &ctx.seed_aad(&signer))?;
@@ -189,7 +166,11 @@ pub fn seal(ctx: &Context<'_>, vk: &VaultKey, source: Source<'_>) -> Result<(Slo
                 .and_then(hex::decode)
                 .filter(|r| r.len() == crypto::XWING_RECIPIENT_LEN)
                 .ok_or_else(broken)?;
-            let binding: [u8; 32] = hex::decode_array(&slot.binding).ok_or_else(broken)?;
+            let binding: [u8; 32] = slot
+                .binding
+                .as_deref()
+                .and_then(hex::decode_array)
+                .ok_or_else(broken)?;
             (sk, recipient, binding)
         }
     };
@@ -197,17 +178,18 @@ pub fn seal(ctx: &Context<'_>, vk: &VaultKey, source: Source<'_>) -> Result<(Slo
     let (enc, nonce, ct) =
         crypto::kem_seal(&recipient, vk.expose(), |enc| ctx.slot_aad(&signer, enc))?;
     let (seed_nonce, seed_ct) = crypto::seal(&seed_key(vk), sk.as_bytes(), &ctx.seed_aad(&signer))?;
-    let slot = Slot3 {
+    let slot = Slot {
         kind: ctx.kind,
-        signer: hex::encode(&signer),
+        signer: Some(hex::encode(&signer)),
         signer_seed: Some(Sealed {
             nonce: hex::encode(&seed_nonce),
             ciphertext: hex::encode(&seed_ct),
         }),
-        recipient_hash: hex::encode(&crypto::recipient_hash(&recipient)),
         recipient: Some(hex::encode(&recipient)),
-        binding: hex::encode(&binding),
-        encapsulation: hex::encode(&enc),
+        ephemeral: None,
+        recipient_hash: Some(hex::encode(&crypto::recipient_hash(&recipient))),
+        binding: Some(hex::encode(&binding)),
+        encapsulation: Some(hex::encode(&enc)),
         nonce: hex::encode(&nonce),
         ciphertext: hex::encode(&ct),
     };
@@ -236,16 +218,20 @@ pub fn open(
         return Err(Refusal::Damaged);
     }
     let recipient = crypto::path_recipient(key, ctx.kind.as_str());
-    let want: [u8; 32] = hex::decode_array(&slot.recipient_hash).ok_or(Refusal::Damaged)?;
+    fn field(f: &Option<String>) -> std::result::Result<&str, Refusal> {
+        f.as_deref().ok_or(Refusal::Damaged)
+    }
+    let want: [u8; 32] =
+        hex::decode_array(field(&slot.recipient_hash)?).ok_or(Refusal::Damaged)?;
     if !crypto::ct_eq(&crypto::recipient_hash(&recipient), &want) {
         return Err(Refusal::WrongSecret);
     }
-    let signer: [u8; 32] = hex::decode_array(&slot.signer).ok_or(Refusal::Damaged)?;
-    let binding: [u8; 32] = hex::decode_array(&slot.binding).ok_or(Refusal::Damaged)?;
+    let signer: [u8; 32] = hex::decode_array(field(&slot.signer)?).ok_or(Refusal::Damaged)?;
+    let binding: [u8; 32] = hex::decode_array(field(&slot.binding)?).ok_or(Refusal::Damaged)?;
     if !crypto::ct_eq(&ctx.binding(key, &signer, &recipient), &binding) {
         return Err(Refusal::NotThisLine);
     }
-    let enc = hex::decode(&slot.encapsulation).ok_or(Refusal::Damaged)?;
+    let enc = hex::decode(field(&slot.encapsulation)?).ok_or(Refusal::Damaged)?;
     let nonce: [u8; 24] = hex::decode_array(&slot.nonce).ok_or(Refusal::Damaged)?;
     let ct = hex::decode(&slot.ciphertext).ok_or(Refusal::Damaged)?;
     let seed = crypto::path_kem_seed(key, ctx.kind.as_str());

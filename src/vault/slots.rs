@@ -128,8 +128,13 @@ pub(super) fn seal_slot(
     let (eph, nonce, ct) = crypto::seal_to(recipient, vk.expose(), &aad)?;
     Ok(Slot {
         kind,
+        signer: None,
+        signer_seed: None,
         recipient: Some(hex::encode(recipient)),
         ephemeral: Some(hex::encode(&eph)),
+        recipient_hash: None,
+        binding: None,
+        encapsulation: None,
         nonce: hex::encode(&nonce),
         ciphertext: hex::encode(&ct),
     })

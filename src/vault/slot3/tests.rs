@@ -58,7 +58,7 @@ fn keyless_forgery_with_a_copied_binding_is_refused() {
         let (mut forged, _) = seal(&c, &vk(), Source::Secret(&key(9))).unwrap();
         let (forged_enc, forged_nonce, forged_ct) = {
             let recipient = hex::decode(real.recipient.as_deref().unwrap()).unwrap();
-            let signer: [u8; 32] = hex::decode_array(&forged.signer).unwrap();
+            let signer: [u8; 32] = hex::decode_array(forged.signer.as_deref().unwrap()).unwrap();
             let forged_vk = vk();
             let (e, n, ct) =
                 crypto::kem_seal(&recipient, forged_vk.expose(), |e| c.slot_aad(&signer, e))
@@ -68,7 +68,7 @@ fn keyless_forgery_with_a_copied_binding_is_refused() {
         forged.recipient = real.recipient.clone();
         forged.recipient_hash = real.recipient_hash.clone();
         forged.binding = real.binding.clone();
-        forged.encapsulation = hex::encode(&forged_enc);
+        forged.encapsulation = Some(hex::encode(&forged_enc));
         forged.nonce = hex::encode(&forged_nonce);
         forged.ciphertext = hex::encode(&forged_ct);
         assert_eq!(
@@ -77,9 +77,9 @@ fn keyless_forgery_with_a_copied_binding_is_refused() {
             "{kind:?}"
         );
         // With a binding of its own making (any key but the path's), the same.
-        let signer: [u8; 32] = hex::decode_array(&forged.signer).unwrap();
+        let signer: [u8; 32] = hex::decode_array(forged.signer.as_deref().unwrap()).unwrap();
         let recipient = hex::decode(real.recipient.as_deref().unwrap()).unwrap();
-        forged.binding = hex::encode(&c.binding(&key(9), &signer, &recipient));
+        forged.binding = Some(hex::encode(&c.binding(&key(9), &signer, &recipient)));
         assert_eq!(open(&c, &forged, &key(1)).err(), Some(Refusal::NotThisLine));
     }
 }
@@ -105,7 +105,7 @@ fn keyless_forgery_cannot_move_a_binding() {
         Some(Refusal::NotThisLine)
     );
     let mut resigned = real.clone();
-    resigned.signer = hex::encode(&[5u8; 32]);
+    resigned.signer = Some(hex::encode(&[5u8; 32]));
     assert_eq!(
         open(&c, &resigned, &key(1)).err(),
         Some(Refusal::NotThisLine)
@@ -151,7 +151,7 @@ fn quantum_attacker_with_every_x25519_secret_opens_no_slot() {
     let (slot, _) = seal(&c, &v, Source::Secret(&qk)).unwrap();
     let seed = crypto::path_kem_seed(&qk, "quorum");
     let sk_x = parts::x25519_secret(&seed);
-    let enc = hex::decode(&slot.encapsulation).unwrap();
+    let enc = hex::decode(slot.encapsulation.as_deref().unwrap()).unwrap();
     let recipient = hex::decode(slot.recipient.as_deref().unwrap()).unwrap();
     let ct_x: [u8; 32] = enc[1088..].try_into().unwrap();
     let pk_x: [u8; 32] = recipient[1184..].try_into().unwrap();
@@ -159,7 +159,7 @@ fn quantum_attacker_with_every_x25519_secret_opens_no_slot() {
     let ss_x = sk_x
         .diffie_hellman(&x25519_dalek::PublicKey::from(ct_x))
         .to_bytes();
-    let signer: [u8; 32] = hex::decode_array(&slot.signer).unwrap();
+    let signer: [u8; 32] = hex::decode_array(slot.signer.as_deref().unwrap()).unwrap();
     let aad = c.slot_aad(&signer, &enc);
     let nonce: [u8; 24] = hex::decode_array(&slot.nonce).unwrap();
     let ct = hex::decode(&slot.ciphertext).unwrap();
@@ -174,7 +174,7 @@ fn quantum_attacker_with_every_x25519_secret_opens_no_slot() {
         ss_x,
         ct_x,
         pk_x,
-        hex::decode_array(&slot.recipient_hash).unwrap(),
+        hex::decode_array(slot.recipient_hash.as_deref().unwrap()).unwrap(),
     ];
     for guess in &known {
         assert!(!tries_with(guess), "opened without ML-KEM's secret");
