@@ -70,7 +70,7 @@ fn parse(c: &mut Criterion) {
     s.extend(b"bench master key").unwrap();
     let (mut v, vk, _, _) =
         vault::create(&spec, &MasterKey::new(s, "bench").unwrap(), None, "bench").unwrap();
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk).unwrap();
     c.bench_function("vault parse + verify (5 custodians)", |b| {
         b.iter(|| Vault::parse(black_box(&bytes), "bench").unwrap())
     });

@@ -188,7 +188,7 @@ fn main() {
                     .unwrap()
             }
         };
-        let bytes = v.to_bytes(&vk);
+        let bytes = v.to_bytes(&vk).unwrap();
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
         let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_200).unwrap();
         std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
@@ -230,7 +230,7 @@ fn write_authority_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphra
     let (mut v, vk, qk, issued) =
         vault::create(&spec, &master("the first master key"), Some(pass), name).unwrap();
     let first = v.recovery_copy(&vk, Some(&qk), 1_790_000_050).unwrap();
-    let _ = v.to_bytes(&vk);
+    let _ = v.to_bytes(&vk).unwrap();
     let (vk, _) = v
         .set_secret(
             &vk,
@@ -238,7 +238,7 @@ fn write_authority_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphra
             1_790_000_100,
         )
         .unwrap();
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk).unwrap();
     std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
     let copy = v.recovery_copy(&vk, None, 1_790_000_200).unwrap();
     std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
@@ -274,16 +274,16 @@ fn write_cancelled_sample(dir: &std::path::Path) {
         .unwrap();
     let master = MasterKey::new(s, "vector").unwrap();
     let (mut v, vk, qk, issued) = vault::create(&spec, &master, None, name).unwrap();
-    let _ = v.to_bytes(&vk);
+    let _ = v.to_bytes(&vk).unwrap();
     let names = vec!["xena".to_string(), "yuri".to_string()];
     let (pending, _) = v
         .reshare_begin(&vk, 2, &names, &[], None, 1_790_000_100)
         .unwrap();
-    let _ = v.to_bytes(&vk);
+    let _ = v.to_bytes(&vk).unwrap();
     let (vk, _) = v
         .reshare_cancel(&vk, Some(&qk), None, 1_790_000_200)
         .unwrap();
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk).unwrap();
     std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
     let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_300).unwrap();
     write_shares(dir, name, &spec.label, &v, &issued, &copy, "2026-12-02");
@@ -337,7 +337,7 @@ fn write_sheet_sample(dir: &std::path::Path) {
         .unwrap(),
     ];
     v.seal_items(&vk, &master, entries).unwrap();
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk).unwrap();
     std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
     let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_100).unwrap();
     write_shares(dir, name, &spec.label, &v, &issued, &copy, "2026-12-02");

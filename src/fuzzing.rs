@@ -121,7 +121,8 @@ fn fixture() -> &'static Fixture {
         let (mut v, vk, _qk, issued) =
             vault::create(&spec, &master, None, "fuzz").expect("fixture vault");
         Fixture {
-            vault: vault::Vault::parse(&v.to_bytes(&vk), "fuzz").expect("fixture parses"),
+            vault: vault::Vault::parse(&v.to_bytes(&vk).expect("fixture writes"), "fuzz")
+                .expect("fixture parses"),
             shares: issued.into_iter().map(|i| i.code).collect(),
         }
     })

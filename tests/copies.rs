@@ -394,7 +394,7 @@ fn a_copy_signed_by_an_authority_their_quorum_did_not_certify_is_refused() {
         .unwrap();
     v.certify_copy_authority(&vk, &QuorumKey::random().unwrap())
         .unwrap();
-    let _ = v.to_bytes(&vk);
+    let _ = v.to_bytes(&vk).unwrap();
     let forged = v.recovery_copy(&vk, None, 1_800_000_000).unwrap();
     std::fs::write(dir.join("forged.copy"), copy::armor(&forged)).unwrap();
     std::fs::remove_file(dir.join("v.vault")).unwrap();

@@ -323,7 +323,7 @@ fn fork_after_passwd(
         .set_secret(&vk, &MasterKey::new(evil, "evil").unwrap(), 1_800_000_000)
         .unwrap();
     for _ in 0..5 {
-        let _ = forged.to_bytes(&vk);
+        let _ = forged.to_bytes(&vk).unwrap();
     }
     (forged, vk)
 }
@@ -481,7 +481,7 @@ fn r3_critical_a_forked_vault_file_is_refused_on_the_owners_machine() {
     let d = workdir();
     let dir = d.path();
     let (mut forged, vk) = fork_after_passwd(dir);
-    std::fs::write(dir.join("v.vault"), forged.to_bytes(&vk)).unwrap();
+    std::fs::write(dir.join("v.vault"), forged.to_bytes(&vk).unwrap()).unwrap();
     let o = gsl(dir, "recover v.vault alice.share bob.share");
     expect_exit(&o, 5);
     assert!(stdout(&o).is_empty(), "never the attacker's key");
@@ -603,7 +603,7 @@ fn r16_6_a_receipt_dated_in_the_future_does_not_count() {
         vec!["alice".into(), "bob".into()],
         Vec::new(),
     );
-    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk)).unwrap();
+    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk).unwrap()).unwrap();
     let o = gsl(dir, "status v.vault --check");
     expect_exit(&o, 6);
     assert!(stdout(&o).contains("dated in the future"), "{}", stdout(&o));
@@ -810,7 +810,7 @@ fn r16_5_the_receipt_log_is_bounded() {
         );
     }
     assert!(v.body.receipts.len() <= MAX_RECEIPTS);
-    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk)).unwrap();
+    std::fs::write(dir.join("v.vault"), v.to_bytes(&vk).unwrap()).unwrap();
     // Still a valid vault that takes another drill.
     expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
 }

@@ -84,7 +84,7 @@ proptest! {
             kdf: KdfParams::DEFAULT, drill_every: drill_days * 86_400, now: 1_790_000_000,
         };
         let (mut created, vk, _qk, issued) = vault::create(&spec, &master(&key), None, "p").unwrap();
-        let mut v = Vault::parse(&created.to_bytes(&vk), "p").unwrap();
+        let mut v = Vault::parse(&created.to_bytes(&vk).unwrap(), "p").unwrap();
         prop_assert_eq!(&v.body.custodians.len(), &n);
         // Open with t shares, append a receipt: the new file parses and holds the same body.
         let offered: Vec<Offered> = issued.into_iter().take(t)
@@ -93,7 +93,7 @@ proptest! {
         let opened = v.open_payload(&out.vk).unwrap();
         prop_assert_eq!(opened.expose(), &key[..]);
         v.add_receipt(&out.vk, 1_790_000_100, ReceiptKind::Quorum, out.accepted.clone(), vec![]);
-        let bytes2 = v.to_bytes(&out.vk);
+        let bytes2 = v.to_bytes(&out.vk).unwrap();
         let v2 = Vault::parse(&bytes2, "p").unwrap();
         prop_assert_eq!(&v2.body, &v.body);
         prop_assert_eq!(gsl_vault::format::body_bytes(&v2.body), gsl_vault::format::body_bytes(&v.body));

@@ -72,7 +72,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         return Err(Error::Exists(gsl_vault::fsio::shown(p).to_string()));
     }
     v.record_copies_issued(&names);
-    let bytes = v.to_bytes(&auth.vk);
+    let bytes = v.to_bytes(&auth.vk)?;
     check_size(path, &bytes)?;
     let copy = v.recovery_copy(&auth.vk, auth.qk.as_ref(), now())?;
     gsl_vault::fsio::create_private_dir(&dir)?;

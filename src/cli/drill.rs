@@ -245,7 +245,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     let reasons = rejected.iter().map(|(_, r)| r.clone()).collect();
     let learned = v.set_proof_keys(&keys);
     v.add_receipt(&out.vk, now(), kind, out.accepted.clone(), reasons);
-    let bytes = v.to_bytes(&out.vk);
+    let bytes = v.to_bytes(&out.vk)?;
     if bytes.len() as u64 > MAX_VAULT_FILE {
         return Err(Error::Other(format!(
             "the drill passed, but its receipt would make vault {} larger than gsl-vault reads back; it was not recorded.",

@@ -158,7 +158,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         v.seal_items(&vk, &master, entries)?;
     }
     v.record_copies_issued(&plan.names);
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     let copy = v.recovery_copy(&vk, Some(&qk), now())?;
     // Shares first, vault last: a vault file only exists once all its shares do; and if the
     // vault cannot be written, its shares are removed again (they would open nothing).

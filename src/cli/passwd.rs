@@ -51,7 +51,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
         r => r?,
     };
     let secs_per_guess = started.elapsed().as_secs_f64();
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     if let Some(k) = &v.body.kdf {
         super::newpass::report(&estimate, &k.costs(), Some(secs_per_guess));

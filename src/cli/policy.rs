@@ -64,7 +64,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         KdfParams::DEFAULT,
         now(),
     )?;
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     if let (Some(e), Some(k)) = (&added, &v.body.kdf) {
         super::newpass::report(e, &k.costs(), None);

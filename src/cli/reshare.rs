@@ -77,7 +77,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     };
     let reasons = out.rejected.iter().map(refusal).collect();
     v.add_receipt(&vk, now(), kind, out.accepted.clone(), reasons);
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     errln!(
         "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
@@ -111,7 +111,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     }
     let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     let (vk, rotated) = v.reshare_cancel(&auth.vk, auth.qk.as_ref(), auth.pass.as_ref(), now())?;
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     errln!(
         "The pending reshare of vault {} was cancelled; the current shares are unchanged.",
@@ -191,7 +191,7 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         .map(|p| p.epoch)
         .unwrap_or_else(|| v.next_epoch());
     v.record_copies_issued(&plan.names);
-    let bytes = v.to_bytes(&auth.vk);
+    let bytes = v.to_bytes(&auth.vk)?;
     check_size(path, &bytes)?;
     // The new shares carry the vault as they will open it (the pending set).
     let copy = v

@@ -27,7 +27,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
     let (vk, rotated) = v.set_secret_entries(&auth.vk, &master, entries, now())?;
-    let bytes = v.to_bytes(&vk);
+    let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     if a.generate {
         outln!("Your new GSL master key (shown once; set it at your exchange now):");

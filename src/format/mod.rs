@@ -437,11 +437,7 @@ pub fn serialize_copy(body: &Body, sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Vec<
 
 /// A version 3 vault file (`copy` false) or recovery copy of `body`, signed by each of
 /// `signers` in turn (the signers of its slots, in order) over the magic line and the body.
-pub fn serialize_v3(
-    body: &Body,
-    copy: bool,
-    signers: &[&ed25519_dalek::SigningKey],
-) -> Vec<u8> {
+pub fn serialize_v3(body: &Body, copy: bool, signers: &[&ed25519_dalek::SigningKey]) -> Vec<u8> {
     let (magic, context) = if copy {
         (COPY_MAGIC_V3, COPY_SIG_CONTEXT_V3)
     } else {
@@ -601,7 +597,10 @@ fn parse_signed_v3(bytes: &[u8], path: &str, kind: FileKind) -> Result<VaultFile
         body_end = line_start - 1;
     }
     if sigs.is_empty() || body_end == 0 {
-        return Err(corrupt(path, "is truncated (its signature lines are missing)"));
+        return Err(corrupt(
+            path,
+            "is truncated (its signature lines are missing)",
+        ));
     }
     let body_text = &text[magic.len()..magic.len() + body_end + 1];
     let body: Body = serde_json::from_str(body_text).map_err(|e| {
@@ -633,7 +632,10 @@ fn parse_signed_v3(bytes: &[u8], path: &str, kind: FileKind) -> Result<VaultFile
     }
     let identity = first.ok_or_else(|| corrupt(path, "has no slot"))?;
     if hex::decode_array::<32>(&body.identity) != Some(identity.to_bytes()) {
-        return Err(corrupt(path, "names an identity that is not its first slot's signer"));
+        return Err(corrupt(
+            path,
+            "names an identity that is not its first slot's signer",
+        ));
     }
     Ok(VaultFile {
         kind,

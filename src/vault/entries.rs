@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::secret::{MasterKey, SecretBytes};
 
-use super::slots::{payload_aad, seal_hex};
+use super::slots::seal_hex;
 use super::{PAYLOAD_PAD as PAYLOAD_PAD_BYTES, Vault, corrupt};
 
 /// The entries a vault may hold, in payload order.
@@ -136,7 +136,7 @@ impl Vault {
         self.body.payload = seal_hex(
             &crate::crypto::payload_key(vk),
             encode_items(master, &entries).expose(),
-            &payload_aad(&self.identity),
+            &self.payload_aad_now(),
         )?;
         self.body.entries = entries.iter().map(|e| e.name.to_string()).collect();
         Ok(())

@@ -18,7 +18,9 @@ mod quorum;
 mod rotate;
 pub mod slot3;
 mod slots;
+mod v3;
 mod validate;
+pub use v3::create_v3;
 
 pub use copies::StaleCopy;
 pub use drill::ReceiptKind;
@@ -268,6 +270,9 @@ impl Vault {
         qk: Option<&QuorumKey>,
         now: u64,
     ) -> Result<Vec<u8>> {
+        if self.version >= 3 {
+            return self.v3_copy(vk, false, now);
+        }
         let mut body = self.body.clone();
         body.receipts.clear();
         body.pending = None;
@@ -305,6 +310,9 @@ impl Vault {
         now: u64,
     ) -> Option<Vec<u8>> {
         let p = self.body.pending.as_ref()?;
+        if self.version >= 3 {
+            return self.v3_copy(vk, true, now).ok();
+        }
         let mut v = Vault {
             kind: self.kind,
             version: self.version,
@@ -352,7 +360,7 @@ impl Vault {
             &crypto::payload_key(vk),
             &nonce,
             &ct,
-            &payload_aad(&self.identity),
+            &self.payload_aad_now(),
         )
         .ok_or_else(bad)
     }
@@ -364,13 +372,19 @@ impl Vault {
 
     /// The next generation's signed file bytes (a vault read from a v1 file is written as v2).
     /// `vk` must be this vault's key (it is what opened it). Call once per write.
-    pub fn to_bytes(&mut self, vk: &VaultKey) -> Vec<u8> {
+    ///
+    /// # Errors
+    /// A version 3 vault whose slots' signers do not open under `vk` (not its key).
+    pub fn to_bytes(&mut self, vk: &VaultKey) -> Result<Vec<u8>> {
         if self.body.origin.is_none() {
             self.body.origin = Some(hex::encode(&self.identity));
         }
         self.body.generation = Some(self.generation() + 1);
+        if self.version >= 3 {
+            return self.v3_bytes(vk);
+        }
         self.version = 2;
-        serialize(&self.body, &crypto::identity(vk))
+        Ok(serialize(&self.body, &crypto::identity(vk)))
     }
 
     /// The epoch of the next reshare: after the current one and every cancelled one (an epoch

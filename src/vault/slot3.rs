@@ -221,8 +221,7 @@ pub fn open(
     fn field(f: &Option<String>) -> std::result::Result<&str, Refusal> {
         f.as_deref().ok_or(Refusal::Damaged)
     }
-    let want: [u8; 32] =
-        hex::decode_array(field(&slot.recipient_hash)?).ok_or(Refusal::Damaged)?;
+    let want: [u8; 32] = hex::decode_array(field(&slot.recipient_hash)?).ok_or(Refusal::Damaged)?;
     if !crypto::ct_eq(&crypto::recipient_hash(&recipient), &want) {
         return Err(Refusal::WrongSecret);
     }

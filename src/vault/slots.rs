@@ -279,7 +279,7 @@ impl Vault {
             .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
         let pk = derive_pk(rec, pass)?;
         let mut k = *pk.expose();
-        self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k)).ok_or_else(|| {
+        self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))?.ok_or_else(|| {
             Error::Unlock(format!(
                 "wrong passphrase for vault {}: try again, minding keyboard layout and caps lock, or recover with a quorum of shares.",
                 self.path
@@ -287,12 +287,33 @@ impl Vault {
         })
     }
 
-    pub(super) fn open_slot(&self, kind: SlotKind, key: &WrapKey) -> Option<VaultKey> {
-        let slot = self.body.slots.iter().find(|s| s.kind == kind)?;
-        self.open_slot_at(slot, self.body.epoch, key)
+    /// Opens the slot of `kind` with the key its path yields: `Ok(None)` when the key is not
+    /// this slot's (a wrong secret).
+    ///
+    /// # Errors
+    /// `Corrupt` when a version 3 slot's binding shows the file was not written by the vault's
+    /// line, or the slot is damaged.
+    pub(super) fn open_slot(&self, kind: SlotKind, key: &WrapKey) -> Result<Option<VaultKey>> {
+        match self.body.slots.iter().find(|s| s.kind == kind) {
+            Some(slot) => self.open_slot_at(slot, self.body.epoch, key),
+            None => Ok(None),
+        }
     }
 
-    pub(super) fn open_slot_at(&self, slot: &Slot, epoch: u32, key: &WrapKey) -> Option<VaultKey> {
+    /// As [`Vault::open_slot`], for a given slot at a given epoch (the pending one).
+    pub(super) fn open_slot_at(
+        &self,
+        slot: &Slot,
+        epoch: u32,
+        key: &WrapKey,
+    ) -> Result<Option<VaultKey>> {
+        if slot.is_v3() {
+            return self.open_v3_slot(slot, epoch, key);
+        }
+        Ok(self.open_v2_slot(slot, epoch, key))
+    }
+
+    fn open_v2_slot(&self, slot: &Slot, epoch: u32, key: &WrapKey) -> Option<VaultKey> {
         let nonce: [u8; 24] = hex::decode_array(&slot.nonce)?;
         let ct = hex::decode(&slot.ciphertext)?;
         let kdf = self.body.kdf.as_ref();
@@ -334,13 +355,15 @@ impl Vault {
         let ok = match self.body.policy {
             Policy::Either => {
                 let mut k = *pk.expose();
-                self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))
+                self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))?
                     .is_some()
             }
-            Policy::Both => qk.is_some_and(|qk| {
-                self.open_slot(SlotKind::Both, &crypto::both_key(qk, pk))
-                    .is_some()
-            }),
+            Policy::Both => match qk {
+                Some(qk) => self
+                    .open_slot(SlotKind::Both, &crypto::both_key(qk, pk))?
+                    .is_some(),
+                None => false,
+            },
             Policy::Quorum => true,
         };
         if ok {

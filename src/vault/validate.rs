@@ -128,6 +128,62 @@ fn slot_ok(s: &Slot) -> bool {
         && hex::decode_array::<48>(&s.ciphertext).is_some()
 }
 
+/// A version 3 slot: a valid signer; in a vault file its sealed seed and its recipient (whose
+/// hash is `recipient_hash`), in a copy neither; the binding, the X-Wing ciphertext, the nonce
+/// and VK's box at their lengths.
+fn v3_slot_ok(s: &Slot, copy: bool) -> bool {
+    let len = |h: &Option<String>, n: usize| {
+        h.as_deref()
+            .and_then(hex::decode)
+            .is_some_and(|b| b.len() == n)
+    };
+    let signer_ok = s
+        .signer
+        .as_deref()
+        .and_then(hex::decode_array::<32>)
+        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+        .is_some_and(|k| !k.is_weak());
+    let seed_ok = match &s.signer_seed {
+        Some(seed) => {
+            !copy
+                && hex::decode_array::<24>(&seed.nonce).is_some()
+                && hex::decode(&seed.ciphertext).is_some_and(|c| c.len() == 48)
+        }
+        None => copy,
+    };
+    let recipient_ok = match s.recipient.as_deref().map(hex::decode) {
+        Some(Some(r)) => {
+            !copy
+                && r.len() == crypto::XWING_RECIPIENT_LEN
+                && s.recipient_hash
+                    .as_deref()
+                    .and_then(hex::decode_array::<32>)
+                    == Some(crypto::recipient_hash(&r))
+        }
+        Some(None) => false,
+        None => copy,
+    };
+    s.ephemeral.is_none()
+        && signer_ok
+        && seed_ok
+        && recipient_ok
+        && len(&s.recipient_hash, 32)
+        && len(&s.binding, 32)
+        && len(&s.encapsulation, crypto::XWING_ENCAPSULATION_LEN)
+        && hex::decode_array::<24>(&s.nonce).is_some()
+        && hex::decode_array::<48>(&s.ciphertext).is_some()
+}
+
+/// A version 1 or 2 slot holds none of version 3's fields.
+fn v2_slot_ok(s: &Slot) -> bool {
+    s.signer.is_none()
+        && s.signer_seed.is_none()
+        && s.recipient_hash.is_none()
+        && s.binding.is_none()
+        && s.encapsulation.is_none()
+        && slot_ok(s)
+}
+
 /// Both identities of a rotation signed its statement.
 fn rotation_signed(r: &crate::format::Rotation) -> bool {
     let key = |h: &str| {
@@ -146,6 +202,15 @@ fn rotation_signed(r: &crate::format::Rotation) -> bool {
 }
 
 impl Vault {
+    /// A slot of the form this file's version writes.
+    fn slot_form_ok(&self, s: &Slot) -> bool {
+        if self.version >= 3 {
+            v3_slot_ok(s, self.kind == FileKind::Copy)
+        } else {
+            v2_slot_ok(s)
+        }
+    }
+
     pub(super) fn validate(&self) -> Result<()> {
         let b = &self.body;
         let p = self.path.as_str();
@@ -167,7 +232,7 @@ impl Vault {
         if b.slots.iter().map(|s| s.kind).ne(expect.iter().copied()) {
             return Err(corrupt(p, "has slots that do not match its policy"));
         }
-        if !b.slots.iter().all(slot_ok) {
+        if !b.slots.iter().all(|s| self.slot_form_ok(s)) {
             return Err(corrupt(p, "has a malformed slot"));
         }
         match (&b.kdf, b.policy) {
@@ -280,6 +345,7 @@ impl Vault {
                 || !b.copies_issued.is_empty()
                 || !b.cancelled.is_empty()
                 || !b.entries.is_empty()
+                || b.master.is_some()
                 || b.custodians.iter().any(|c| c.proof_key.is_some())
                 || b.pending
                     .as_ref()
@@ -291,6 +357,15 @@ impl Vault {
                 ));
             }
             return Ok(());
+        }
+        if self.version >= 3 {
+            return self.validate_v3();
+        }
+        if b.master.is_some() {
+            return Err(corrupt(
+                p,
+                "holds version 3 fields under a version 2 header",
+            ));
         }
         let (Some(origin), Some(generation)) = (&b.origin, b.generation) else {
             return Err(corrupt(p, "lacks its origin or generation"));
@@ -330,6 +405,69 @@ impl Vault {
         Ok(())
     }
 
+    /// Version 3: an origin and a generation; none of version 2's history or copy proofs (the
+    /// slots' bindings replace them); a copy holds its issue date and nothing of the vault's
+    /// records; the master key's kind, if any, within its bounds.
+    fn validate_v3(&self) -> Result<()> {
+        let b = &self.body;
+        let p = self.path.as_str();
+        let (Some(origin), Some(generation)) = (&b.origin, b.generation) else {
+            return Err(corrupt(p, "lacks its origin or generation"));
+        };
+        if hex::decode_array::<32>(origin).is_none() {
+            return Err(corrupt(p, "has a malformed origin"));
+        }
+        if generation > super::MAX_GENERATION {
+            return Err(corrupt(p, "has a generation out of range"));
+        }
+        if !b.lineage.is_empty()
+            || b.quorum_tag.is_some()
+            || b.copy_authority.is_some()
+            || b.authority_signature.is_some()
+        {
+            return Err(corrupt(
+                p,
+                "holds version 2 fields under a version 3 header",
+            ));
+        }
+        let copy = self.kind == FileKind::Copy;
+        let records_ok = b.copies_issued.len() <= 2 * 255
+            && b.copies_from.is_none_or(|g| g <= generation)
+            && b.copies_issued.iter().all(|c| {
+                c.generation <= generation && check_name(&c.custodian, "custodian name").is_ok()
+            });
+        let copy_clean = !copy
+            || (b.receipts.is_empty()
+                && b.pending.is_none()
+                && b.retired.is_empty()
+                && b.cancelled.is_empty()
+                && b.copies_from.is_none()
+                && b.copies_issued.is_empty());
+        if copy != b.issued.is_some()
+            || b.issued.is_some_and(|t| t > MAX_TIME)
+            || !copy_clean
+            || !records_ok
+        {
+            return Err(corrupt(
+                p,
+                "mixes the fields of a vault and of a recovery copy",
+            ));
+        }
+        if let Some(m) = &b.master {
+            let ok = m.kind == "totp"
+                && (6..=8).contains(&m.digits)
+                && ["SHA1", "SHA256", "SHA512"].contains(&m.algorithm.as_str())
+                && (1..=300).contains(&m.period);
+            if !ok {
+                return Err(corrupt(
+                    p,
+                    "names a master key kind gsl-vault does not know",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The pending reshare (if any) and the retired epochs.
     fn validate_reshares(&self) -> Result<()> {
         let b = &self.body;
@@ -344,7 +482,7 @@ impl Vault {
             if pending.epoch != self.next_epoch()
                 || pending.epoch > MAX_EPOCH
                 || pending.slot.kind != kind
-                || !slot_ok(&pending.slot)
+                || !self.slot_form_ok(&pending.slot)
                 || pending.created > MAX_TIME
             {
                 return Err(corrupt(p, "has a malformed pending reshare"));
