@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::format::{COPY_MAGIC, MAX_COPY};
+use crate::format::{COPY_MAGIC, COPY_MAGIC_V3, MAX_COPY};
 
 /// The line that starts an armored recovery copy.
 pub const BEGIN: &str = "-----BEGIN GSL-VAULT RECOVERY COPY-----";
@@ -53,6 +53,91 @@ fn from_qr_text(text: &str) -> Result<Vec<u8>, &'static str> {
         .map_err(|_| "does not inflate (it was cut short or altered)")
 }
 
+/// How each QR code of a version 3 copy starts (FORMAT.md, "Recovery copy (version 3)").
+pub const QR_PARTS_PREFIX: &str = "GSLC3:";
+/// Most base32 characters in one part: a QR code of about version 27 at level M, which a phone
+/// reads from a printed page.
+pub const QR_PART_CHARS: usize = 1400;
+/// Most parts a copy is cut into.
+pub const MAX_QR_PARTS: usize = 99;
+
+/// A copy as the QR texts of its parts: `GSLC3:<i>/<n>:<ID>:<piece>`, where the pieces cut the
+/// base32 of the copy compressed with raw DEFLATE, and ID names the whole (the first 8 base32
+/// characters of H("gsl-vault/v3 copy parts", compressed)).
+pub fn qr_parts(copy: &[u8]) -> Vec<String> {
+    let packed = miniz_oxide::deflate::compress_to_vec(copy, 10);
+    let text = crate::words::base32_bytes(&packed);
+    let id = parts_id(&packed);
+    let pieces: Vec<&str> = text
+        .as_bytes()
+        .chunks(QR_PART_CHARS)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    let n = pieces.len();
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{QR_PARTS_PREFIX}{}/{n}:{id}:{p}", i + 1))
+        .collect()
+}
+
+fn parts_id(packed: &[u8]) -> String {
+    let h = crate::crypto::hash_parts(&[b"gsl-vault/v3 copy parts", packed]);
+    crate::words::base32_bytes(&h)[..8].to_string()
+}
+
+/// The copy that the `GSLC3:` parts in `text` make, in any order (whitespace separates them; a
+/// part read twice counts once).
+fn from_qr_parts(text: &str) -> Result<Vec<u8>, &'static str> {
+    let mut total = None;
+    let mut id_seen: Option<&str> = None;
+    let mut pieces: Vec<Option<&str>> = Vec::new();
+    for token in text.split_whitespace() {
+        let Some(rest) = token.strip_prefix(QR_PARTS_PREFIX) else {
+            continue;
+        };
+        let mut f = rest.splitn(3, ':');
+        let (Some(pos), Some(id), Some(piece)) = (f.next(), f.next(), f.next()) else {
+            return Err("has a QR part that is cut short (scan it again)");
+        };
+        let (i, n) = pos
+            .split_once('/')
+            .and_then(|(i, n)| Some((i.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
+            .filter(|&(i, n)| (1..=MAX_QR_PARTS).contains(&n) && (1..=n).contains(&i))
+            .ok_or("has a QR part whose number is not readable (scan it again)")?;
+        if *total.get_or_insert(n) != n || *id_seen.get_or_insert(id) != id {
+            return Err(
+                "holds QR parts of more than one recovery copy: give the parts of one page 2 only",
+            );
+        }
+        if pieces.len() < n {
+            pieces.resize(n, None);
+        }
+        match pieces[i - 1] {
+            Some(p) if p != piece => {
+                return Err("holds two different readings of one QR part: scan that part again");
+            }
+            _ => pieces[i - 1] = Some(piece),
+        }
+    }
+    if pieces.is_empty() {
+        return Err("is not a copy");
+    }
+    let mut joined = String::new();
+    for p in &pieces {
+        joined.push_str(p.ok_or(
+            "lacks some of the recovery copy's QR parts: scan every code on page 2 (each says part i of n)",
+        )?);
+    }
+    let packed = crate::words::base32_decode(&joined)
+        .ok_or("is not valid base32 (a character was changed)")?;
+    if Some(parts_id(&packed).as_str()) != id_seen {
+        return Err("has QR parts that do not fit together (one was misread): scan them again");
+    }
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_COPY as usize)
+        .map_err(|_| "does not inflate (it was cut short or altered)")
+}
+
 /// Where the share part of a share text ends: at the copy's first marker, if any.
 pub fn share_part(text: &str) -> &str {
     match text.find(BEGIN) {
@@ -64,12 +149,15 @@ pub fn share_part(text: &str) -> &str {
 /// The recovery copy a text holds: armored (anywhere in it), or the raw copy file. `None` when
 /// it holds none; `Some(Err)` with what is wrong when the armor does not decode.
 pub fn find(text: &[u8]) -> Option<Result<Vec<u8>, &'static str>> {
-    if text.starts_with(COPY_MAGIC.as_bytes()) {
+    if text.starts_with(COPY_MAGIC.as_bytes()) || text.starts_with(COPY_MAGIC_V3.as_bytes()) {
         return Some(Ok(text.to_vec()));
     }
     let text = std::str::from_utf8(text).ok()?;
     if text.trim_start().starts_with(QR_PREFIX) {
         return Some(from_qr_text(text));
+    }
+    if text.contains(QR_PARTS_PREFIX) {
+        return Some(from_qr_parts(text));
     }
     let start = text.find(BEGIN)? + BEGIN.len();
     let Some(len) = text[start..].find(END) else {
@@ -109,5 +197,40 @@ mod tests {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ':')
         );
         assert_eq!(find(format!("{qr}\n").as_bytes()), Some(Ok(copy)));
+    }
+
+    /// A copy too large for one code is cut into parts; the parts, in any order, with a part
+    /// read twice, give it back; a missing part, or parts of two copies, are named.
+    #[test]
+    fn qr_parts_read_back_in_any_order() {
+        let mut copy = format!("{COPY_MAGIC_V3}").into_bytes();
+        // Incompressible bytes, so that the copy needs several parts.
+        let mut x: u32 = 7;
+        for _ in 0..6000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            copy.push((x >> 16) as u8);
+        }
+        let parts = qr_parts(&copy);
+        assert!(parts.len() >= 5, "{}", parts.len());
+        assert!(parts.iter().all(|p| p.len() <= QR_PART_CHARS + 20));
+        assert!(parts.iter().all(|p| {
+            p.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ':' || c == '/')
+        }));
+        let mut shuffled = parts.clone();
+        shuffled.reverse();
+        shuffled.swap(0, 2);
+        shuffled.push(parts[1].clone());
+        assert_eq!(
+            find(shuffled.join("\n\n").as_bytes()),
+            Some(Ok(copy.clone()))
+        );
+        let missing: Vec<String> = parts[1..].to_vec();
+        assert!(
+            matches!(find(missing.join(" ").as_bytes()), Some(Err(e)) if e.contains("lacks some"))
+        );
+        let other = qr_parts(b"gsl-vault recovery copy v3\nanother");
+        let mixed = format!("{} {}", parts.join(" "), other[0]);
+        assert!(matches!(find(mixed.as_bytes()), Some(Err(e)) if e.contains("more than one")));
     }
 }

@@ -1,0 +1,371 @@
+//! Format 3 (FORMAT.md, "Version 3") through the library and the binary: every policy opens by
+//! its paths; the key-less forgery that format 2 let through (reproduced here on format 2) is
+//! refused on format 3 by the passphrase and by a quorum, on a machine with no state and no pin,
+//! before anything is shown or written; copies carry no history and recover.
+
+use std::path::Path;
+
+use crate::common::*;
+use ed25519_dalek::SigningKey;
+use gsl_vault::format::{self, Policy, Sealed};
+use gsl_vault::kdf::KdfParams;
+use gsl_vault::secret::{MasterKey, Passphrase, SecretBytes, VaultKey};
+use gsl_vault::share::{ShareHeader, render_share_text};
+use gsl_vault::vault::slot3::{self, Context, Source};
+use gsl_vault::vault::{self, Issued, Offered, Spec, Vault};
+use gsl_vault::{crypto, hex};
+
+const FORGED: &str = "forged-master-key-of-the-attacker";
+
+fn master(text: &str) -> MasterKey {
+    let mut s = SecretBytes::with_capacity(text.len());
+    s.extend(text.as_bytes()).unwrap();
+    MasterKey::new(s, "test").unwrap()
+}
+
+fn spec(policy: Policy, names: &[&str], t: usize) -> Spec {
+    Spec {
+        label: "Kraken GSL".into(),
+        threshold: t,
+        custodians: names.iter().map(|n| n.to_string()).collect(),
+        deliveries: vec![],
+        policy,
+        kdf: KdfParams::new(64 * 1024, 3, 2).unwrap(),
+        drill_every: 180 * 86_400,
+        now: 1_790_000_000,
+    }
+}
+
+fn pass() -> Passphrase {
+    Passphrase::new(PASS.as_bytes(), "test").unwrap()
+}
+
+fn offered(issued: &[Issued], t: usize) -> Vec<Offered> {
+    issued
+        .iter()
+        .take(t)
+        .map(|i| Offered {
+            source: i.name.clone(),
+            code: gsl_vault::share::ShareCode {
+                fingerprint: i.code.fingerprint,
+                epoch: i.code.epoch,
+                point: gsl_vault::shamir::Point {
+                    x: i.code.point.x,
+                    y: i.code.point.y.clone(),
+                },
+            },
+        })
+        .collect()
+}
+
+fn random32() -> [u8; 32] {
+    *VaultKey::random().unwrap().expose()
+}
+
+/// Writes `NAME.share` for every issued share, as `init` would.
+fn write_shares(dir: &Path, v: &Vault, issued: &[Issued]) {
+    for i in issued {
+        let fp = v.fingerprint().to_string();
+        let h = ShareHeader {
+            label: &v.body.label,
+            fingerprint: &fp,
+            custodian: &i.name,
+            index: i.code.point.x,
+            count: issued.len(),
+            threshold: usize::from(v.body.threshold),
+            epoch: u32::from(i.code.epoch),
+            date: "2026-12-03",
+        };
+        std::fs::write(
+            dir.join(format!("{}.share", i.name)),
+            render_share_text(&h, &i.code),
+        )
+        .unwrap();
+    }
+}
+
+/// The padded payload of FORMAT.md: the key's length (u16 BE), the key, zeros to 256 bytes.
+fn payload_plain(key: &str) -> Vec<u8> {
+    let mut p = (key.len() as u16).to_be_bytes().to_vec();
+    p.extend_from_slice(key.as_bytes());
+    p.resize(256, 0);
+    p
+}
+
+/// The key-less forger on format 3: it has the real vault file (everything in it is public to
+/// whoever can replace it), never a key. It keeps the vault's name, label and custodians, makes
+/// a vault key and a signer per slot of its own, and seals its vault key to the real recipients
+/// with the real bindings copied: what format 2's attack did. Returns the file and its VK.
+fn forge_v3(real: &Vault) -> (Vec<u8>, VaultKey) {
+    let origin = real.name_key();
+    let vk1 = VaultKey::random().unwrap();
+    let vk2 = VaultKey::random().unwrap();
+    let mut body = real.body.clone();
+    let kdf = body.kdf.clone();
+    let mut signers: Vec<SigningKey> = Vec::new();
+    for slot in &mut body.slots {
+        let seed = random32();
+        let signer = SigningKey::from_bytes(&seed).verifying_key().to_bytes();
+        let aad = crypto::hash_parts(&[
+            b"gsl-vault/v3 signer seed",
+            &origin,
+            slot.kind.as_str().as_bytes(),
+            &signer,
+        ]);
+        let (n, ct) = crypto::seal(&crypto::signer_seed_key(&vk1), &seed, &aad).unwrap();
+        let mut dressed = slot.clone();
+        dressed.signer = Some(hex::encode(&signer));
+        dressed.signer_seed = Some(Sealed {
+            nonce: hex::encode(&n),
+            ciphertext: hex::encode(&ct),
+        });
+        let ctx = Context {
+            origin: &origin,
+            kind: slot.kind,
+            epoch: body.epoch,
+            kdf: kdf.as_ref(),
+        };
+        let (s, sk) = slot3::seal(
+            &ctx,
+            &vk2,
+            Source::Kept {
+                slot: &dressed,
+                old_vk: &vk1,
+            },
+        )
+        .unwrap();
+        *slot = s;
+        signers.push(sk);
+    }
+    body.identity = hex::encode(signers[0].verifying_key().as_bytes());
+    body.receipts.clear();
+    let aad = crypto::hash_parts(&[b"gsl-vault/v3 payload", &origin]);
+    let (n, ct) = crypto::seal(&crypto::payload_key(&vk2), &payload_plain(FORGED), &aad).unwrap();
+    body.payload = Sealed {
+        nonce: hex::encode(&n),
+        ciphertext: hex::encode(&ct),
+    };
+    body.generation = Some(body.generation.unwrap() + 1);
+    let refs: Vec<&SigningKey> = signers.iter().collect();
+    (format::serialize_v3(&body, false, &refs), vk2)
+}
+
+#[test]
+fn v3_vaults_of_every_policy_open_by_their_paths_and_write_again() {
+    for (policy, t) in [(Policy::Either, 2), (Policy::Both, 2), (Policy::Quorum, 3)] {
+        let names = ["alice", "bob", "carol"];
+        let p = pass();
+        let give = (policy != Policy::Quorum).then_some(&p);
+        let (mut v, vk, _qk, issued) =
+            vault::create_v3(&spec(policy, &names, t), &master(MASTER), give, "v.vault").unwrap();
+        let bytes = v.to_bytes(&vk).unwrap();
+        assert!(bytes.starts_with(b"gsl-vault vault v3\n"), "{policy:?}");
+        let mut v = Vault::parse(&bytes, "v.vault").unwrap();
+        assert_eq!(v.version, 3);
+        let pass_arg = (policy == Policy::Both).then_some(&p);
+        let out = v
+            .unlock_quorum(&offered(&issued, t), Vec::new(), pass_arg)
+            .unwrap();
+        assert_eq!(v.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
+        if policy == Policy::Either {
+            let vk = v.unlock_passphrase(&p).unwrap();
+            assert_eq!(v.open_payload(&vk).unwrap().expose(), MASTER.as_bytes());
+            let wrong = Passphrase::new(b"not the passphrase at all", "t").unwrap();
+            assert!(matches!(
+                v.unlock_passphrase(&wrong),
+                Err(gsl_vault::error::Error::Unlock(_))
+            ));
+        }
+        // A drill receipt, signed by the first slot's signer; the file parses again.
+        v.add_receipt(
+            &out.vk,
+            1_790_000_100,
+            vault::ReceiptKind::Quorum,
+            out.accepted.clone(),
+            vec![],
+        );
+        let again = Vault::parse(&v.to_bytes(&out.vk).unwrap(), "v.vault").unwrap();
+        assert_eq!(again.body.receipts.len(), 1);
+        assert_eq!(again.generation(), 2);
+    }
+}
+
+/// Issue 24, item 1, on format 2 as it is today: the forger seals a vault key of its own to the
+/// owner's public passphrase recipient, and the owner's passphrase opens the forger's key.
+#[test]
+fn v2_keyless_forgery_is_reproduced() {
+    let p = pass();
+    let (mut real, vk, _, _) = vault::create(
+        &spec(Policy::Either, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        Some(&p),
+        "v.vault",
+    )
+    .unwrap();
+    let real = Vault::parse(&real.to_bytes(&vk).unwrap(), "v.vault").unwrap();
+    // Sealed slots come with the first rotation; the recipient is derived the same way.
+    let pk = vault::derive_pk(real.body.kdf.as_ref().unwrap(), &p).unwrap();
+    let recipient = crypto::path_public(pk.expose(), "passphrase");
+    // The forger knows only `recipient` (public in every rotated file).
+    let mut fvk = random32();
+    let fvk = VaultKey::from_bytes(&mut fvk);
+    let sk = crypto::identity(&fvk);
+    let id = sk.verifying_key().to_bytes();
+    let kdf = real.body.kdf.clone().unwrap();
+    let kdf_string = format!(
+        "{}:{}:{}:{}",
+        kdf.memory_kib, kdf.iterations, kdf.parallelism, kdf.salt
+    );
+    let mut body = real.body.clone();
+    let pslot_aad = crypto::hash_parts(&[
+        b"gsl-vault/v2 slot",
+        &id,
+        b"passphrase",
+        b"",
+        kdf_string.as_bytes(),
+        &recipient,
+    ]);
+    let (eph, n, ct) = crypto::seal_to(&recipient, fvk.expose(), &pslot_aad).unwrap();
+    body.slots[0].recipient = Some(hex::encode(&recipient));
+    body.slots[0].ephemeral = Some(hex::encode(&eph));
+    body.slots[0].nonce = hex::encode(&n);
+    body.slots[0].ciphertext = hex::encode(&ct);
+    let own_q = crypto::path_public(&random32(), "quorum");
+    let qaad = crypto::hash_parts(&[
+        b"gsl-vault/v2 slot",
+        &id,
+        b"quorum",
+        &1u32.to_be_bytes(),
+        b"",
+        &own_q,
+    ]);
+    let (eph, n, ct) = crypto::seal_to(&own_q, fvk.expose(), &qaad).unwrap();
+    body.slots[1].recipient = Some(hex::encode(&own_q));
+    body.slots[1].ephemeral = Some(hex::encode(&eph));
+    body.slots[1].nonce = hex::encode(&n);
+    body.slots[1].ciphertext = hex::encode(&ct);
+    body.identity = hex::encode(&id);
+    body.origin = Some(hex::encode(&id));
+    body.copy_authority = None;
+    let aad = crypto::hash_parts(&[b"gsl-vault/v1 payload", &id]);
+    let (n, ct) = crypto::seal(&crypto::payload_key(&fvk), &payload_plain(FORGED), &aad).unwrap();
+    body.payload = Sealed {
+        nonce: hex::encode(&n),
+        ciphertext: hex::encode(&ct),
+    };
+    let forged = format::serialize(&body, |m| crypto::sign(&sk, format::FILE_SIG_CONTEXT, m));
+    let forged = Vault::parse(&forged, "forged.vault").unwrap();
+    let got = forged.unlock_passphrase(&p).unwrap();
+    assert_eq!(
+        forged.open_payload(&got).unwrap().expose(),
+        FORGED.as_bytes(),
+        "format 2 shows the forger's key to the owner's passphrase"
+    );
+}
+
+/// Issue 24, item 1, on format 3, as the owner and the custodians meet it: the binary, a fresh
+/// machine (no state), no pin. The passphrase and a quorum both refuse the forged file with
+/// exit 5 and one sentence; nothing of the forger's is shown and nothing is written.
+#[test]
+fn v3_keyless_forgery_is_refused_by_the_passphrase_and_by_a_quorum() {
+    let dir = workdir();
+    let d = dir.path();
+    let p = pass();
+    let (mut v, vk, _, issued) = vault::create_v3(
+        &spec(Policy::Either, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        Some(&p),
+        "real.vault",
+    )
+    .unwrap();
+    std::fs::write(d.join("real.vault"), v.to_bytes(&vk).unwrap()).unwrap();
+    let real = Vault::parse(&std::fs::read(d.join("real.vault")).unwrap(), "real.vault").unwrap();
+    write_shares(d, &real, &issued);
+    let (forged, _) = forge_v3(&real);
+    std::fs::write(d.join("forged.vault"), &forged).unwrap();
+    // The library refuses it by either path, as a file not of the vault's line.
+    let f = Vault::parse(&forged, "forged.vault").unwrap();
+    let e = f.unlock_passphrase(&p).err().unwrap();
+    assert!(matches!(e, gsl_vault::error::Error::Corrupt(_)), "{e}");
+    // (The folder's lock file, which `open` takes today, is not a write of the vault.)
+    let files = |d: &Path| -> Vec<_> {
+        all_files(d)
+            .into_iter()
+            .filter(|p| !p.ends_with(".gsl-vault.lock"))
+            .collect()
+    };
+    let before = files(d);
+    for line in [
+        "open forged.vault --passphrase-file pass.txt",
+        "recover forged.vault alice.share bob.share",
+        "drill forged.vault alice.share carol.share",
+        "drill forged.vault --passphrase --passphrase-file pass.txt",
+    ] {
+        let o = gsl(d, line);
+        assert_eq!(code(&o), 5, "{line}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("was not written by this vault's owner or custodians"),
+            "{line}: {err}"
+        );
+        assert!(
+            !stdout(&o).contains(FORGED) && !err.contains(FORGED),
+            "{line}"
+        );
+        assert_eq!(files(d), before, "{line} wrote nothing");
+        assert_eq!(std::fs::read(d.join("forged.vault")).unwrap(), forged);
+    }
+    // The real file opens by both paths in the binary.
+    let o = gsl(d, "open real.vault --passphrase-file pass.txt");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains(MASTER));
+    let o = gsl(d, "recover real.vault alice.share bob.share");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains(MASTER));
+}
+
+/// A format 3 copy: one slot, no history, signed by that slot's signer; it recovers with the
+/// shares, in the library and in the binary; a copy made from a forged file is refused by the
+/// custodians' own shares.
+#[test]
+fn v3_copies_recover_and_a_forged_copy_is_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    let names = [
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+    ];
+    let (mut v, vk, _, issued) = vault::create_v3(
+        &spec(Policy::Quorum, &names, 3),
+        &master(MASTER),
+        None,
+        "v.vault",
+    )
+    .unwrap();
+    let v = Vault::parse(&v.to_bytes(&vk).unwrap(), "v.vault").unwrap();
+    write_shares(d, &v, &issued);
+    let copy = v.recovery_copy(&vk, None, 1_790_000_200).unwrap();
+    assert!(copy.starts_with(b"gsl-vault recovery copy v3\n"));
+    // Ten custodians: a few kilobytes, nothing of the vault's history.
+    assert!(copy.len() < 12_000, "{} bytes", copy.len());
+    let c = Vault::parse_copy(&copy, "copy").unwrap();
+    assert!(c.body.slots[0].signer_seed.is_none() && c.body.slots[0].recipient.is_none());
+    let out = c
+        .unlock_quorum(&offered(&issued, 3), Vec::new(), None)
+        .unwrap();
+    assert_eq!(c.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
+    std::fs::write(d.join("v.copy"), &copy).unwrap();
+    let o = gsl(d, "recover --copy v.copy alice.share bob.share carol.share");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains(MASTER), "{}", stdout(&o));
+
+    let (forged, fvk) = forge_v3(&v);
+    let fv = Vault::parse(&forged, "forged.vault").unwrap();
+    let fcopy = fv.recovery_copy(&fvk, None, 1_790_000_300).unwrap();
+    std::fs::write(d.join("forged.copy"), &fcopy).unwrap();
+    let o = gsl(
+        d,
+        "recover --copy forged.copy alice.share bob.share carol.share",
+    );
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(!stdout(&o).contains(FORGED));
+}
