@@ -369,3 +369,174 @@ fn v3_copies_recover_and_a_forged_copy_is_refused() {
     assert_eq!(code(&o), 5, "{}", stderr(&o));
     assert!(!stdout(&o).contains(FORGED));
 }
+
+fn signers(v: &Vault) -> Vec<String> {
+    v.body
+        .slots
+        .iter()
+        .map(|s| s.signer.clone().unwrap())
+        .collect()
+}
+
+fn reparse(v: &mut Vault, vk: &VaultKey) -> Vault {
+    let bytes = v.to_bytes(vk).unwrap();
+    assert!(bytes.starts_with(b"gsl-vault vault v3\n"));
+    Vault::parse(&bytes, "v.vault").unwrap()
+}
+
+/// A version 3 vault through its lifecycle under policy `either`, in the library: each rotation
+/// replaces the signer of every path whose secret it used and keeps the others; the old paths
+/// stop opening; a revoking reshare needs the passphrase too, so afterwards both signers are new.
+#[test]
+fn v3_lifecycle_replaces_the_signers_of_the_paths_it_uses() {
+    let p = pass();
+    let (mut v, vk, qk, issued) = vault::create_v3(
+        &spec(Policy::Either, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        Some(&p),
+        "v.vault",
+    )
+    .unwrap();
+    let mut v = reparse(&mut v, &vk);
+    let s0 = signers(&v);
+
+    // passwd: a new passphrase signer; the quorum's kept (its secret was not at hand).
+    let newp = Passphrase::new(b"another long test-only passphrase", "t").unwrap();
+    let vk1 = v
+        .change_passphrase(&vk, None, &newp, None, 1_790_000_010)
+        .unwrap();
+    let mut v1 = reparse(&mut v, &vk1);
+    let s1 = signers(&v1);
+    assert_ne!(s1[0], s0[0]);
+    assert_eq!(s1[1], s0[1]);
+    assert!(
+        v1.unlock_passphrase(&p).is_err(),
+        "the old passphrase is refused"
+    );
+    let got = v1.unlock_passphrase(&newp).unwrap();
+    assert_eq!(v1.open_payload(&got).unwrap().expose(), MASTER.as_bytes());
+    let out = v1
+        .unlock_quorum(&offered(&issued, 2), Vec::new(), None)
+        .unwrap();
+    assert_eq!(out.vk.expose(), got.expose());
+
+    // set-secret with the passphrase alone: a new VK, the new key; the old VK reads nothing.
+    let (vk2, rotated) = v1
+        .set_secret(&got, &master("a-new-master-key"), 1_790_000_020)
+        .unwrap();
+    assert!(rotated);
+    let mut v2 = reparse(&mut v1, &vk2);
+    assert!(
+        v2.open_payload(&got).is_err(),
+        "the old vault key opens nothing now"
+    );
+    let by_quorum = v2
+        .unlock_quorum(&offered(&issued, 2), Vec::new(), None)
+        .unwrap();
+    assert_eq!(
+        v2.open_payload(&by_quorum.vk).unwrap().expose(),
+        b"a-new-master-key"
+    );
+
+    // A reshare: its confirmation under `either` asks for the passphrase too.
+    let names = vec!["dave".to_string(), "erin".to_string(), "frank".to_string()];
+    let (new_issued, _new_qk) = v2
+        .reshare_begin(&vk2, 2, &names, &[], None, 1_790_000_030)
+        .unwrap();
+    let mut v3 = reparse(&mut v2, &vk2);
+    let e = v3
+        .reshare_confirm(&offered(&new_issued, 2), Vec::new(), None, 1_790_000_040)
+        .err()
+        .unwrap();
+    assert!(matches!(e, gsl_vault::error::Error::Needs { .. }), "{e}");
+    let (_out, vk4) = v3
+        .reshare_confirm(
+            &offered(&new_issued, 2),
+            Vec::new(),
+            Some(&newp),
+            1_790_000_040,
+        )
+        .unwrap();
+    let v4 = reparse(&mut v3, &vk4);
+    let s4 = signers(&v4);
+    assert!(s4[0] != s1[0] && s4[1] != s1[1], "both signers replaced");
+    assert!(
+        v4.unlock_quorum(&offered(&issued, 2), Vec::new(), None)
+            .is_err()
+    );
+    let o = v4
+        .unlock_quorum(&offered(&new_issued, 2), Vec::new(), None)
+        .unwrap();
+    assert_eq!(
+        v4.open_payload(&o.vk).unwrap().expose(),
+        b"a-new-master-key"
+    );
+    let _ = qk;
+}
+
+/// Issue 24, item 3: a copy carries no history. After 256 rotations a copy of a 10-custodian
+/// vault with a recovery sheet is as large as after one, and prints as a few QR parts.
+#[test]
+fn v3_copies_do_not_grow_with_rotations() {
+    let names: Vec<String> = (0..10).map(|i| format!("custodian{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (mut v, mut vk, _, issued) = vault::create_v3(
+        &spec(Policy::Quorum, &refs, 3),
+        &master(MASTER),
+        None,
+        "v.vault",
+    )
+    .unwrap();
+    let sheet = |name: &'static str, text: &str| {
+        let mut s = SecretBytes::with_capacity(text.len());
+        s.extend(text.as_bytes()).unwrap();
+        vault::entries::Entry { name, text: s }
+    };
+    let codes: String = (0..16)
+        .map(|i| format!("{i:02}-ABCD-EFGH-IJKL\n"))
+        .collect();
+    let note = "Spare YubiKey in the bank box; Kraken support: ask for the GSL reset. ".repeat(8);
+    let (vk1, _) = v
+        .set_secret_entries(
+            &vk,
+            &master(MASTER),
+            vec![sheet("recovery-codes", &codes), sheet("note", &note)],
+            1_790_000_001,
+        )
+        .unwrap();
+    vk = vk1;
+    let first = v.recovery_copy(&vk, None, 1_790_000_002).unwrap().len();
+    for i in 0..256u64 {
+        let (next, rotated) = v
+            .set_secret_entries(&vk, &master(MASTER), Vec::new(), 1_790_000_100 + i)
+            .unwrap();
+        assert!(rotated);
+        vk = next;
+    }
+    let v = reparse(&mut v, &vk);
+    let copy = v.recovery_copy(&vk, None, 1_790_100_000).unwrap();
+    assert!(
+        copy.len() <= first + 8,
+        "after 256 rotations: {} bytes, first {}",
+        copy.len(),
+        first
+    );
+    let parts = gsl_vault::copy::qr_parts(&copy);
+    assert!(parts.len() <= 6, "{} QR parts", parts.len());
+    let back = gsl_vault::copy::find(
+        parts
+            .iter()
+            .rev()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )
+    .unwrap()
+    .unwrap();
+    let c = Vault::parse_copy(&back, "parts").unwrap();
+    let out = c
+        .unlock_quorum(&offered(&issued, 3), Vec::new(), None)
+        .unwrap();
+    assert_eq!(c.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
+}

@@ -60,14 +60,36 @@ impl Vault {
             }
             _ => (SlotKind::Quorum, crypto::path_public(qk.expose(), "quorum")),
         };
-        let slot = seal_slot(
-            &self.identity,
-            vk,
-            kind,
-            epoch,
-            self.body.kdf.as_ref(),
-            &recipient,
-        )?;
+        let slot = if self.version >= 3 {
+            // A new signer, made with the new shares' key, which its binding vouches for.
+            let key = match (kind, pass) {
+                (SlotKind::Both, Some(pass)) => {
+                    let (pk, _) = self.current_pk(pass)?;
+                    crypto::both_key(&qk, &pk)
+                }
+                _ => {
+                    let mut k = *qk.expose();
+                    crate::secret::WrapKey::from_bytes(&mut k)
+                }
+            };
+            let origin = self.name_key();
+            let ctx = super::slot3::Context {
+                origin: &origin,
+                kind,
+                epoch,
+                kdf: self.body.kdf.as_ref(),
+            };
+            super::slot3::seal(&ctx, vk, super::slot3::Source::Secret(key.expose()))?.0
+        } else {
+            seal_slot(
+                &self.identity,
+                vk,
+                kind,
+                epoch,
+                self.body.kdf.as_ref(),
+                &recipient,
+            )?
+        };
         self.body.pending = Some(crate::format::Pending {
             epoch,
             threshold: threshold as u8,
@@ -90,6 +112,7 @@ impl Vault {
         pass: Option<&Passphrase>,
         now: u64,
     ) -> Result<(QuorumOutcome, VaultKey)> {
+        self.v3_revocation_needs_passphrase(pass)?;
         let out = self.unlock_set(Set::Pending, offered, refused, pass)?;
         let pk = match (pass, &self.body.kdf) {
             (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
@@ -140,6 +163,9 @@ impl Vault {
         pass: Option<&Passphrase>,
         now: u64,
     ) -> Result<(VaultKey, bool)> {
+        if self.body.pending.is_some() {
+            self.v3_revocation_needs_passphrase(pass)?;
+        }
         let Some(cancelled) = self.body.pending.take() else {
             return Err(Error::Usage(format!(
                 "no reshare is pending on vault {}: there is nothing to cancel.",
@@ -158,7 +184,12 @@ impl Vault {
             _ => None,
         };
         let to = Recipients::from_keys(qk, pk.as_ref()).or_from(&self.body.slots);
-        if to.check(self.body.policy).is_err() {
+        let ready = if self.version >= 3 {
+            to.check_v3(self.body.policy)
+        } else {
+            to.check(self.body.policy)
+        };
+        if ready.is_err() {
             return Ok((vk.duplicate(), false));
         }
         let kdf = self.body.kdf.clone();
@@ -167,6 +198,20 @@ impl Vault {
         // revoke it), so a new one would protect nothing: it is kept, and the command says so.
         let after = AuthorityAfter::Keep;
         Ok((self.rotate(vk, kdf.as_ref(), &to, after, now)?, true))
+    }
+
+    /// Under policy `either`, a version 3 reshare's confirmation or cancellation revokes a set of
+    /// shares that could open VK: with the passphrase too, both paths get new signers and the
+    /// revoked set holds nothing current (FORMAT.md, "What a rotation without a path's secret
+    /// cannot do").
+    fn v3_revocation_needs_passphrase(&self, pass: Option<&Passphrase>) -> Result<()> {
+        if self.version >= 3 && self.body.policy == Policy::Either && pass.is_none() {
+            return Err(Error::Needs {
+                policy: Policy::Either,
+                secret: Secret::Passphrase,
+            });
+        }
+        Ok(())
     }
 
     /// The current slots of one kind (the paths a change keeps as they are).
@@ -222,12 +267,16 @@ impl Vault {
         // Only the quorum path is kept as it is: the passphrase (and both) paths are new.
         let quorum_slots = self.slots_of(SlotKind::Quorum);
         let to = Recipients::from_keys(qk, Some(&pk)).or_from(&quorum_slots);
-        to.check(self.body.policy)?;
+        if self.version < 3 {
+            to.check(self.body.policy)?;
+        }
         // The old passphrase could read the copy authority's seed; its certificate stays valid
         // for the current shares until a reshare, so it is kept, and the command says so. Fresh
         // copies carry this rotation: beside one, a copy forged from an older file is a fork.
         let vk = self.rotate(vk, Some(&rec), &to, AuthorityAfter::Keep, now)?;
-        if self.has_copy_authority() {
+        // Under policy `both` a copy holds the both path, which the old passphrase opens: every
+        // copy is stale until reissued (issue 24, item 4).
+        if self.has_copy_authority() || self.body.policy == Policy::Both {
             self.mark_copies_changed();
         }
         Ok(vk)
@@ -264,7 +313,12 @@ impl Vault {
         // Copies issued before now recover the old master key.
         self.mark_copies_changed();
         let to = Recipients::default().or_from(&self.body.slots);
-        if self.body.pending.is_some() || to.check(self.body.policy).is_err() {
+        let ready = if self.version >= 3 {
+            to.check_v3(self.body.policy)
+        } else {
+            to.check(self.body.policy)
+        };
+        if self.body.pending.is_some() || ready.is_err() {
             return Ok((vk.duplicate(), false));
         }
         let kdf = self.body.kdf.clone();
@@ -314,7 +368,11 @@ impl Vault {
         };
         let quorum_slots = self.slots_of(SlotKind::Quorum);
         let to = Recipients::from_keys(qk, pk.as_ref().map(|(k, _)| k)).or_from(&quorum_slots);
-        to.check(policy)?;
+        if self.version >= 3 {
+            to.check_v3(policy)?;
+        } else {
+            to.check(policy)?;
+        }
         self.body.policy = policy;
         // Copies issued before now open under the old policy (a quorum alone, say).
         self.mark_copies_changed();

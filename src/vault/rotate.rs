@@ -35,6 +35,9 @@ impl Vault {
         authority: AuthorityAfter<'_>,
         now: u64,
     ) -> Result<VaultKey> {
+        if self.version >= 3 {
+            return self.rotate_v3(old, kdf, to, now);
+        }
         // The whole payload (master key and entries) is sealed again as it is.
         let plain = self.open_plain(old)?;
         let kept = self.authority_before_rotation(old);
@@ -82,6 +85,68 @@ impl Vault {
         self.body.identity = hex::encode(&id);
         self.resign_receipts(&new);
         self.carry_authority(kept, &new, authority)?;
+        Ok(new)
+    }
+}
+
+impl Vault {
+    /// Version 3's rotation (FORMAT.md, "Rotation (version 3)"): a new VK; each kept path gets a
+    /// new signer, recipient and binding when its secret is at hand, else keeps them (its signer
+    /// seed sealed again under the new VK); the payload sealed again; receipts signed again by
+    /// the first slot's signer.
+    fn rotate_v3(
+        &mut self,
+        old: &VaultKey,
+        kdf: Option<&KdfRecord>,
+        to: &Recipients,
+        now: u64,
+    ) -> Result<VaultKey> {
+        use super::slot3::{self, Context, Source};
+        use crate::format::{Policy, SlotKind};
+        let _ = now;
+        to.check_v3(self.body.policy)?;
+        let plain = self.open_plain(old)?;
+        let new = VaultKey::random()?;
+        let origin = self.name_key();
+        let kinds: &[SlotKind] = match self.body.policy {
+            Policy::Either => &[SlotKind::Passphrase, SlotKind::Quorum],
+            Policy::Both => &[SlotKind::Both],
+            Policy::Quorum => &[SlotKind::Quorum],
+        };
+        let mut slots = Vec::with_capacity(kinds.len());
+        for &kind in kinds {
+            let i = super::slots::path_index(kind);
+            let ctx = Context {
+                origin: &origin,
+                kind,
+                epoch: self.body.epoch,
+                kdf,
+            };
+            let source = match (&to.secrets[i], &to.kept[i]) {
+                (Some(k), _) => Source::Secret(k.expose()),
+                (None, Some(slot)) => Source::Kept { slot, old_vk: old },
+                (None, None) => {
+                    return Err(crate::error::Error::Needs {
+                        policy: self.body.policy,
+                        secret: if kind == SlotKind::Passphrase {
+                            crate::error::Secret::Passphrase
+                        } else {
+                            crate::error::Secret::Quorum
+                        },
+                    });
+                }
+            };
+            slots.push(slot3::seal(&ctx, &new, source)?.0);
+        }
+        // Nothing is changed before this point.
+        self.body.slots = slots;
+        self.body.kdf = kdf.cloned();
+        let aad = self.payload_aad_now();
+        self.body.payload = seal_hex(&crypto::payload_key(&new), &plain, &aad)?;
+        let first = self.body.slots[0].signer.clone().unwrap_or_default();
+        self.identity = hex::decode_array(&first).unwrap_or(self.identity);
+        self.body.identity = first;
+        self.resign_receipts(&new);
         Ok(new)
     }
 }

@@ -58,30 +58,60 @@ pub(super) fn slot_aad(
     }
 }
 
-/// The public keys of the unlock paths that new slots are sealed to.
-#[derive(Clone, Copy, Default)]
+/// The public keys of the unlock paths that new slots are sealed to; for version 3, the
+/// secrets at hand (a path whose secret is here gets a new signer and binding) and the version 3
+/// slots kept as they are (a path whose secret is not).
+#[derive(Default)]
 pub(super) struct Recipients {
     pub passphrase: Option<[u8; 32]>,
     pub quorum: Option<[u8; 32]>,
     pub both: Option<[u8; 32]>,
+    /// Version 3: each path's key (PK, QK, both-key) when at hand, in the order of
+    /// [`SlotKind`]: passphrase, quorum, both.
+    pub secrets: [Option<WrapKey>; 3],
+    /// Version 3: the current slot of each path whose secret is not at hand.
+    pub kept: [Option<Slot>; 3],
+}
+
+/// The index of a path in [`Recipients`]' arrays.
+pub(super) fn path_index(kind: SlotKind) -> usize {
+    match kind {
+        SlotKind::Passphrase => 0,
+        SlotKind::Quorum => 1,
+        SlotKind::Both => 2,
+    }
 }
 
 impl Recipients {
     /// The recipients the secrets at hand give: PK for the passphrase path, QK for the quorum
     /// path, both for the `both` path.
     pub fn from_keys(qk: Option<&QuorumKey>, pk: Option<&PassKey>) -> Self {
+        let wrap = |k: &[u8; 32]| {
+            let mut b = *k;
+            WrapKey::from_bytes(&mut b)
+        };
         Recipients {
             passphrase: pk.map(|pk| crypto::path_public(pk.expose(), "passphrase")),
             quorum: qk.map(|qk| crypto::path_public(qk.expose(), "quorum")),
             both: qk
                 .zip(pk)
                 .map(|(qk, pk)| crypto::path_public(crypto::both_key(qk, pk).expose(), "both")),
+            secrets: [
+                pk.map(|pk| wrap(pk.expose())),
+                qk.map(|qk| wrap(qk.expose())),
+                qk.zip(pk).map(|(qk, pk)| crypto::both_key(qk, pk)),
+            ],
+            kept: [None, None, None],
         }
     }
 
     /// Fills the paths still unknown from sealed slots, which name their recipient.
     pub fn or_from(mut self, slots: &[Slot]) -> Self {
         for s in slots {
+            let i = path_index(s.kind);
+            if s.is_v3() && self.secrets[i].is_none() && self.kept[i].is_none() {
+                self.kept[i] = Some(s.clone());
+            }
             let r = s.recipient.as_deref().and_then(hex::decode_array::<32>);
             let field = match s.kind {
                 SlotKind::Passphrase => &mut self.passphrase,
@@ -93,6 +123,22 @@ impl Recipients {
             }
         }
         self
+    }
+
+    /// Version 3: refuses a set that misses a path `policy` needs: neither its secret nor a
+    /// version 3 slot to keep (a version 2 slot is never resealed as version 3).
+    pub fn check_v3(&self, policy: Policy) -> Result<()> {
+        let has = |k: SlotKind| {
+            let i = path_index(k);
+            self.secrets[i].is_some() || self.kept[i].is_some()
+        };
+        let need = |secret| Err(Error::Needs { policy, secret });
+        match policy {
+            Policy::Either if !has(SlotKind::Passphrase) => need(Secret::Passphrase),
+            Policy::Either | Policy::Quorum if !has(SlotKind::Quorum) => need(Secret::Quorum),
+            Policy::Both if !has(SlotKind::Both) => need(Secret::Quorum),
+            _ => Ok(()),
+        }
     }
 
     /// Refuses a set that misses a path `policy` needs (before anything is changed).
