@@ -540,3 +540,48 @@ fn v3_copies_do_not_grow_with_rotations() {
         .unwrap();
     assert_eq!(c.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
 }
+
+/// FORMAT.md, "Reading versions 1 and 2 after version 3": a machine that has written version 3
+/// of a vault refuses a version 2 file of it (anyone holding an old copy could have written
+/// one); a version 3 file is remembered as such when this machine writes it.
+#[test]
+fn a_version_2_file_is_refused_where_version_3_was_written() {
+    let dir = workdir();
+    let d = dir.path();
+    init(d, "v.vault", 2, &["alice", "bob", "carol"], "either");
+    let v = Vault::parse(&std::fs::read(d.join("v.vault")).unwrap(), "v.vault").unwrap();
+    assert_eq!(v.version, 2);
+    let state = state_home(d).join("gsl-vault");
+    let file = state.join(format!("seen-{}", hex::encode(&v.name_key()[..16])));
+    let line = std::fs::read_to_string(&file).unwrap();
+    assert!(line.trim_end().ends_with(" 2"), "{line}");
+    // As if this machine had since written version 3 of the same vault.
+    std::fs::write(&file, format!("{} {} 3\n", v.generation(), "ab".repeat(32))).unwrap();
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(stderr(&o).contains("this machine has written version 3 of this vault"));
+    assert!(!stdout(&o).contains(MASTER));
+
+    // A version 3 vault written by the binary (a drill's receipt) is remembered as version 3.
+    let (mut v3, vk, _, issued) = vault::create_v3(
+        &spec(Policy::Quorum, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        None,
+        "w.vault",
+    )
+    .unwrap();
+    let w = d.join("w");
+    std::fs::create_dir(&w).unwrap();
+    std::fs::write(w.join("w.vault"), v3.to_bytes(&vk).unwrap()).unwrap();
+    let v3 = Vault::parse(&std::fs::read(w.join("w.vault")).unwrap(), "w.vault").unwrap();
+    write_shares(&w, &v3, &issued);
+    let o = gsl(&w, "drill w.vault alice.share bob.share");
+    expect_exit(&o, 0);
+    let after = Vault::parse(&std::fs::read(w.join("w.vault")).unwrap(), "w.vault").unwrap();
+    assert_eq!((after.version, after.body.receipts.len()), (3, 1));
+    let seen = state_home(&w)
+        .join("gsl-vault")
+        .join(format!("seen-{}", hex::encode(&after.name_key()[..16])));
+    let line = std::fs::read_to_string(seen).unwrap();
+    assert!(line.trim_end().ends_with(" 3"), "{line}");
+}

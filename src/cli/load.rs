@@ -175,6 +175,19 @@ pub fn rolled_back(v: &Vault) -> Option<String> {
 /// Why `v` is a fork of the vault this machine last wrote, if it is one.
 fn forked(v: &Vault) -> Option<String> {
     let seen = state::seen(v)?;
+    if seen.version >= 3 && v.version < 3 {
+        // Anyone who holds a version 2 recipient (public in every old copy) can write a
+        // version 2 file: after version 3, it cannot be told from a forgery (FORMAT.md).
+        return Some(format!(
+            "vault {} is a version {} file, but this machine has written version 3 of this vault: a file of the older format can be forged by anyone who holds an old copy; nothing was opened: use your own newest vault file.",
+            v.path, v.version
+        ));
+    }
+    if v.version >= 3 {
+        // Version 3 has no chain of identities: each path's binding proves the signers when a
+        // secret opens it; the generation still tells a rollback.
+        return None;
+    }
     match seen.identity {
         Some(id) if !v.identity_chain().contains(&id) => Some(format!(
             "vault {} does not descend from the vault this machine last wrote (generation {}): it is a fork, signed by someone who once held an old vault key; nothing was opened: restore your own newest copy.",

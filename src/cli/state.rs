@@ -30,8 +30,10 @@ pub fn file_of(v: &Vault) -> Option<PathBuf> {
 pub struct Seen {
     /// The generation.
     pub generation: u64,
-    /// The identity that signed it.
+    /// The identity that signed it (version 3: the pin's hash of its signers).
     pub identity: Option<[u8; 32]>,
+    /// The format version written (2 when the line has no third field).
+    pub version: u8,
 }
 
 /// What this machine last wrote of this vault, if anything.
@@ -41,9 +43,11 @@ pub fn seen(v: &Vault) -> Option<Seen> {
     let mut words = text.split_whitespace();
     let generation = words.next()?.parse().ok()?;
     let identity = words.next().and_then(hex::decode_array::<32>);
+    let version = words.next().and_then(|w| w.parse().ok()).unwrap_or(2);
     Some(Seen {
         generation,
         identity,
+        version,
     })
 }
 
@@ -59,7 +63,12 @@ pub fn record(v: &Vault) {
     if let Some(dir) = path.parent()
         && gsl_vault::fsio::create_private_dir(dir).is_ok()
     {
-        let line = format!("{} {}\n", v.generation(), hex::encode(&v.identity()));
+        let line = format!(
+            "{} {} {}\n",
+            v.generation(),
+            hex::encode(&v.pin_key()),
+            v.version.max(2)
+        );
         let _ = fsio::write_atomic(&path, line.as_bytes(), true);
     }
 }

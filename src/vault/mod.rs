@@ -460,6 +460,29 @@ impl Vault {
     /// The long fingerprint to pin (`--expect-fingerprint`): 128 bits of the current identity's
     /// fingerprint hash, in base32 groups of four.
     pub fn long_fingerprint(&self) -> String {
-        long_fingerprint_of(&self.identity)
+        long_fingerprint_of(&self.pin_key())
+    }
+
+    /// What the pin is a fingerprint of: the identity (versions 1 and 2), or, in version 3,
+    /// H("gsl-vault/v3 pin", the slots' signers in order), which changes when a path's signer
+    /// is replaced.
+    pub fn pin_key(&self) -> [u8; 32] {
+        if self.version < 3 {
+            return self.identity;
+        }
+        let signers: Vec<Vec<u8>> = self
+            .body
+            .slots
+            .iter()
+            .map(|s| {
+                s.signer
+                    .as_deref()
+                    .and_then(hex::decode)
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut parts: Vec<&[u8]> = vec![b"gsl-vault/v3 pin"];
+        parts.extend(signers.iter().map(Vec::as_slice));
+        crypto::hash_parts(&parts)
     }
 }
