@@ -39,7 +39,7 @@ export async function readAny(bytes, name) {
   });
   if (copy) await attempt(() => out.docs.push(readVault(copy, name)));
   const text = fromUtf8(bytes);
-  const isRawCopy = kindOf(bytes) === 'copy' || (text ?? '').trim().startsWith('GSLC1:');
+  const isRawCopy = kindOf(bytes) === 'copy' || /^GSLC[13]:/.test((text ?? '').trim());
   const hasShareText = (t) => t.split(/\r?\n/).some((l) => l.trim().length > 0 && !l.trimStart().startsWith('#'));
   if (text !== null && !isRawCopy && hasShareText(sharePart(text))) {
     if (sharePart(text).length > MAX_SHARE_TEXT) {
@@ -100,7 +100,7 @@ export function chooseDocument(docs, shares) {
   const file = files.length > 0 ? newest(files) : null;
   const copy = copies.length > 0 ? newest(copies) : null;
   if (file && (!copy || file.generation >= copy.generation)) {
-    const warning = `${what(file)} is used: no quorum vouches for a vault file, only its pin (${pinOf(file.identity)}) does. If it did not come from the owner, remove it and recover from the copies your share files carry.`;
+    const warning = `${what(file)} is used: no quorum vouches for a vault file, only its pin (${pinOf(file)}) does. If it did not come from the owner, remove it and recover from the copies your share files carry.`;
     return { doc: file, warning, setAside, older: mine.filter((d) => d !== file) };
   }
   return { doc: copy, warning: null, setAside, older: mine.filter((d) => d !== copy) };

@@ -4,10 +4,11 @@
 // these is refused, so that nothing forged is ever shown to a custodian as fact.
 
 const SHAPES = {
-  body: ['identity', 'label', 'created', 'policy', 'epoch', 'threshold', 'custodians', 'kdf?', 'slots', 'payload', 'drill_every', 'receipts', 'pending?', 'retired?', 'origin?', 'generation?', 'lineage?', 'issued?', 'quorum_tag?', 'copies_from?', 'copies_issued?', 'copy_authority?', 'authority_signature?', 'cancelled?', 'entries?'],
+  body: ['identity', 'label', 'created', 'policy', 'epoch', 'threshold', 'custodians', 'kdf?', 'slots', 'payload', 'drill_every', 'receipts', 'pending?', 'retired?', 'origin?', 'generation?', 'lineage?', 'issued?', 'quorum_tag?', 'copies_from?', 'copies_issued?', 'copy_authority?', 'authority_signature?', 'cancelled?', 'entries?', 'master?'],
   custodian: ['name', 'index', 'delivery', 'commitment', 'proof_key?'],
   kdf: ['memory_kib', 'iterations', 'parallelism', 'salt'],
-  slot: ['kind', 'recipient?', 'ephemeral?', 'nonce', 'ciphertext'],
+  slot: ['kind', 'signer?', 'signer_seed?', 'recipient?', 'ephemeral?', 'recipient_hash?', 'binding?', 'encapsulation?', 'nonce', 'ciphertext'],
+  master: ['kind', 'digits', 'algorithm', 'period'],
   sealed: ['nonce', 'ciphertext'],
   receipt: ['time', 'kind', 'epoch', 'custodians', 'rejected', 'prev', 'signature'],
   pending: ['epoch', 'threshold', 'custodians', 'slot', 'created'],
@@ -37,7 +38,8 @@ function shaped(obj, shape) {
   return shape.slice(at).every((k) => k.endsWith('?'));
 }
 
-const every = (list, shape) => Array.isArray(list) && list.every((x) => shaped(x, SHAPES[shape]));
+const every = (list, shape) =>
+  Array.isArray(list) && list.every((x) => shaped(x, SHAPES[shape]) && (shape !== 'slot' || x.signer_seed === undefined || shaped(x.signer_seed, SHAPES.sealed)));
 
 /** Whether a parsed body has the shape of a gsl-vault body, nested objects included. */
 export function bodyShaped(b) {
@@ -49,7 +51,8 @@ export function bodyShaped(b) {
     every(b.slots, 'slot') &&
     shaped(b.payload, SHAPES.sealed) &&
     every(b.receipts, 'receipt') &&
-    (b.pending === undefined || (shaped(b.pending, SHAPES.pending) && every(b.pending.custodians, 'custodian') && shaped(b.pending.slot, SHAPES.slot))) &&
+    (b.pending === undefined || (shaped(b.pending, SHAPES.pending) && every(b.pending.custodians, 'custodian') && every([b.pending.slot], 'slot'))) &&
+    (b.master === undefined || shaped(b.master, SHAPES.master)) &&
     (b.retired === undefined || every(b.retired, 'retired')) &&
     (b.cancelled === undefined || every(b.cancelled, 'retired')) &&
     (b.entries === undefined || entriesOk(b.entries)) &&

@@ -13,7 +13,11 @@ const KINDS = [
   { magic: 'gsl-vault vault v1\n', kind: 'vault', version: 1, domain: 'gsl-vault/v1 vault file' },
   { magic: 'gsl-vault vault v2\n', kind: 'vault', version: 2, domain: 'gsl-vault/v1 vault file' },
   { magic: 'gsl-vault recovery copy v1\n', kind: 'copy', version: 2, domain: 'gsl-vault/v2 recovery copy' },
+  { magic: 'gsl-vault vault v3\n', kind: 'vault', version: 3, domain: 'gsl-vault/v3 vault file' },
+  { magic: 'gsl-vault recovery copy v3\n', kind: 'copy', version: 3, domain: 'gsl-vault/v3 recovery copy' },
 ];
+
+const SIGNATURE_LINE = /^signature [0-9a-f]{128}$/;
 
 /** The canonical body bytes (serde_json's pretty form, two-space indent, a final newline). */
 export const bodyText = (body) => JSON.stringify(body, null, 2) + '\n';
@@ -53,6 +57,7 @@ export function parseSigned(bytes, name) {
   if (text === null) throw fail('is not UTF-8 text');
   const rest = text.slice(found.magic.length);
   if (!rest.endsWith('\n')) throw fail('is truncated (it does not end with a newline)');
+  if (found.version === 3) return parseV3(found, rest, fail);
   const withoutNl = rest.slice(0, -1);
   const sigAt = withoutNl.lastIndexOf('\nsignature ');
   if (sigAt < 0) throw fail('is truncated (its signature line is missing)');
@@ -73,6 +78,47 @@ export function parseSigned(bytes, name) {
   const signed = utf8(found.magic + body);
   if (!verifySigned(identity, found.domain, signed, signature)) throw fail('fails its signature check');
   return { kind: found.kind, version: found.version, body: parsed, identity };
+}
+
+/**
+ * Version 3 (FORMAT.md, "File"): the body, then one signature line per slot, each by that
+ * slot's signer over H(domain, magic ‖ body); `identity` must be the first slot's signer.
+ */
+function parseV3(found, rest, fail) {
+  const lines = rest.slice(0, -1).split('\n');
+  const sigs = [];
+  while (sigs.length < 2 && lines.length > 1 && SIGNATURE_LINE.test(lines[lines.length - 1])) {
+    sigs.unshift(fromHex(lines.pop().slice('signature '.length), 64));
+  }
+  if (sigs.length === 0) throw fail('is truncated (its signature lines are missing)');
+  const body = lines.join('\n') + '\n';
+  if (!shallow(body)) throw fail('has a malformed body (nested too deep)');
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw fail('has a malformed body');
+  }
+  if (!bodyShaped(parsed) || hasLoneSurrogate(parsed)) throw fail('has a malformed body');
+  if (bodyText(parsed) !== body) throw fail('is not in canonical form');
+  if (!Array.isArray(parsed.slots) || parsed.slots.length !== sigs.length) throw fail('does not carry one signature per slot');
+  const signed = utf8(found.magic + body);
+  const signers = parsed.slots.map((s) => fromHex(s.signer, 32));
+  if (!signers.every((k) => k && validKey(k))) throw fail('has a slot without a valid signer');
+  if (!signers.every((k, i) => verifySigned(k, found.domain, signed, sigs[i]))) throw fail('fails its signature check');
+  const identity = fromHex(parsed.identity, 32);
+  if (!identity || !identity.every((b, i) => b === signers[0][i])) throw fail("names an identity that is not its first slot's signer");
+  return { kind: found.kind, version: 3, body: parsed, identity };
+}
+
+/** An Ed25519 public key that decodes and is not of small order (FORMAT.md). */
+function validKey(k) {
+  try {
+    const p = ed25519.Point.fromBytes(k);
+    return !p.isSmallOrder();
+  } catch {
+    return false;
+  }
 }
 
 function startsWith(bytes, prefix) {

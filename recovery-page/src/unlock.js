@@ -10,6 +10,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { H, be32, concat, fromHex, fromUtf8, sameBytes, utf8, wipe } from './bytes.js';
 import { EXIT, GslError, corrupt, sharesError, unlockError, usageError } from './errors.js';
 import { combine } from './shamir.js';
+import { openSlot3 } from './slot3.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { bodyText } from './signed.js';
 import { confirmsIdentity, shownFingerprint } from './vault.js';
 
@@ -162,7 +164,8 @@ function checkConsistent(doc, points, t, qk) {
 
 /** A copy must carry its quorum's tag, or a copy authority that quorum certified. */
 function checkVouched(doc, qk) {
-  if (doc.kind !== 'copy') return;
+  // Version 3 copies carry no tag: the quorum slot's binding vouches for them (openSlot).
+  if (doc.kind !== 'copy' || doc.version === 3) return;
   const b = doc.body;
   const tagKey = hkdf32(qk, 'gsl-vault/v2 copy tag');
   let ok;
@@ -185,6 +188,7 @@ function checkVouched(doc, qk) {
 
 /** VK from a slot with the key its path yields, confirmed against the identity; or null. */
 export function openSlot(doc, slot, key) {
+  if (slot.encapsulation !== undefined) return openV3Slot(doc, slot, key);
   const b = doc.body;
   const kind = slot.kind;
   const k = b.kdf;
@@ -231,6 +235,43 @@ export function openSlot(doc, slot, key) {
   return vk;
 }
 
+/**
+ * A version 3 slot (FORMAT.md, "Slot (version 3)"): null for a secret that is not its path's;
+ * a file its path does not vouch for is refused (exit 5) before anything is decapsulated; in a
+ * vault file the slot's signer seed must open under the VK found.
+ */
+function openV3Slot(doc, slot, key) {
+  const ctx = { origin: doc.nameKey, kind: slot.kind, epoch: doc.body.epoch, kdf: doc.body.kdf ?? null };
+  const r = openSlot3(ctx, slot, key);
+  if (r.refusal === 'wrong-secret') return null;
+  if (r.refusal === 'not-this-line') {
+    throw new GslError(
+      EXIT.corrupt,
+      `${doc.name} was not written by this vault's owner or custodians: its unlock path does not vouch for the key that signed it (a forgery, or a file of another vault dressed as this one). Nothing was shown: use your own copy of the vault file, or a custodian's recovery copy.`,
+    );
+  }
+  if (r.refusal) throw corrupt(doc.kind, doc.name, 'has a slot that does not decrypt');
+  if (doc.kind === 'vault') {
+    const signer = fromHex(slot.signer, 32);
+    const aad = H('gsl-vault/v3 signer seed', doc.nameKey, slot.kind, signer);
+    const seedKey = hkdf32(r.vk, 'gsl-vault/v3 signer seed');
+    let confirmed = false;
+    try {
+      const seed = xchacha20poly1305(seedKey, fromHex(slot.signer_seed.nonce, 24), aad).decrypt(fromHex(slot.signer_seed.ciphertext, 48));
+      confirmed = sameBytes(ed25519.getPublicKey(seed), signer);
+      wipe(seed);
+    } catch {
+      confirmed = false;
+    }
+    wipe(seedKey);
+    if (!confirmed) {
+      wipe(r.vk);
+      throw corrupt(doc.kind, doc.name, 'has a slot whose key does not confirm');
+    }
+  }
+  return r.vk;
+}
+
 /** What people read for an entry's name (as the command line labels them). */
 export const ENTRY_TITLES = { 'recovery-codes': '2FA recovery codes', note: 'recovery note' };
 
@@ -245,7 +286,8 @@ function openItems(doc, vk) {
   const fail = () => corrupt(doc.kind, doc.name, 'has a payload that does not decrypt');
   let plain;
   try {
-    plain = xchacha20poly1305(payloadKey, fromHex(doc.body.payload.nonce, 24), H('gsl-vault/v1 payload', doc.identity)).decrypt(
+    const aad = doc.version === 3 ? H('gsl-vault/v3 payload', doc.nameKey) : H('gsl-vault/v1 payload', doc.identity);
+    plain = xchacha20poly1305(payloadKey, fromHex(doc.body.payload.nonce, 24), aad).decrypt(
       fromHex(doc.body.payload.ciphertext),
     );
   } catch {

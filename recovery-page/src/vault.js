@@ -26,9 +26,10 @@ export function shownFingerprint(first5) {
   return `${s.slice(0, 4)}-${s.slice(4, 8)}`;
 }
 
-/** The 26-character pin of an identity, in groups of four. */
-export function pinOf(identity) {
-  const s = toBase32(fingerprintHash(identity).subarray(0, 16));
+/** The 26-character pin of a document (or of an identity), in groups of four. */
+export function pinOf(docOrIdentity) {
+  const key = docOrIdentity instanceof Uint8Array ? docOrIdentity : (docOrIdentity.pinKey ?? docOrIdentity.identity);
+  const s = toBase32(fingerprintHash(key).subarray(0, 16));
   return s.match(/.{1,4}/g).join('-');
 }
 
@@ -40,7 +41,8 @@ export function readVault(bytes, name) {
   const f = parseSigned(bytes, name);
   const fail = (what) => corrupt(f.kind, name, what);
   const b = f.body;
-  checkFields(b, f.kind, fail);
+  checkFields(b, f.kind, fail, f.version);
+  if (f.version === 3) return readV3(f, name, fail);
   const chain = f.version === 1 ? checkV1(b, fail) : checkLineage(b, f, fail);
   const nameKey = chain[0];
   if (!sameBytes(chain[chain.length - 1], f.identity)) throw fail('has a lineage that does not end at its identity');
@@ -52,6 +54,38 @@ export function readVault(bytes, name) {
     chain,
     fingerprint: fingerprintHash(nameKey).subarray(0, 5),
     generation: b.generation ?? 0,
+  };
+}
+
+/**
+ * Version 3 (FORMAT.md, "Body (version 3)"): an origin and a generation, none of version 2's
+ * history or copy proofs; a copy holds its issue date and none of the vault's records. Its
+ * chain is its name key alone: copies of one vault are not judged by a chain of identities.
+ */
+function readV3(f, name, fail) {
+  const b = f.body;
+  const origin = fromHex(b.origin, 32);
+  if (!origin || !isInt(b.generation, 0, MAX_GENERATION)) throw fail('lacks its origin or generation');
+  if (['lineage', 'quorum_tag', 'copy_authority', 'authority_signature'].some((k) => b[k] !== undefined)) {
+    throw fail('holds version 2 fields under a version 3 header');
+  }
+  const copy = f.kind === 'copy';
+  const vaultOnly = ['pending', 'retired', 'cancelled', 'copies_from', 'copies_issued'];
+  if (copy !== isInt(b.issued, 0, MAX_TIME) || (copy && (b.receipts.length > 0 || vaultOnly.some((k) => b[k] !== undefined)))) {
+    throw fail('mixes the fields of a vault and of a recovery copy');
+  }
+  const m = b.master;
+  if (m !== undefined && !(m.kind === 'totp' && isInt(m.digits, 6, 8) && ['SHA1', 'SHA256', 'SHA512'].includes(m.algorithm) && isInt(m.period, 1, 300))) {
+    throw fail('names a master key kind gsl-vault does not know');
+  }
+  return {
+    ...f,
+    name,
+    nameKey: origin,
+    chain: [origin],
+    fingerprint: fingerprintHash(origin).subarray(0, 5),
+    generation: b.generation,
+    pinKey: H('gsl-vault/v3 pin', ...b.slots.map((s) => fromHex(s.signer, 32))),
   };
 }
 
@@ -72,20 +106,22 @@ function setOk(threshold, custodians) {
   );
 }
 
-function checkFields(b, kind, fail) {
+function checkFields(b, kind, fail, version) {
   if (!setOk(b.threshold, b.custodians)) throw fail('has custodians or a threshold out of bounds');
   if (!nameOk(b.label, true)) throw fail('has a malformed label');
   if (!isInt(b.drill_every, DAY, 3660 * DAY)) throw fail('has a drill interval out of range');
   const receiptOk = (r) => ['quorum', 'passphrase', 'both'].includes(r.kind) && isInt(r.time, 0, MAX_TIME) && r.custodians.every(nameOk);
   if (b.receipts.length > 512 || !b.receipts.every(receiptOk)) throw fail('has malformed drill receipts');
-  checkReshares(b, fail);
+  checkReshares(b, fail, version, kind);
   if (!isInt(b.epoch, 1, 65535)) throw fail('has an epoch out of range');
   if (!isInt(b.created, 0, MAX_TIME)) throw fail('has a creation time out of range');
   const want = SLOTS[b.policy]?.[kind];
   if (!want || !Array.isArray(b.slots) || b.slots.map((s) => s?.kind).join() !== want.join()) {
     throw fail('has slots that do not match its policy');
   }
-  if (!b.slots.every(slotOk)) throw fail('has a malformed slot');
+  const slotFormOk = (sl) => (version === 3 ? slot3Ok(sl, kind === 'copy') : slotOk(sl));
+  if (!b.slots.every(slotFormOk)) throw fail('has a malformed slot');
+  if (version !== 3 && b.master !== undefined) throw fail('holds version 3 fields under an older header');
   const needsKdf = b.policy === 'both' || (b.policy === 'either' && kind === 'vault');
   if (needsKdf !== (b.kdf !== undefined)) throw fail('has KDF settings that do not match its policy');
   if (needsKdf) checkKdf(b.kdf, fail);
@@ -96,9 +132,10 @@ function checkFields(b, kind, fail) {
 }
 
 /** The pending reshare (if any) and the retired epochs, as Rust's validate_reshares. */
-function checkReshares(b, fail) {
+function checkReshares(b, fail, version, kind) {
   const p = b.pending;
-  if (p !== undefined && !(p.epoch === nextEpoch(b) && setOk(p.threshold, p.custodians) && slotOk(p.slot) && isInt(p.created, 0, MAX_TIME))) {
+  const pendingSlotOk = (sl) => (version === 3 ? slot3Ok(sl, kind === 'copy') : slotOk(sl));
+  if (p !== undefined && !(p.epoch === nextEpoch(b) && setOk(p.threshold, p.custodians) && pendingSlotOk(p.slot) && isInt(p.created, 0, MAX_TIME))) {
     throw fail('has a malformed pending reshare');
   }
   let last = 0;
@@ -117,7 +154,27 @@ function checkReshares(b, fail) {
 /** The epoch of the next reshare: after the current one and every cancelled one. */
 const nextEpoch = (b) => Math.max(b.epoch, ...(b.cancelled ?? []).map((c) => c.epoch)) + 1;
 
+const V3_SLOT_FIELDS = ['signer', 'signer_seed', 'recipient_hash', 'binding', 'encapsulation'];
+
+/**
+ * A version 3 slot: a signer; in a vault file its sealed seed and its recipient (whose hash is
+ * `recipient_hash`), in a copy neither; the binding, the X-Wing ciphertext, nonce and box.
+ */
+function slot3Ok(s, copy) {
+  const seedOk = s.signer_seed === undefined ? copy : !copy && fromHex(s.signer_seed.nonce, 24) && fromHex(s.signer_seed.ciphertext, 48);
+  let recipientOk = copy && s.recipient === undefined;
+  if (!copy && s.recipient !== undefined) {
+    const r = fromHex(s.recipient, 1216);
+    recipientOk = Boolean(r) && sameBytes(H('gsl-vault/v3 recipient', r), fromHex(s.recipient_hash, 32) ?? new Uint8Array());
+  }
+  return Boolean(
+    s.ephemeral === undefined && fromHex(s.signer, 32) && seedOk && recipientOk && fromHex(s.recipient_hash, 32) &&
+      fromHex(s.binding, 32) && fromHex(s.encapsulation, 1120) && fromHex(s.nonce, 24) && fromHex(s.ciphertext, 48),
+  );
+}
+
 function slotOk(s) {
+  if (V3_SLOT_FIELDS.some((k) => s[k] !== undefined)) return false;
   const sealed = s.recipient !== undefined || s.ephemeral !== undefined;
   if (sealed && (!fromHex(s.recipient, 32) || !fromHex(s.ephemeral, 32))) return false;
   return Boolean(fromHex(s.nonce, 24) && fromHex(s.ciphertext, 48));

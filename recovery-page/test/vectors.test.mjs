@@ -11,8 +11,9 @@ const V = new URL('../../tests/vectors/', import.meta.url).pathname;
 const core = await loadCore();
 const read = (f) => new Uint8Array(readFileSync(join(V, f)));
 const text = (f) => readFileSync(join(V, f), 'utf8');
-const MASTER = { v1: text('v1.master').replace(/\n$/, ''), v2: text('v2.master').replace(/\n$/, '') };
-const PASS = { v1: text('v1.passphrase').replace(/\n$/, ''), v2: text('v2.passphrase').replace(/\n$/, '') };
+const line = (f) => text(f).replace(/\n$/, '');
+const MASTER = { v1: line('v1.master'), v2: line('v2.master'), v3: line('v3.master') };
+const PASS = { v1: line('v1.passphrase'), v2: line('v2.passphrase'), v3: line('v3.passphrase') };
 
 async function shares(...files) {
   const out = [];
@@ -26,7 +27,7 @@ async function shares(...files) {
 
 const PAIRS = [['alice', 'bob'], ['alice', 'carol'], ['bob', 'carol']];
 
-for (const ver of ['v1', 'v2']) {
+for (const ver of ['v1', 'v2', 'v3']) {
   for (const policy of ['either', 'both', 'quorum']) {
     test(`${ver}-${policy}.vault opens with every pair of its shares`, async () => {
       const doc = core.readVault(read(`${ver}-${policy}.vault`), `${ver}-${policy}.vault`);
@@ -56,8 +57,9 @@ test('every committed recovery copy opens with two of its shares', async () => {
     const doc = r.docs[0];
     assert.equal(doc.kind, 'copy');
     const offered = await shares(`${name}-alice.share`, `${name}-carol.share`);
-    const pass = doc.body.policy === 'both' ? PASS.v2 : undefined;
-    assert.equal((await core.recoverWithShares(doc, offered, pass)).key, MASTER.v2, f);
+    const ver = name.startsWith('v3-') ? 'v3' : 'v2';
+    const pass = doc.body.policy === 'both' ? PASS[ver] : undefined;
+    assert.equal((await core.recoverWithShares(doc, offered, pass)).key, MASTER[ver], f);
   }
 });
 
@@ -191,4 +193,21 @@ test('the whole recovery sheet: the page gives the entries the vault holds', asy
     { name: 'recovery-codes', text: '1111-aaaa\n2222-bbbb\n3333-cccc' },
     { name: 'note', text: 'Kraken, account vector@example.com. Call Bob.' },
   ]);
+});
+
+test('a format 3 copy read from its QR parts, in any order, recovers; a missing part is named', async () => {
+  const parts = text('v3-either.qr.txt').trim().split('\n');
+  assert.ok(parts.length >= 2, 'the sample copy needs several parts');
+  const shuffled = [parts[1], ...parts.slice(2), parts[0], parts[1]].join('\n\n');
+  const r = await core.readAny(new TextEncoder().encode(shuffled), 'photos');
+  assert.equal(r.docs.length, 1);
+  assert.equal(r.docs[0].version, 3);
+  const offered = await shares('v3-either-alice.share', 'v3-either-bob.share');
+  assert.equal((await core.recoverWithShares(r.docs[0], offered)).key, MASTER.v3);
+  const missing = await core.readAny(new TextEncoder().encode(parts.slice(1).join(' ')), 'photos');
+  assert.equal(missing.docs.length, 0);
+  assert.deepEqual(missing.shares, []);
+  assert.equal(missing.problems.length, 1);
+  assert.equal(missing.problems[0].exit, 5);
+  assert.match(missing.problems[0].message, /lacks part \d+ of the \d+ QR codes on page 2/);
 });
