@@ -178,6 +178,10 @@ th, td { border: 1px solid #000; height: 7mm; font-size: 8.5pt; padding: 0 1mm; 
 footer { margin-top: 2mm; font-size: 7.5pt; color: #333; border-top: 1px solid #000; padding-top: 1mm; }
 .copy { break-before: page; page-break-before: always; }
 .bigqr svg { width: 150mm; height: 150mm; }
+.qrparts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm 4mm; }
+.qrparts figure { margin: 0; break-inside: avoid; }
+.qrparts svg { width: 55mm; height: 55mm; display: block; }
+.qrparts figcaption { font-weight: bold; }
 </style>
 ";
 
@@ -213,13 +217,13 @@ fn push_copy_page(
     generation: u64,
     new_sheet: bool,
 ) -> Result<()> {
-    let svg = qr_svg(crate::copy::qr_text(copy).as_bytes())?;
+    let codes = copy_codes(copy, info)?;
     let _ = writeln!(
         h,
         "<section class=\"{}\"><h2>Page 2 of 2: the vault, locked (useless without enough shares)</h2>\
          <p class=\"big\">This code holds the owner's vault, locked. Nobody can open it without {} custodians' pages{}. \
          With them, it stands in for the owner's vault file if that is ever lost: give it to the program with the words.</p>\
-         <div class=\"bigqr\">{}</div>\
+         {}\
          <p>Vault <b>{}</b> &middot; <b class=\"mono\">{}</b> &middot; copy generation {} &middot; {}. \
          Every custodian's page 2 holds the same vault; any one of them is enough. If the owner gives you a newer page 2, keep only the newer one.</p>\
          </section>",
@@ -230,13 +234,48 @@ fn push_copy_page(
         } else {
             ""
         },
-        &*svg,
+        &*codes,
         esc(info.label),
         esc(info.fingerprint),
         generation,
         esc(info.date)
     );
     Ok(())
+}
+
+/// The copy's QR code (format 2: one `GSLC1:` code), or its parts (format 3: `GSLC3:` codes,
+/// each captioned "part i of n" with the vault's name, read back in any order).
+fn copy_codes(copy: &[u8], info: &KitInfo<'_>) -> Result<Zeroizing<String>> {
+    let mut h = Zeroizing::new(String::new());
+    if !copy.starts_with(crate::format::COPY_MAGIC_V3.as_bytes()) {
+        let svg = qr_svg(crate::copy::qr_text(copy).as_bytes())?;
+        let _ = write!(h, "<div class=\"bigqr\">{}</div>", &*svg);
+        return Ok(h);
+    }
+    let parts = crate::copy::qr_parts(copy);
+    let n = parts.len();
+    if n == 1 {
+        let svg = qr_svg(parts[0].as_bytes())?;
+        let _ = write!(h, "<div class=\"bigqr\">{}</div>", &*svg);
+        return Ok(h);
+    }
+    let _ = write!(
+        h,
+        "<p><b>{n} codes below: scan every one, in any order.</b></p><div class=\"qrparts\">"
+    );
+    for (i, part) in parts.iter().enumerate() {
+        let svg = qr_svg(part.as_bytes())?;
+        let _ = write!(
+            h,
+            "<figure><div>{}</div><figcaption>Part {} of {n} &middot; vault {} ({})</figcaption></figure>",
+            &*svg,
+            i + 1,
+            esc(info.label),
+            esc(info.fingerprint)
+        );
+    }
+    h.push_str("</div>");
+    Ok(h)
 }
 
 /// The step that points to the offline recovery page, when one was written with the kit.

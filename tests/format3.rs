@@ -585,3 +585,175 @@ fn a_version_2_file_is_refused_where_version_3_was_written() {
     let line = std::fs::read_to_string(seen).unwrap();
     assert!(line.trim_end().ends_with(" 3"), "{line}");
 }
+
+fn svgs_of(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = html[at..].find("<svg") {
+        let start = at + start;
+        let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        out.push(&html[start..end]);
+        at = end;
+    }
+    out
+}
+
+/// Renders an SVG QR code (librsvg) and decodes it (zbar), as a phone or scanner would.
+fn scan(dir: &Path, svg: &str, width: &str) -> String {
+    std::fs::write(dir.join("qr.svg"), svg).unwrap();
+    let r = std::process::Command::new("rsvg-convert")
+        .args(["-w", width, "qr.svg", "-o", "qr.png"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(r.success());
+    let z = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw", "qr.png"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(z.status.success(), "zbarimg found no QR code");
+    String::from_utf8(z.stdout).unwrap().trim().to_string()
+}
+
+/// Issue 24, item 3, as custodians meet it: a 10-custodian vault with a recovery sheet, after
+/// 256 rotations; `copies` (the owner, with the passphrase alone) prints page 2 as a few QR
+/// codes marked "part i of n"; each is rendered and decoded by zbar; the decoded texts, in
+/// shuffled order in one file, recover the key with three shares and no vault file.
+#[test]
+fn v3_copies_print_as_parts_that_recover_after_256_rotations() {
+    if !have_tool("rsvg-convert", "--version", "librsvg2-bin")
+        || !have_tool("zbarimg", "--version", "zbar-tools")
+    {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    let names: Vec<String> = [
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let p = pass();
+    let (mut v, mut vk, _, issued) = vault::create_v3(
+        &spec(Policy::Either, &refs, 3),
+        &master(MASTER),
+        Some(&p),
+        "v.vault",
+    )
+    .unwrap();
+    let sheet = |name: &'static str, text: &str| {
+        let mut s = SecretBytes::with_capacity(text.len());
+        s.extend(text.as_bytes()).unwrap();
+        vault::entries::Entry { name, text: s }
+    };
+    let codes: String = (0..16)
+        .map(|i| format!("{i:02}-ABCD-EFGH-IJKL\n"))
+        .collect();
+    let note = "Spare YubiKey in the bank box; Kraken support: ask for the GSL reset. ".repeat(8);
+    let entries = vec![sheet("recovery-codes", &codes), sheet("note", &note)];
+    vk = v
+        .set_secret_entries(&vk, &master(MASTER), entries, 1_790_000_001)
+        .unwrap()
+        .0;
+    for i in 0..255u64 {
+        vk = v
+            .set_secret_entries(&vk, &master(MASTER), Vec::new(), 1_790_000_100 + i)
+            .unwrap()
+            .0;
+    }
+    std::fs::write(d.join("v.vault"), v.to_bytes(&vk).unwrap()).unwrap();
+    let v = Vault::parse(&std::fs::read(d.join("v.vault")).unwrap(), "v.vault").unwrap();
+    write_shares(d, &v, &issued);
+    let o = gsl(d, "copies v.vault --passphrase-file pass.txt -o out");
+    expect_exit(&o, 0);
+    let html = std::fs::read_to_string(d.join("out/alice-copy.html")).unwrap();
+    let svgs = svgs_of(&html);
+    assert!(
+        (2..=6).contains(&svgs.len()),
+        "{} QR parts on page 2",
+        svgs.len()
+    );
+    let n = svgs.len();
+    for i in 1..=n {
+        assert!(html.contains(&format!("Part {i} of {n} &middot; vault Kraken GSL")));
+    }
+    // Printed by Chromium on A4 and on Letter, page 2 is one sheet.
+    if have_tool("chromium", "--version", "chromium") {
+        for size in ["A4", "Letter"] {
+            let page = html.replace("@page { size: auto;", &format!("@page {{ size: {size};"));
+            std::fs::write(d.join("page.html"), page).unwrap();
+            let o = std::process::Command::new("chromium")
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-pdf-header-footer",
+                    "--print-to-pdf=page.pdf",
+                    "page.html",
+                ])
+                .current_dir(d)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "chromium printed");
+            // The page tree's `/Count` is the number of pages.
+            let pdf =
+                String::from_utf8_lossy(&std::fs::read(d.join("page.pdf")).unwrap()).into_owned();
+            let count = pdf
+                .split("/Count ")
+                .skip(1)
+                .filter_map(|t| {
+                    t.split(|c: char| !c.is_ascii_digit())
+                        .next()?
+                        .parse::<u32>()
+                        .ok()
+                })
+                .max();
+            assert_eq!(count, Some(1), "page 2 on {size}");
+        }
+    }
+    let mut texts: Vec<String> = svgs.iter().map(|s| scan(d, s, "1400")).collect();
+    assert!(texts.iter().all(|t| t.starts_with("GSLC3:")));
+    texts.reverse();
+    texts.swap(0, n / 2);
+    // The vault file is gone: only paper is left.
+    std::fs::remove_file(d.join("v.vault")).unwrap();
+    std::fs::write(d.join("scanned.txt"), texts.join("\n") + "\n").unwrap();
+    let o = gsl(
+        d,
+        "recover --copy scanned.txt alice.share erin.share judy.share",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o).trim_end(), MASTER);
+}
+
+/// `init` accepts up to 255 custodians: a format 3 copy of such a vault, with a recovery sheet,
+/// is cut into QR parts that read back and recover.
+#[test]
+fn v3_copies_of_255_custodians_read_back_from_parts() {
+    let names: Vec<String> = (0..255).map(|i| format!("custodian{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (mut v, vk, _, issued) = vault::create_v3(
+        &spec(Policy::Quorum, &refs, 2),
+        &master(MASTER),
+        None,
+        "v.vault",
+    )
+    .unwrap();
+    let v = reparse(&mut v, &vk);
+    let copy = v.recovery_copy(&vk, None, 1_790_000_200).unwrap();
+    let parts = gsl_vault::copy::qr_parts(&copy);
+    assert!(parts.len() <= gsl_vault::copy::MAX_QR_PARTS);
+    let mut shuffled = parts.clone();
+    shuffled.rotate_left(parts.len() / 3);
+    let back = gsl_vault::copy::find(shuffled.join(" ").as_bytes())
+        .unwrap()
+        .unwrap();
+    let c = Vault::parse_copy(&back, "parts").unwrap();
+    let out = c
+        .unlock_quorum(&offered(&issued, 2), Vec::new(), None)
+        .unwrap();
+    assert_eq!(c.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
+}

@@ -18,7 +18,10 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     let (mut v, _lock) = vaults.load_for_update(path)?;
     // Custodians trust a copy only if the quorum of their share set vouches for it: its tag, or
     // the copy authority that quorum certified, which the passphrase reaches.
-    let by_passphrase = a.input.shares.is_empty() && v.has_copy_authority();
+    // Format 3 needs no authority: the quorum slot's binding, made with the custodians' own
+    // quorum key, vouches for every copy; the passphrase reaches VK under policy `either`.
+    let v3_by_passphrase = v.version >= 3 && v.body.policy == gsl_vault::format::Policy::Either;
+    let by_passphrase = a.input.shares.is_empty() && (v.has_copy_authority() || v3_by_passphrase);
     if !by_passphrase && a.input.shares.is_empty() && !super::prompt::can_prompt() {
         let shown = gsl_vault::fsio::shown(path);
         return Err(Error::Usage(
@@ -40,6 +43,7 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
         authorize_by_quorum(&v, &a.input, a.passphrase_file.as_deref())?
     };
     if let Some(qk) = &auth.qk
+        && v.version < 3
         && !v.copy_authority_opens(&auth.vk)
     {
         // From now on the passphrase alone issues copies again (policy `either`).
