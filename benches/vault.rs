@@ -76,5 +76,59 @@ fn parse(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, kdf, shamir_bench, parse);
+/// Opening by a quorum, format 2 against format 3, at the same vault (5 custodians, policy
+/// `quorum`, so no Argon2id): the difference is the slot (X25519 against X-Wing), the bindings
+/// and the signatures. Parse, check the shares, combine, open the slot, decrypt the payload.
+fn unlock_v2_v3(c: &mut Criterion) {
+    let names: Vec<String> = (0..5).map(|i| format!("custodian{i}")).collect();
+    let spec = Spec {
+        label: "bench".into(),
+        threshold: 3,
+        custodians: names,
+        deliveries: vec![],
+        policy: Policy::Quorum,
+        kdf: KdfParams::DEFAULT,
+        drill_every: vault::DEFAULT_DRILL_EVERY,
+        now: 1_790_000_000,
+    };
+    let master = || {
+        let mut s = SecretBytes::with_capacity(16);
+        s.extend(b"bench master key").unwrap();
+        MasterKey::new(s, "bench").unwrap()
+    };
+    let mut g = c.benchmark_group("open by a quorum (parse, shares, slot, payload)");
+    for (name, v3) in [("format 2", false), ("format 3", true)] {
+        let (mut v, vk, _, issued) = if v3 {
+            vault::create_v3(&spec, &master(), None, "bench").unwrap()
+        } else {
+            vault::create(&spec, &master(), None, "bench").unwrap()
+        };
+        let bytes = v.to_bytes(&vk).unwrap();
+        let offered: Vec<vault::Offered> = issued
+            .iter()
+            .take(3)
+            .map(|i| vault::Offered {
+                source: i.name.clone(),
+                code: gsl_vault::share::ShareCode {
+                    fingerprint: i.code.fingerprint,
+                    epoch: i.code.epoch,
+                    point: Point {
+                        x: i.code.point.x,
+                        y: i.code.point.y.clone(),
+                    },
+                },
+            })
+            .collect();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let v = Vault::parse(black_box(&bytes), "bench").unwrap();
+                let out = v.unlock_quorum(&offered, Vec::new(), None).unwrap();
+                v.open_payload(&out.vk).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, kdf, shamir_bench, parse, unlock_v2_v3);
 criterion_main!(benches);

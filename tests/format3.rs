@@ -757,3 +757,105 @@ fn v3_copies_of_255_custodians_read_back_from_parts() {
         .unwrap();
     assert_eq!(c.open_payload(&out.vk).unwrap().expose(), MASTER.as_bytes());
 }
+
+/// A forger who never held VK takes a real vault with a reshare pending, keeps its pending slot
+/// (which the new custodians' shares open, to the real VK) and puts a slot and signer of its own
+/// beside it, under policy `quorum`. Confirming the reshare with the new shares refuses it: every
+/// signer of a vault file must open under the VK found.
+#[test]
+fn a_forged_file_around_a_real_pending_slot_is_refused() {
+    let p = pass();
+    let (mut v, vk, _, _) = vault::create_v3(
+        &spec(Policy::Either, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        Some(&p),
+        "v.vault",
+    )
+    .unwrap();
+    let names = vec!["dave".to_string(), "erin".to_string(), "frank".to_string()];
+    let (new_issued, _) = v
+        .reshare_begin(&vk, 2, &names, &[], None, 1_790_000_030)
+        .unwrap();
+    let real = reparse(&mut v, &vk);
+    // The forger's own slot and signer (a vault of its own making).
+    let (mut own, own_vk, _, _) = vault::create_v3(
+        &spec(Policy::Quorum, &["x", "y"], 2),
+        &master(FORGED),
+        None,
+        "own.vault",
+    )
+    .unwrap();
+    let own = reparse(&mut own, &own_vk);
+    let own_origin = own.name_key();
+    let own_slot = own.body.slots[0].clone();
+    let sk = slot3::signer_of(
+        &Context {
+            origin: &own_origin,
+            kind: own_slot.kind,
+            epoch: 1,
+            kdf: None,
+        },
+        &own_slot,
+        &own_vk,
+    )
+    .unwrap();
+    let mut body = real.body.clone();
+    body.policy = Policy::Quorum;
+    body.kdf = None;
+    body.slots = vec![own_slot];
+    body.identity = hex::encode(sk.verifying_key().as_bytes());
+    body.receipts.clear();
+    let forged = format::serialize_v3(&body, false, &[&sk]);
+    let mut f = Vault::parse(&forged, "forged.vault").unwrap();
+    let e = f
+        .reshare_confirm(&offered(&new_issued, 2), Vec::new(), None, 1_790_000_040)
+        .err()
+        .unwrap();
+    assert!(
+        e.to_string()
+            .contains("was not written by this vault's owner or custodians"),
+        "{e}"
+    );
+    // The real file confirms with the same shares (and the passphrase, under `either`).
+    let mut real = real;
+    assert!(
+        real.reshare_confirm(
+            &offered(&new_issued, 2),
+            Vec::new(),
+            Some(&p),
+            1_790_000_040
+        )
+        .is_ok()
+    );
+}
+
+/// Under policy `quorum`, `set-secret` with the shares renews the quorum path's signer.
+#[test]
+fn set_secret_with_shares_renews_the_quorum_signer() {
+    let (mut v, vk, qk, issued) = vault::create_v3(
+        &spec(Policy::Quorum, &["alice", "bob", "carol"], 2),
+        &master(MASTER),
+        None,
+        "v.vault",
+    )
+    .unwrap();
+    let mut v = reparse(&mut v, &vk);
+    let before = signers(&v);
+    let (vk2, rotated) = v
+        .set_secret_with(
+            &vk,
+            &master("new"),
+            Vec::new(),
+            Some(&qk),
+            None,
+            1_790_000_050,
+        )
+        .unwrap();
+    assert!(rotated);
+    let v2 = reparse(&mut v, &vk2);
+    assert_ne!(signers(&v2), before);
+    let out = v2
+        .unlock_quorum(&offered(&issued, 2), Vec::new(), None)
+        .unwrap();
+    assert_eq!(v2.open_payload(&out.vk).unwrap().expose(), b"new");
+}

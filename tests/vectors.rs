@@ -359,6 +359,10 @@ fn v3_slot_vectors_open_across_implementations() {
             epoch: v["epoch"].as_u64().unwrap() as u32,
             kdf: None,
         };
+        assert_eq!(
+            hex::encode(&crypto::path_kem_seed(&key, "quorum")[..]),
+            v["path_kem_seed"].as_str().unwrap()
+        );
         let vk = slot3::open(&ctx, &slot, &key).unwrap();
         assert_eq!(hex::encode(vk.expose()), v["vault_key"].as_str().unwrap());
         assert_eq!(

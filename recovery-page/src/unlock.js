@@ -252,21 +252,30 @@ function openV3Slot(doc, slot, key) {
   }
   if (r.refusal) throw corrupt(doc.kind, doc.name, 'has a slot that does not decrypt');
   if (doc.kind === 'vault') {
-    const signer = fromHex(slot.signer, 32);
-    const aad = H('gsl-vault/v3 signer seed', doc.nameKey, slot.kind, signer);
+    // Key confirmation over the whole file: every slot's signer seed, the pending slot's too,
+    // opens under this VK (a file carrying a real slot beside slots of its own is refused).
+    const all = [...doc.body.slots, ...(doc.body.pending ? [doc.body.pending.slot] : [])];
     const seedKey = hkdf32(r.vk, 'gsl-vault/v3 signer seed');
-    let confirmed = false;
-    try {
-      const seed = xchacha20poly1305(seedKey, fromHex(slot.signer_seed.nonce, 24), aad).decrypt(fromHex(slot.signer_seed.ciphertext, 48));
-      confirmed = sameBytes(ed25519.getPublicKey(seed), signer);
-      wipe(seed);
-    } catch {
-      confirmed = false;
-    }
+    const confirms = (s) => {
+      try {
+        const signer = fromHex(s.signer, 32);
+        const aad = H('gsl-vault/v3 signer seed', doc.nameKey, s.kind, signer);
+        const seed = xchacha20poly1305(seedKey, fromHex(s.signer_seed.nonce, 24), aad).decrypt(fromHex(s.signer_seed.ciphertext, 48));
+        const ok = sameBytes(ed25519.getPublicKey(seed), signer);
+        wipe(seed);
+        return ok;
+      } catch {
+        return false;
+      }
+    };
+    const confirmed = all.every(confirms);
     wipe(seedKey);
     if (!confirmed) {
       wipe(r.vk);
-      throw corrupt(doc.kind, doc.name, 'has a slot whose key does not confirm');
+      throw new GslError(
+        EXIT.corrupt,
+        `${doc.name} was not written by this vault's owner or custodians: its unlock path does not vouch for the key that signed it (a forgery, or a file of another vault dressed as this one). Nothing was shown: use your own copy of the vault file, or a custodian's recovery copy.`,
+      );
     }
   }
   return r.vk;

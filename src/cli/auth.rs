@@ -19,6 +19,8 @@ pub struct Auth {
     pub vk: VaultKey,
     pub qk: Option<QuorumKey>,
     pub pass: Option<Passphrase>,
+    /// The passphrase key, when the passphrase alone opened the vault.
+    pub pk: Option<gsl_vault::secret::PassKey>,
 }
 
 /// How a change may be authorised.
@@ -54,11 +56,12 @@ fn authorize_via(
     one_stdin(pass_file, input, &[])?;
     if input.shares.is_empty() && v.body.policy == Policy::Either && how != Via::Quorum {
         let pass = passphrase(pass_file, false, "Vault passphrase")?;
-        let vk = v.unlock_passphrase(&pass)?;
+        let (vk, pk) = v.unlock_passphrase_pk(&pass)?;
         return Ok(Auth {
             vk,
             qk: None,
             pass: Some(pass),
+            pk: Some(pk),
         });
     }
     let intake = read_shares(input, Some(v), usize::from(v.body.threshold))?;
@@ -78,5 +81,6 @@ fn authorize_via(
         vk: out.vk,
         qk: out.qk,
         pass,
+        pk: None,
     })
 }

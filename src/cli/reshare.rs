@@ -55,7 +55,10 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     }
     // The passphrase opens the new `both` slot, or seals the passphrase slot again when it
     // predates rotation (a v1 slot has no public key to seal the new vault key to).
-    let pass = if v.body.policy == Policy::Both || v.passphrase_needed_to_rotate() {
+    // A version 3 vault under `either` asks for it too: confirming revokes a share set that could
+    // open VK, and with both secrets both paths get new signers (FORMAT.md).
+    let v3_either = v.version >= 3 && v.body.policy == Policy::Either;
+    let pass = if v.body.policy == Policy::Both || v.passphrase_needed_to_rotate() || v3_either {
         Some(passphrase(
             a.passphrase_file.as_deref(),
             false,
@@ -109,7 +112,16 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::fsio::shown(path)
         )));
     }
-    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    let mut auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    if v.version >= 3 && v.body.policy == Policy::Either && auth.pass.is_none() {
+        // Cancelling revokes a share set that could open VK: with the passphrase and the
+        // shares, both paths get new signers (FORMAT.md).
+        auth.pass = Some(passphrase(
+            a.passphrase_file.as_deref(),
+            false,
+            "Vault passphrase",
+        )?);
+    }
     let (vk, rotated) = v.reshare_cancel(&auth.vk, auth.qk.as_ref(), auth.pass.as_ref(), now())?;
     let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;

@@ -26,7 +26,14 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
-    let (vk, rotated) = v.set_secret_entries(&auth.vk, &master, entries, now())?;
+    let (vk, rotated) = v.set_secret_with(
+        &auth.vk,
+        &master,
+        entries,
+        auth.qk.as_ref(),
+        auth.pk.as_ref(),
+        now(),
+    )?;
     let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     if a.generate {

@@ -53,7 +53,10 @@ impl Vault {
         custodians: Vec<String>,
         rejected: Vec<String>,
     ) {
-        let sk = self.signing_key(vk);
+        let Some(sk) = self.signing_key(vk) else {
+            // Not this vault's key: nothing is signed (the write then fails on the signers).
+            return;
+        };
         let rejected: Vec<String> = rejected
             .into_iter()
             .take(MAX_RECEIPT_REJECTED)
@@ -155,7 +158,9 @@ impl Vault {
     /// a rotation the history is vouched for by the new identity (which the old one handed the
     /// vault to, in the lineage).
     pub(super) fn resign_receipts(&mut self, vk: &VaultKey) {
-        let sk = self.signing_key(vk);
+        let Some(sk) = self.signing_key(vk) else {
+            return;
+        };
         let mut prev = [0u8; 32];
         for r in &mut self.body.receipts {
             r.prev = hex::encode(&prev);

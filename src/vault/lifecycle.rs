@@ -303,6 +303,21 @@ impl Vault {
         replace: Vec<super::entries::Entry>,
         now: u64,
     ) -> Result<(VaultKey, bool)> {
+        self.set_secret_with(vk, master, replace, None, None, now)
+    }
+
+    /// As [`Vault::set_secret_entries`], with the secret that authorised it (the quorum key, or
+    /// the passphrase key): in a version 3 vault, its path gets a new signer (FORMAT.md,
+    /// "Rotation (version 3)").
+    pub fn set_secret_with(
+        &mut self,
+        vk: &VaultKey,
+        master: &MasterKey,
+        replace: Vec<super::entries::Entry>,
+        qk: Option<&QuorumKey>,
+        pk: Option<&crate::secret::PassKey>,
+        now: u64,
+    ) -> Result<(VaultKey, bool)> {
         let mut entries: Vec<super::entries::Entry> = self
             .open_entries(vk)?
             .into_iter()
@@ -312,7 +327,11 @@ impl Vault {
         self.seal_items(vk, master, entries)?;
         // Copies issued before now recover the old master key.
         self.mark_copies_changed();
-        let to = Recipients::default().or_from(&self.body.slots);
+        let to = if self.version >= 3 {
+            Recipients::from_keys(qk, pk).or_from(&self.body.slots)
+        } else {
+            Recipients::default().or_from(&self.body.slots)
+        };
         let ready = if self.version >= 3 {
             to.check_v3(self.body.policy)
         } else {

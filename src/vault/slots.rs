@@ -312,6 +312,12 @@ pub fn derive_pk(rec: &KdfRecord, pass: &Passphrase) -> Result<PassKey> {
 impl Vault {
     /// Opens the passphrase slot (policy `either`).
     pub fn unlock_passphrase(&self, pass: &Passphrase) -> Result<VaultKey> {
+        Ok(self.unlock_passphrase_pk(pass)?.0)
+    }
+
+    /// As [`Vault::unlock_passphrase`], with the passphrase key it derived (so that a change
+    /// can renew the passphrase path's signer without a second Argon2id run).
+    pub fn unlock_passphrase_pk(&self, pass: &Passphrase) -> Result<(VaultKey, PassKey)> {
         if self.body.policy != Policy::Either {
             return Err(Error::Needs {
                 policy: self.body.policy,
@@ -325,12 +331,13 @@ impl Vault {
             .ok_or_else(|| corrupt(&self.path, "lacks KDF settings"))?;
         let pk = derive_pk(rec, pass)?;
         let mut k = *pk.expose();
-        self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))?.ok_or_else(|| {
+        let vk = self.open_slot(SlotKind::Passphrase, &WrapKey::from_bytes(&mut k))?.ok_or_else(|| {
             Error::Unlock(format!(
                 "wrong passphrase for vault {}: try again, minding keyboard layout and caps lock, or recover with a quorum of shares.",
                 self.path
             ))
-        })
+        })?;
+        Ok((vk, pk))
     }
 
     /// Opens the slot of `kind` with the key its path yields: `Ok(None)` when the key is not

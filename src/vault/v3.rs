@@ -41,15 +41,31 @@ impl Vault {
         }
     }
 
+    /// Whether every signer seed of this vault file (each slot's and the pending slot's) opens
+    /// under `vk` and gives its slot's signer.
+    fn every_signer_opens(&self, vk: &VaultKey) -> bool {
+        let current = self
+            .body
+            .slots
+            .iter()
+            .all(|s| self.signer_of(s, self.body.epoch, vk).is_some());
+        let pending = self
+            .body
+            .pending
+            .as_ref()
+            .is_none_or(|p| self.signer_of(&p.slot, p.epoch, vk).is_some());
+        current && pending
+    }
+
     /// The key that signs receipts (and, in version 1 and 2, the file): version 3's first slot's
-    /// signer, else the identity derived from VK.
-    pub(super) fn signing_key(&self, vk: &VaultKey) -> SigningKey {
-        if self.version >= 3
-            && let Some(sk) = self.signer_of(&self.body.slots[0], self.body.epoch, vk)
-        {
-            return sk;
+    /// signer, else the identity derived from VK. `None` when a version 3 signer does not open
+    /// under `vk` (not this vault's key).
+    pub(super) fn signing_key(&self, vk: &VaultKey) -> Option<SigningKey> {
+        if self.version >= 3 {
+            let first = self.body.slots.first()?;
+            return self.signer_of(first, self.body.epoch, vk);
         }
-        crypto::identity(vk)
+        Some(crypto::identity(vk))
     }
 
     fn signer_of(&self, slot: &Slot, epoch: u32, vk: &VaultKey) -> Option<SigningKey> {
@@ -69,11 +85,11 @@ impl Vault {
         let ctx = self.ctx(&origin, slot.kind, epoch);
         match slot3::open(&ctx, slot, key.expose()) {
             Ok(vk) => {
-                if self.kind == FileKind::Vault && slot3::signer_of(&ctx, slot, &vk).is_none() {
-                    return Err(super::corrupt(
-                        &self.path,
-                        "has a slot whose key does not confirm",
-                    ));
+                // Key confirmation over the whole file: every slot's signer seed, the pending
+                // slot's too, opens under this VK. A file that carries a real slot (the pending
+                // one, say) beside slots of its own making is refused here.
+                if self.kind == FileKind::Vault && !self.every_signer_opens(&vk) {
+                    return Err(not_this_line(&self.path));
                 }
                 Ok(Some(vk))
             }
