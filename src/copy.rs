@@ -96,12 +96,23 @@ fn from_qr_parts(text: &str) -> Result<Vec<u8>, &'static str> {
         let Some(rest) = token.strip_prefix(QR_PARTS_PREFIX) else {
             continue;
         };
+        // The grammar the recovery page reads too: `i/n` of one or two digits, an 8-character
+        // ID and a piece, both in RFC 4648's base32 alphabet.
+        let b32 = |t: &str| {
+            t.bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        };
+        let digits = |t: &str| (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
         let mut f = rest.splitn(3, ':');
         let (Some(pos), Some(id), Some(piece)) = (f.next(), f.next(), f.next()) else {
             return Err("has a QR part that is cut short (scan it again)");
         };
+        if id.len() != 8 || !b32(id) || !b32(piece) {
+            return Err("has a QR part that is cut short or misread (scan it again)");
+        }
         let (i, n) = pos
             .split_once('/')
+            .filter(|(i, n)| digits(i) && digits(n))
             .and_then(|(i, n)| Some((i.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
             .filter(|&(i, n)| (1..=MAX_QR_PARTS).contains(&n) && (1..=n).contains(&i))
             .ok_or("has a QR part whose number is not readable (scan it again)")?;
@@ -153,11 +164,11 @@ pub fn find(text: &[u8]) -> Option<Result<Vec<u8>, &'static str>> {
         return Some(Ok(text.to_vec()));
     }
     let text = std::str::from_utf8(text).ok()?;
-    if text.trim_start().starts_with(QR_PREFIX) {
-        return Some(from_qr_text(text));
-    }
     if text.contains(QR_PARTS_PREFIX) {
         return Some(from_qr_parts(text));
+    }
+    if text.trim_start().starts_with(QR_PREFIX) {
+        return Some(from_qr_text(text));
     }
     let start = text.find(BEGIN)? + BEGIN.len();
     let Some(len) = text[start..].find(END) else {
@@ -229,6 +240,14 @@ mod tests {
         assert!(
             matches!(find(missing.join(" ").as_bytes()), Some(Err(e)) if e.contains("lacks some"))
         );
+        // The page's grammar: a signed or three-digit number, or a short ID, is a misreading.
+        for bad in [
+            "GSLC3:+1/2:ABCDEFGH:AAAA",
+            "GSLC3:001/2:ABCDEFGH:AAAA",
+            "GSLC3:1/2:ABC:AAAA",
+        ] {
+            assert!(matches!(find(bad.as_bytes()), Some(Err(_))), "{bad}");
+        }
         let other = qr_parts(b"gsl-vault recovery copy v3\nanother");
         let mixed = format!("{} {}", parts.join(" "), other[0]);
         assert!(matches!(find(mixed.as_bytes()), Some(Err(e)) if e.contains("more than one")));

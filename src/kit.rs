@@ -254,6 +254,12 @@ fn copy_codes(copy: &[u8], info: &KitInfo<'_>) -> Result<Zeroizing<String>> {
     }
     let parts = crate::copy::qr_parts(copy);
     let n = parts.len();
+    if n > crate::copy::MAX_QR_PARTS {
+        return Err(Error::Other(format!(
+            "the recovery copy needs {n} QR codes, more than the {} a page 2 may hold; nothing was written: shorten the note or the recovery codes.",
+            crate::copy::MAX_QR_PARTS
+        )));
+    }
     if n == 1 {
         let svg = qr_svg(parts[0].as_bytes())?;
         let _ = write!(h, "<div class=\"bigqr\">{}</div>", &*svg);

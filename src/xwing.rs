@@ -34,9 +34,13 @@ fn expand(seed: &[u8; 32]) -> (DecapKey, EncapKey, StaticSecret, PublicKey) {
     let mut reader = shake.finalize_xof();
     let mut expanded = Zeroizing::new([0u8; 96]);
     reader.read(&mut expanded[..]);
-    let d = B32::try_from(&expanded[..32]).expect("32 bytes");
-    let z = B32::try_from(&expanded[32..64]).expect("32 bytes");
+    let mut d = B32::default();
+    let mut z = B32::default();
+    d.copy_from_slice(&expanded[..32]);
+    z.copy_from_slice(&expanded[32..64]);
     let (dk_m, ek_m) = MlKem768::generate_deterministic(&d, &z);
+    zeroize::Zeroize::zeroize(d.as_mut_slice());
+    zeroize::Zeroize::zeroize(z.as_mut_slice());
     let mut sk = [0u8; 32];
     sk.copy_from_slice(&expanded[64..]);
     let sk_x = StaticSecret::from(sk);
@@ -76,7 +80,7 @@ pub fn encapsulate(recipient: &[u8], eseed: &[u8; 64]) -> Option<(Vec<u8>, Zeroi
     pk.copy_from_slice(&recipient[MLKEM_EK_LEN..]);
     let pk_x = PublicKey::from(pk);
     let m = B32::try_from(&eseed[..32]).ok()?;
-    let (ct_m, ss_m) = ek_m.encapsulate_deterministic(&m).ok()?;
+    let (ct_m, mut ss_m) = ek_m.encapsulate_deterministic(&m).ok()?;
     let mut e = [0u8; 32];
     e.copy_from_slice(&eseed[32..]);
     let ek_x = StaticSecret::from(e);
@@ -84,6 +88,7 @@ pub fn encapsulate(recipient: &[u8], eseed: &[u8; 64]) -> Option<(Vec<u8>, Zeroi
     let ct_x = PublicKey::from(&ek_x);
     let ss_x = ek_x.diffie_hellman(&pk_x);
     let ss = combiner(ss_m.as_slice(), ss_x.as_bytes(), ct_x.as_bytes(), &pk);
+    zeroize::Zeroize::zeroize(ss_m.as_mut_slice());
     let mut ct = Vec::with_capacity(CIPHERTEXT_LEN);
     ct.extend_from_slice(ct_m.as_slice());
     ct.extend_from_slice(ct_x.as_bytes());

@@ -82,7 +82,10 @@ function forked(a, b) {
  */
 export function chooseDocument(docs, shares) {
   const fp = shares[0]?.share.fingerprint ?? docs[0]?.fingerprint;
-  const mine = fp ? docs.filter((d) => sameBytes(d.fingerprint, fp)) : [];
+  let mine = fp ? docs.filter((d) => sameBytes(d.fingerprint, fp)) : [];
+  // A format 3 document at hand rules out older-format ones of the vault, which anyone holding
+  // an old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
+  if (mine.some((d) => d.version === 3)) mine = mine.filter((d) => d.version === 3);
   const setAside = docs.filter((d) => !mine.includes(d));
   if (mine.length === 0) return { doc: null, warning: null, setAside, older: [] };
   for (let i = 0; i < mine.length; i++) {
@@ -94,7 +97,8 @@ export function chooseDocument(docs, shares) {
       }
     }
   }
-  const newest = (list) => list.reduce((a, d) => (d.generation > a.generation ? d : a));
+  const later = (d, a) => d.generation > a.generation || (d.generation === a.generation && (d.body.issued ?? 0) > (a.body.issued ?? 0));
+  const newest = (list) => list.reduce((a, d) => (later(d, a) ? d : a));
   const copies = mine.filter((d) => d.kind === 'copy');
   const files = mine.filter((d) => d.kind === 'vault');
   const file = files.length > 0 ? newest(files) : null;

@@ -180,10 +180,25 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
         }
         valid.retain(|v| v.fingerprint().0 == fp);
     }
-    // The newest generation wins; among equals, the first given.
-    let Some(best) =
-        (0..valid.len()).max_by_key(|&i| (valid[i].generation(), std::cmp::Reverse(i)))
-    else {
+    // A format 3 copy at hand rules out copies of the older formats, which anyone holding an
+    // old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
+    if valid.iter().any(|v| v.version >= 3) {
+        for old in valid.iter().filter(|v| v.version < 3) {
+            errln!(
+                "gsl-vault: the recovery copy in {} is of an older format than another copy given: it is set aside (an old-format copy cannot be told from a forgery once a format 3 copy exists).",
+                old.path
+            );
+        }
+        valid.retain(|v| v.version >= 3);
+    }
+    // The newest generation wins; then the later issue; among equals, the first given.
+    let Some(best) = (0..valid.len()).max_by_key(|&i| {
+        (
+            valid[i].generation(),
+            valid[i].body.issued.unwrap_or(0),
+            std::cmp::Reverse(i),
+        )
+    }) else {
         // No copy to use: the first one's fault is the answer (one sentence).
         return Err(errors
             .into_iter()
