@@ -859,3 +859,82 @@ fn set_secret_with_shares_renews_the_quorum_signer() {
         .unwrap();
     assert_eq!(v2.open_payload(&out.vk).unwrap().expose(), b"new");
 }
+
+/// The command line on a format 3 vault, from `init --format 3` on, as an owner and custodians
+/// meet it: drill, passwd, set-secret, a reshare (its confirmation asks for the passphrase too),
+/// copies, recovery from the share files alone, status. Every write stays format 3.
+#[test]
+fn the_command_line_keeps_a_format_3_vault_alive() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = gsl(
+        d,
+        "init v.vault --format 3 -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2",
+    );
+    expect_exit(&o, 0);
+    let version = |d: &Path| {
+        Vault::parse(&std::fs::read(d.join("v.vault")).unwrap(), "v")
+            .unwrap()
+            .version
+    };
+    assert_eq!(version(d), 3);
+    expect_exit(&gsl(d, "drill v.vault alice.share bob.share"), 0);
+    expect_exit(
+        &gsl(d, "drill v.vault --passphrase --passphrase-file pass.txt"),
+        0,
+    );
+    // A new passphrase.
+    std::fs::write(
+        d.join("new-pass.txt"),
+        "another long test-only passphrase words\n",
+    )
+    .unwrap();
+    let o = gsl(
+        d,
+        "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(version(d), 3);
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(code(&o), 4, "the old passphrase is refused: {}", stderr(&o));
+    // A new master key, with the new passphrase alone.
+    std::fs::write(
+        d.join("new-master.txt"),
+        "the-new-master-key-after-a-change\n",
+    )
+    .unwrap();
+    let o = gsl(
+        d,
+        "set-secret v.vault --passphrase-file new-pass.txt --secret-file new-master.txt",
+    );
+    expect_exit(&o, 0);
+    // A reshare to new custodians; the confirmation needs the passphrase under `either`.
+    let o = gsl(
+        d,
+        "reshare v.vault --passphrase-file new-pass.txt -t 2 --custodian dave --custodian erin --custodian frank --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(
+        d,
+        "reshare v.vault --confirm new/dave.share new/erin.share --passphrase-file new-pass.txt",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(version(d), 3);
+    let o = gsl(d, "recover v.vault alice.share bob.share");
+    assert_ne!(code(&o), 0, "the retired shares open nothing");
+    // Fresh copies with the passphrase alone; the new share files recover without the vault.
+    let o = gsl(d, "copies v.vault --passphrase-file new-pass.txt -o copies");
+    expect_exit(&o, 0);
+    std::fs::rename(d.join("v.vault"), d.join("kept.vault")).unwrap();
+    let o = gsl(d, "recover new/erin.share new/frank.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o).trim_end(), "the-new-master-key-after-a-change");
+    let o = gsl(
+        d,
+        "recover --copy copies/dave.copy new/dave.share new/frank.share",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o).trim_end(), "the-new-master-key-after-a-change");
+    let o = gsl(d, "status kept.vault --json");
+    expect_exit(&o, 0);
+}

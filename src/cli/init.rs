@@ -146,7 +146,12 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
 
     let _lock = fsio::lock_folder(&a.vault)?;
     let started = std::time::Instant::now();
-    let (mut v, vk, qk, issued) = vault::create(
+    let create = if a.format >= 3 {
+        vault::create_v3
+    } else {
+        vault::create
+    };
+    let (mut v, vk, qk, issued) = create(
         &spec,
         &master,
         pass.as_ref().map(|(p, _)| p),
