@@ -290,7 +290,7 @@ fn two_printed_kits_recover_without_the_vault_file() {
     let dir = d.path();
     let o = gsl(
         dir,
-        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit",
+        "init v.vault --format 2 -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit",
     );
     expect_exit(&o, 0);
     // Only the paper is left: the vault file and the share files are gone.
@@ -350,7 +350,7 @@ fn a_drill_names_the_stale_copies_among_its_share_files() {
 fn the_owner_issues_fresh_copies_with_the_passphrase_alone() {
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "either");
     expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
     std::fs::write(dir.join("new-master.txt"), "NEW-KEY-from-the-owner\n").unwrap();
     let o = gsl(
@@ -382,7 +382,7 @@ fn a_copy_signed_by_an_authority_their_quorum_did_not_certify_is_refused() {
     use gsl_vault::secret::{MasterKey, Passphrase, QuorumKey, SecretBytes};
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "either");
     let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
     let vk = v
         .unlock_passphrase(&Passphrase::new(PASS.as_bytes(), "test").unwrap())

@@ -124,7 +124,7 @@ fn every_command_that_reports_something_speaks_json() {
     ));
     let v = json(&gsl(
         dir,
-        "reshare v.vault --confirm newer/xena.share newer/yuri.share --json",
+        "reshare v.vault --confirm newer/xena.share newer/yuri.share --passphrase-file new-pass.txt --json",
     ));
     has(
         &v,

@@ -548,7 +548,7 @@ fn v3_copies_do_not_grow_with_rotations() {
 fn a_version_2_file_is_refused_where_version_3_was_written() {
     let dir = workdir();
     let d = dir.path();
-    init(d, "v.vault", 2, &["alice", "bob", "carol"], "either");
+    init_v2(d, "v.vault", 2, &["alice", "bob", "carol"], "either");
     let v = Vault::parse(&std::fs::read(d.join("v.vault")).unwrap(), "v.vault").unwrap();
     assert_eq!(v.version, 2);
     let state = state_home(d).join("gsl-vault");

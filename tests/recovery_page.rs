@@ -312,7 +312,7 @@ fn lifecycle_cases(root: &Path, c: &mut Cases) {
     expect_exit(
         &gsl(
             &f,
-            "reshare v.vault --confirm new/xena.share new/yuri.share",
+            "reshare v.vault --confirm new/xena.share new/yuri.share --passphrase-file pass.txt",
         ),
         0,
     );

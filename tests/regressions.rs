@@ -14,7 +14,7 @@ fn resign(bytes: &[u8], edit: impl FnOnce(&mut format::Body)) -> Vec<u8> {
 #[test]
 fn h1_a_replaced_vault_fails_an_expected_fingerprint() {
     let d = workdir();
-    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    init_v2(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
     let o = gsl(d.path(), "status v.vault --json");
     let fp = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["fingerprint"]
         .as_str()
@@ -305,7 +305,7 @@ fn fork_after_passwd(
 ) -> (gsl_vault::vault::Vault, gsl_vault::secret::VaultKey) {
     use gsl_vault::secret::{MasterKey, Passphrase, SecretBytes};
     use gsl_vault::vault::Vault;
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "either");
     let old = std::fs::read(dir.join("v.vault")).unwrap();
     std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
     let o = gsl(
@@ -396,7 +396,7 @@ fn r3_high_cancelling_a_reshare_rotates_the_vault_key() {
 fn r3_medium_reading_a_fork_does_not_poison_the_rollback_mark() {
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "quorum");
     let mut body = gsl_vault::format::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v")
         .unwrap()
         .body;
@@ -416,7 +416,7 @@ fn r3_medium_reading_a_fork_does_not_poison_the_rollback_mark() {
 #[test]
 fn r3_medium_a_generation_past_2_53_is_refused() {
     let d = workdir();
-    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    init_v2(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
     let mut body = gsl_vault::format::parse(&std::fs::read(d.path().join("v.vault")).unwrap(), "v")
         .unwrap()
         .body;
@@ -665,7 +665,7 @@ fn r4_a_copy_that_lowers_the_threshold_is_caught_by_the_other_shares() {
     use gsl_vault::{crypto, hex};
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 3, &NAMES[..4], "quorum");
+    init_v2(dir, "v.vault", 3, &NAMES[..4], "quorum");
     let offer = |names: &[&str]| offered(dir, names);
     let mut v = Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v").unwrap();
     // The attacker holds a vault key (an old copy and retired shares, say) and alice's and
@@ -990,7 +990,7 @@ fn r9_after_passwd_fresh_copies_refuse_a_copy_forged_from_the_old_file() {
 fn r9_a_confirmed_reshare_certifies_a_new_copy_authority() {
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "either");
     let before = gsl_vault::vault::Vault::parse(&std::fs::read(dir.join("v.vault")).unwrap(), "v")
         .unwrap()
         .body
@@ -1124,7 +1124,7 @@ fn r9_a_copy_claiming_a_generation_after_its_identity_was_retired_is_a_fork() {
     use gsl_vault::vault::Vault;
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "either");
     let old = std::fs::read(dir.join("v.vault")).unwrap();
     std::fs::write(dir.join("new-pass.txt"), "the owner's new passphrase\n").unwrap();
     let line = "passwd v.vault --passphrase-file pass.txt --new-passphrase-file new-pass.txt";

@@ -49,7 +49,7 @@ fn forge_with_old_key(dir: &Path, vk: &VaultKey) -> Vec<u8> {
 fn retired_shares_and_an_old_copy_neither_read_nor_sign_the_rotated_vault() {
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "quorum");
     std::fs::copy(dir.join("v.vault"), dir.join("old.vault")).unwrap();
     let o = gsl(
         dir,
@@ -157,7 +157,7 @@ fn set_secret_rotates_so_an_old_vault_key_cannot_read_the_new_master_key() {
 fn a_file_signed_by_another_identity_fails_the_long_pin() {
     let d = workdir();
     let dir = d.path();
-    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    init_v2(dir, "v.vault", 2, &NAMES[..3], "quorum");
     let p = pin(dir);
     assert_eq!(p.replace('-', "").len(), 26, "128 bits and more: {p}");
     let mut body = read_vault(dir, "v.vault").body;

@@ -555,9 +555,9 @@ pub struct InitArgs {
     /// Print JSON on standard output (the keys are in README.md, "--json keys").
     #[arg(long, conflicts_with = "generate")]
     pub json: bool,
-    /// File format: 2 (today's default), or 3: X-Wing slots that only the vault's owner and
-    /// custodians can write, and recovery copies that always print (SECURITY.md, "Format 3")
-    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(u8).range(2..=3), default_value_t = 2)]
+    /// File format: 3 (the default): X-Wing slots that only the vault's owner and custodians can
+    /// write, and copies that always print (SECURITY.md, "Format 3"); 2 for older readers
+    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(u8).range(2..=3), default_value_t = 3)]
     pub format: u8,
 }
 

@@ -57,7 +57,8 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     // predates rotation (a v1 slot has no public key to seal the new vault key to).
     // A version 3 vault under `either` asks for it too: confirming revokes a share set that could
     // open VK, and with both secrets both paths get new signers (FORMAT.md).
-    let v3_either = v.version >= 3 && v.body.policy == Policy::Either;
+    // (Only when a reshare is pending: with none, the library's one sentence says so.)
+    let v3_either = v.version >= 3 && v.body.policy == Policy::Either && v.body.pending.is_some();
     let pass = if v.body.policy == Policy::Both || v.passphrase_needed_to_rotate() || v3_either {
         Some(passphrase(
             a.passphrase_file.as_deref(),

@@ -112,7 +112,9 @@ impl Vault {
         pass: Option<&Passphrase>,
         now: u64,
     ) -> Result<(QuorumOutcome, VaultKey)> {
-        self.v3_revocation_needs_passphrase(pass)?;
+        if self.body.pending.is_some() {
+            self.v3_revocation_needs_passphrase(pass)?;
+        }
         let out = self.unlock_set(Set::Pending, offered, refused, pass)?;
         let pk = match (pass, &self.body.kdf) {
             (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),

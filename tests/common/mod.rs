@@ -146,6 +146,23 @@ pub const NAMES: [&str; 5] = ["alice", "bob", "carol", "dave", "erin"];
 
 /// Creates `v.vault` with custodians `names`, threshold `t` and `policy`, at the KDF floor.
 pub fn init(dir: &Path, vault: &str, t: usize, names: &[&str], policy: &str) -> Output {
+    init_format(dir, vault, t, names, policy, "3")
+}
+
+/// As [`init`], in format 2: for the tests of format 2's own mechanisms (the copy authority,
+/// the lineage and its forks, identity pins), which existing vaults still use.
+pub fn init_v2(dir: &Path, vault: &str, t: usize, names: &[&str], policy: &str) -> Output {
+    init_format(dir, vault, t, names, policy, "2")
+}
+
+fn init_format(
+    dir: &Path,
+    vault: &str,
+    t: usize,
+    names: &[&str],
+    policy: &str,
+    format: &str,
+) -> Output {
     let ts = t.to_string();
     let mut args = vec![
         "init",
@@ -156,6 +173,8 @@ pub fn init(dir: &Path, vault: &str, t: usize, names: &[&str], policy: &str) -> 
         "master.txt",
         "--policy",
         policy,
+        "--format",
+        format,
     ];
     for n in names {
         args.push("--custodian");
