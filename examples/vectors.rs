@@ -150,52 +150,9 @@ fn main() {
     // samples are kept as committed; these are version 2, each rotated once (a passphrase change
     // to the same passphrase, or a policy round trip for quorum) so its lineage is exercised.
     let master_text = "KRAKEN-GSL-vector-master-key 0123456789";
-    // A committed sample is a promise: it is written only when absent, never replaced.
-    for policy in [Policy::Either, Policy::Both, Policy::Quorum] {
-        let name = format!("v2-{}", policy.as_str());
-        if dir.join(format!("{name}.vault")).exists() {
-            continue;
-        }
-        let spec = Spec {
-            label: format!("vector {}", policy.as_str()),
-            threshold: 2,
-            custodians: vec!["alice".into(), "bob".into(), "carol".into()],
-            deliveries: vec![],
-            policy,
-            kdf,
-            drill_every: 90 * 86_400,
-            now: 1_790_000_000,
-        };
-        let mut s = SecretBytes::with_capacity(master_text.len());
-        s.extend(master_text.as_bytes()).unwrap();
-        let master = MasterKey::new(s, "vector").unwrap();
-        let p = (policy != Policy::Quorum).then_some(&pass);
-        let (mut v, vk, qk, issued) = vault::create(&spec, &master, p, &name).unwrap();
-        let vk = match policy {
-            Policy::Quorum => {
-                let offered = offer(&issued[..2]);
-                let out = v.unlock_quorum(&offered, Vec::new(), None).unwrap();
-                let master2 = v.open_payload(&out.vk).unwrap();
-                v.set_secret(&out.vk, &master2, 1_790_000_100).unwrap().0
-            }
-            Policy::Either => v
-                .change_passphrase(&vk, None, &pass, Some(kdf), 1_790_000_100)
-                .unwrap(),
-            Policy::Both => {
-                let offered = offer(&issued[..2]);
-                let out = v.unlock_quorum(&offered, Vec::new(), Some(&pass)).unwrap();
-                v.change_passphrase(&out.vk, out.qk.as_ref(), &pass, Some(kdf), 1_790_000_100)
-                    .unwrap()
-            }
-        };
-        let bytes = v.to_bytes(&vk).unwrap();
-        std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
-        let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_200).unwrap();
-        std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
-        // Each share file carries the vault's recovery copy after the share.
-        write_shares(&dir, &name, &spec.label, &v, &issued, &copy, "2026-09-21");
-    }
-    write_v3_samples(&dir, kdf);
+    write_policy_samples(&dir, 2, kdf, &pass, master_text);
+    let pass3 = Passphrase::new(V3_PASSPHRASE.as_bytes(), "vector").unwrap();
+    write_policy_samples(&dir, 3, kdf, &pass3, master_text);
     write_authority_sample(&dir, kdf, &pass);
     write_cancelled_sample(&dir);
     write_sheet_sample(&dir);
@@ -399,20 +356,33 @@ fn v3_slot_vector(dir: &std::path::Path) {
     std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
 }
 
-/// `v3-{either,both,quorum}.vault` (format 3, each rotated once) with their shares, which carry
-/// the format 3 copy; `v3-POLICY.copy`; `v3-either.qr.txt`, the copy's QR texts in reverse
-/// order; `v3.passphrase` and `v3.master`. Written only when absent.
-fn write_v3_samples(dir: &std::path::Path, kdf: KdfParams) {
-    let master_text = "KRAKEN-GSL-vector-master-key 0123456789";
-    let pass_text = "vector passphrase for format three, never a real one";
-    let pass = Passphrase::new(pass_text.as_bytes(), "vector").unwrap();
+/// The passphrase of the format 3 samples (`v3.passphrase`).
+const V3_PASSPHRASE: &str = "vector passphrase for format three, never a real one";
+
+/// A sample vault of each policy in `version` (2 or 3), with its shares (which carry its
+/// recovery copy), `vN-POLICY.copy`, and for format 3 `v3-either.qr.txt` (the copy's QR texts,
+/// last part first). Each is rotated once: a passphrase change to the same passphrase, or
+/// `set-secret` with the same key under `quorum`. A committed sample is a promise: it is
+/// written only when absent, never replaced.
+fn write_policy_samples(
+    dir: &std::path::Path,
+    version: u8,
+    kdf: KdfParams,
+    pass: &Passphrase,
+    master_text: &str,
+) {
+    let (create, label_prefix, date) = if version >= 3 {
+        (vault::create_v3 as Create, "vector v3", "2026-12-03")
+    } else {
+        (vault::create as Create, "vector", "2026-09-21")
+    };
     for policy in [Policy::Either, Policy::Both, Policy::Quorum] {
-        let name = format!("v3-{}", policy.as_str());
+        let name = format!("v{version}-{}", policy.as_str());
         if dir.join(format!("{name}.vault")).exists() {
             continue;
         }
         let spec = Spec {
-            label: format!("vector v3 {}", policy.as_str()),
+            label: format!("{label_prefix} {}", policy.as_str()),
             threshold: 2,
             custodians: vec!["alice".into(), "bob".into(), "carol".into()],
             deliveries: vec![],
@@ -424,8 +394,8 @@ fn write_v3_samples(dir: &std::path::Path, kdf: KdfParams) {
         let mut s = SecretBytes::with_capacity(master_text.len());
         s.extend(master_text.as_bytes()).unwrap();
         let master = MasterKey::new(s, "vector").unwrap();
-        let p = (policy != Policy::Quorum).then_some(&pass);
-        let (mut v, vk, qk, issued) = vault::create_v3(&spec, &master, p, &name).unwrap();
+        let p = (policy != Policy::Quorum).then_some(pass);
+        let (mut v, vk, qk, issued) = create(&spec, &master, p, &name).unwrap();
         let vk = match policy {
             Policy::Quorum => {
                 let offered = offer(&issued[..2]);
@@ -434,23 +404,37 @@ fn write_v3_samples(dir: &std::path::Path, kdf: KdfParams) {
                 v.set_secret(&out.vk, &master2, 1_790_000_100).unwrap().0
             }
             Policy::Either => v
-                .change_passphrase(&vk, None, &pass, Some(kdf), 1_790_000_100)
+                .change_passphrase(&vk, None, pass, Some(kdf), 1_790_000_100)
                 .unwrap(),
-            Policy::Both => v
-                .change_passphrase(&vk, Some(&qk), &pass, Some(kdf), 1_790_000_100)
-                .unwrap(),
+            Policy::Both => {
+                let offered = offer(&issued[..2]);
+                let out = v.unlock_quorum(&offered, Vec::new(), Some(pass)).unwrap();
+                v.change_passphrase(&out.vk, out.qk.as_ref(), pass, Some(kdf), 1_790_000_100)
+                    .unwrap()
+            }
         };
         let bytes = v.to_bytes(&vk).unwrap();
         std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
-        let copy = v.recovery_copy(&vk, None, 1_790_000_200).unwrap();
+        let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_200).unwrap();
         std::fs::write(dir.join(format!("{name}.copy")), &copy).unwrap();
-        if policy == Policy::Either {
+        if version >= 3 && policy == Policy::Either {
             let mut parts = gsl_vault::copy::qr_parts(&copy);
             parts.reverse();
             std::fs::write(dir.join(format!("{name}.qr.txt")), parts.join("\n") + "\n").unwrap();
         }
-        write_shares(dir, &name, &spec.label, &v, &issued, &copy, "2026-12-03");
+        // Each share file carries the vault's recovery copy after the share.
+        write_shares(dir, &name, &spec.label, &v, &issued, &copy, date);
     }
-    std::fs::write(dir.join("v3.passphrase"), format!("{pass_text}\n")).unwrap();
-    std::fs::write(dir.join("v3.master"), format!("{master_text}\n")).unwrap();
+    if version >= 3 {
+        std::fs::write(dir.join("v3.passphrase"), format!("{V3_PASSPHRASE}\n")).unwrap();
+        std::fs::write(dir.join("v3.master"), format!("{master_text}\n")).unwrap();
+    }
 }
+
+type Create =
+    fn(
+        &Spec,
+        &MasterKey,
+        Option<&Passphrase>,
+        &str,
+    ) -> gsl_vault::error::Result<(vault::Vault, VaultKey, QuorumKey, Vec<vault::Issued>)>;

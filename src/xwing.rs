@@ -79,8 +79,12 @@ pub fn encapsulate(recipient: &[u8], eseed: &[u8; 64]) -> Option<(Vec<u8>, Zeroi
     let mut pk = [0u8; 32];
     pk.copy_from_slice(&recipient[MLKEM_EK_LEN..]);
     let pk_x = PublicKey::from(pk);
-    let m = B32::try_from(&eseed[..32]).ok()?;
-    let (ct_m, mut ss_m) = ek_m.encapsulate_deterministic(&m).ok()?;
+    let mut m = B32::default();
+    m.copy_from_slice(&eseed[..32]);
+    let encapsulated = ek_m.encapsulate_deterministic(&m);
+    // ML-KEM's coins give away its shared secret: wiped as soon as they are used.
+    zeroize::Zeroize::zeroize(m.as_mut_slice());
+    let (ct_m, mut ss_m) = encapsulated.ok()?;
     let mut e = [0u8; 32];
     e.copy_from_slice(&eseed[32..]);
     let ek_x = StaticSecret::from(e);

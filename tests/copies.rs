@@ -248,37 +248,6 @@ fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
     assert!(stderr(&o).contains("is older"), "{}", stderr(&o));
 }
 
-/// Every `<svg>...</svg>` of a kit page, in order (the share's QR code, then page 2's copy).
-fn svgs_of(html: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(start) = html[at..].find("<svg") {
-        let start = at + start;
-        let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
-        out.push(&html[start..end]);
-        at = end;
-    }
-    out
-}
-
-/// Renders an SVG QR code (librsvg) and decodes it (zbar), as a scanner would.
-fn scan(dir: &Path, svg: &str, width: &str) -> String {
-    std::fs::write(dir.join("qr.svg"), svg).unwrap();
-    let r = std::process::Command::new("rsvg-convert")
-        .args(["-w", width, "qr.svg", "-o", "qr.png"])
-        .current_dir(dir)
-        .status()
-        .unwrap();
-    assert!(r.success());
-    let z = std::process::Command::new("zbarimg")
-        .args(["-q", "--raw", "qr.png"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(z.status.success(), "zbarimg found no QR code");
-    String::from_utf8(z.stdout).unwrap()
-}
-
 #[test]
 fn two_printed_kits_recover_without_the_vault_file() {
     if !have_tool("rsvg-convert", "--version", "librsvg2-bin")

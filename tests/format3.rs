@@ -58,6 +58,20 @@ fn offered(issued: &[Issued], t: usize) -> Vec<Offered> {
         .collect()
 }
 
+/// A full recovery sheet: 16 recovery codes and a note of about 0.6 KB.
+fn recovery_sheet() -> Vec<vault::entries::Entry> {
+    let entry = |name: &'static str, text: &str| {
+        let mut s = SecretBytes::with_capacity(text.len());
+        s.extend(text.as_bytes()).unwrap();
+        vault::entries::Entry { name, text: s }
+    };
+    let codes: String = (0..16)
+        .map(|i| format!("{i:02}-ABCD-EFGH-IJKL\n"))
+        .collect();
+    let note = "Spare YubiKey in the bank box; Kraken support: ask for the GSL reset. ".repeat(8);
+    vec![entry("recovery-codes", &codes), entry("note", &note)]
+}
+
 fn random32() -> [u8; 32] {
     *VaultKey::random().unwrap().expose()
 }
@@ -487,22 +501,8 @@ fn v3_copies_do_not_grow_with_rotations() {
         "v.vault",
     )
     .unwrap();
-    let sheet = |name: &'static str, text: &str| {
-        let mut s = SecretBytes::with_capacity(text.len());
-        s.extend(text.as_bytes()).unwrap();
-        vault::entries::Entry { name, text: s }
-    };
-    let codes: String = (0..16)
-        .map(|i| format!("{i:02}-ABCD-EFGH-IJKL\n"))
-        .collect();
-    let note = "Spare YubiKey in the bank box; Kraken support: ask for the GSL reset. ".repeat(8);
     let (vk1, _) = v
-        .set_secret_entries(
-            &vk,
-            &master(MASTER),
-            vec![sheet("recovery-codes", &codes), sheet("note", &note)],
-            1_790_000_001,
-        )
+        .set_secret_entries(&vk, &master(MASTER), recovery_sheet(), 1_790_000_001)
         .unwrap();
     vk = vk1;
     let first = v.recovery_copy(&vk, None, 1_790_000_002).unwrap().len();
@@ -586,36 +586,6 @@ fn a_version_2_file_is_refused_where_version_3_was_written() {
     assert!(line.trim_end().ends_with(" 3"), "{line}");
 }
 
-fn svgs_of(html: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(start) = html[at..].find("<svg") {
-        let start = at + start;
-        let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
-        out.push(&html[start..end]);
-        at = end;
-    }
-    out
-}
-
-/// Renders an SVG QR code (librsvg) and decodes it (zbar), as a phone or scanner would.
-fn scan(dir: &Path, svg: &str, width: &str) -> String {
-    std::fs::write(dir.join("qr.svg"), svg).unwrap();
-    let r = std::process::Command::new("rsvg-convert")
-        .args(["-w", width, "qr.svg", "-o", "qr.png"])
-        .current_dir(dir)
-        .status()
-        .unwrap();
-    assert!(r.success());
-    let z = std::process::Command::new("zbarimg")
-        .args(["-q", "--raw", "qr.png"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(z.status.success(), "zbarimg found no QR code");
-    String::from_utf8(z.stdout).unwrap().trim().to_string()
-}
-
 /// Issue 24, item 3, as custodians meet it: a 10-custodian vault with a recovery sheet, after
 /// 256 rotations; `copies` (the owner, with the passphrase alone) prints page 2 as a few QR
 /// codes marked "part i of n"; each is rendered and decoded by zbar; the decoded texts, in
@@ -644,18 +614,8 @@ fn v3_copies_print_as_parts_that_recover_after_256_rotations() {
         "v.vault",
     )
     .unwrap();
-    let sheet = |name: &'static str, text: &str| {
-        let mut s = SecretBytes::with_capacity(text.len());
-        s.extend(text.as_bytes()).unwrap();
-        vault::entries::Entry { name, text: s }
-    };
-    let codes: String = (0..16)
-        .map(|i| format!("{i:02}-ABCD-EFGH-IJKL\n"))
-        .collect();
-    let note = "Spare YubiKey in the bank box; Kraken support: ask for the GSL reset. ".repeat(8);
-    let entries = vec![sheet("recovery-codes", &codes), sheet("note", &note)];
     vk = v
-        .set_secret_entries(&vk, &master(MASTER), entries, 1_790_000_001)
+        .set_secret_entries(&vk, &master(MASTER), recovery_sheet(), 1_790_000_001)
         .unwrap()
         .0;
     for i in 0..255u64 {
@@ -983,4 +943,43 @@ fn two_printed_format_3_kits_recover_without_the_vault_file() {
     );
     expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
+}
+
+/// An independent review of FORMAT.md found that a binding stays valid while its path's secret
+/// does: someone who held VK before a reshare (a retired quorum that opened the vault file)
+/// keeps that time's signers, and can write a newer-looking file that the owner's unchanged
+/// passphrase opens. The owner's machine refuses it: it trusts the signers it wrote last.
+#[test]
+fn a_file_rewritten_with_old_signers_is_refused_on_the_owners_machine() {
+    let dir = workdir();
+    let d = dir.path();
+    init(d, "v.vault", 2, &["alice", "bob", "carol"], "either");
+    // The attacker's moment: a vault file, and the VK a quorum of that time opened.
+    let old = std::fs::read(d.join("v.vault")).unwrap();
+    let mut v0 = Vault::parse(&old, "v.vault").unwrap();
+    let vk0 = v0.unlock_passphrase(&pass()).unwrap();
+    // The owner reshares (the passphrase does not change).
+    let o = gsl(
+        d,
+        "reshare v.vault --passphrase-file pass.txt -t 2 --custodian dave --custodian erin --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(
+        d,
+        "reshare v.vault --confirm new/dave.share new/erin.share --passphrase-file pass.txt",
+    );
+    expect_exit(&o, 0);
+    // The attacker rewrites the old file with the old signers, a key of its own and a
+    // generation far ahead, and puts it in place.
+    let (vk1, _) = v0.set_secret(&vk0, &master(FORGED), 1_790_000_500).unwrap();
+    v0.body.generation = Some(1_000_000);
+    std::fs::write(d.join("v.vault"), v0.to_bytes(&vk1).unwrap()).unwrap();
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("signed by other keys"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains(FORGED));
 }

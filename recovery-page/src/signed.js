@@ -64,6 +64,16 @@ export function parseSigned(bytes, name) {
   const body = rest.slice(0, sigAt + 1);
   const signature = fromHex(withoutNl.slice(sigAt + '\nsignature '.length), 64);
   if (!signature) throw fail('has a malformed signature line');
+  const parsed = parseBody(body, fail);
+  const identity = fromHex(parsed.identity, 32);
+  if (!identity) throw fail('has a malformed identity');
+  const signed = utf8(found.magic + body);
+  if (!verifySigned(identity, found.domain, signed, signature)) throw fail('fails its signature check');
+  return { kind: found.kind, version: found.version, body: parsed, identity };
+}
+
+/** A body of the shape FORMAT.md gives, in canonical form (checked before it is believed). */
+function parseBody(body, fail) {
   if (!shallow(body)) throw fail('has a malformed body (nested too deep)');
   let parsed;
   try {
@@ -73,11 +83,7 @@ export function parseSigned(bytes, name) {
   }
   if (!bodyShaped(parsed) || hasLoneSurrogate(parsed)) throw fail('has a malformed body');
   if (bodyText(parsed) !== body) throw fail('is not in canonical form');
-  const identity = fromHex(parsed.identity, 32);
-  if (!identity) throw fail('has a malformed identity');
-  const signed = utf8(found.magic + body);
-  if (!verifySigned(identity, found.domain, signed, signature)) throw fail('fails its signature check');
-  return { kind: found.kind, version: found.version, body: parsed, identity };
+  return parsed;
 }
 
 /**
@@ -92,15 +98,7 @@ function parseV3(found, rest, fail) {
   }
   if (sigs.length === 0) throw fail('is truncated (its signature lines are missing)');
   const body = lines.join('\n') + '\n';
-  if (!shallow(body)) throw fail('has a malformed body (nested too deep)');
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw fail('has a malformed body');
-  }
-  if (!bodyShaped(parsed) || hasLoneSurrogate(parsed)) throw fail('has a malformed body');
-  if (bodyText(parsed) !== body) throw fail('is not in canonical form');
+  const parsed = parseBody(body, fail);
   if (!Array.isArray(parsed.slots) || parsed.slots.length !== sigs.length) throw fail('does not carry one signature per slot');
   const signed = utf8(found.magic + body);
   const signers = parsed.slots.map((s) => fromHex(s.signer, 32));

@@ -7,7 +7,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
-import { H, be32, concat, fromHex, sameBytes, utf8 } from './bytes.js';
+import { H, be32, fromHex, sameBytes, utf8, wipe } from './bytes.js';
 
 const hkdf32 = (ikm, info) => hkdf(sha256, ikm, undefined, info, 32);
 
@@ -15,7 +15,13 @@ const hkdf32 = (ikm, info) => hkdf(sha256, ikm, undefined, info, 32);
 export const pathKemSeed = (key, kind) => hkdf32(key, utf8(`gsl-vault/v3 path kem ${kind}`));
 
 /** The path's recipient: the X-Wing encapsulation key of its seed (1216 bytes). */
-export const pathRecipient = (key, kind) => ml_kem768_x25519.keygen(pathKemSeed(key, kind)).publicKey;
+export function pathRecipient(key, kind) {
+  const seed = pathKemSeed(key, kind);
+  const { publicKey, secretKey } = ml_kem768_x25519.keygen(seed);
+  wipe(seed);
+  wipe(secretKey);
+  return publicKey;
+}
 
 export const recipientHash = (recipient) => H(utf8('gsl-vault/v3 recipient'), recipient);
 
@@ -37,7 +43,9 @@ export function bindingOf(ctx, key, signer, recipient) {
   const [e, k] = parts(ctx);
   const statement = H(utf8('gsl-vault/v3 binding'), ctx.origin, utf8(ctx.kind), e, k, signer, recipientHash(recipient));
   const bk = hkdf32(key, utf8(`gsl-vault/v3 path binding ${ctx.kind}`));
-  return hmac(sha256, bk, statement);
+  const tag = hmac(sha256, bk, statement);
+  wipe(bk);
+  return tag;
 }
 
 function slotAad(ctx, signer, encapsulation) {
@@ -56,10 +64,16 @@ export function openSlot3(ctx, slot, key) {
     const signer = fromHex(slot.signer, 32);
     if (!sameBytes(bindingOf(ctx, key, signer, recipient), fromHex(slot.binding, 32))) return { refusal: 'not-this-line' };
     const enc = fromHex(slot.encapsulation, 1120);
-    const ss = ml_kem768_x25519.decapsulate(enc, pathKemSeed(key, ctx.kind));
+    const seed = pathKemSeed(key, ctx.kind);
+    const ss = ml_kem768_x25519.decapsulate(enc, seed);
     const k = hkdf32(ss, utf8('gsl-vault/v3 slot'));
-    const vk = xchacha20poly1305(k, fromHex(slot.nonce, 24), slotAad(ctx, signer, enc)).decrypt(fromHex(slot.ciphertext, 48));
-    return { vk };
+    wipe(seed);
+    wipe(ss);
+    try {
+      return { vk: xchacha20poly1305(k, fromHex(slot.nonce, 24), slotAad(ctx, signer, enc)).decrypt(fromHex(slot.ciphertext, 48)) };
+    } finally {
+      wipe(k);
+    }
   } catch {
     return { refusal: 'damaged' };
   }
@@ -87,4 +101,3 @@ export function sealSlot3(ctx, vk, key, signer, randomness) {
   };
 }
 
-export { concat };

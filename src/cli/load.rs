@@ -141,7 +141,7 @@ impl Vaults {
                 v.generation()
             )));
         }
-        if let Some(why) = forked(&v) {
+        if let Some(why) = forked(&v, self.pinned()) {
             // A fork may hold anyone's master key (sealed to the quorum path's public key, which
             // is public): never open it.
             return Err(Error::Corrupt(why));
@@ -169,11 +169,11 @@ pub fn rolled_back(v: &Vault) -> Option<String> {
             seen.generation
         ));
     }
-    forked(v)
+    forked(v, false)
 }
 
 /// Why `v` is a fork of the vault this machine last wrote, if it is one.
-fn forked(v: &Vault) -> Option<String> {
+fn forked(v: &Vault, pinned: bool) -> Option<String> {
     let seen = state::seen(v)?;
     if seen.version >= 3 && v.version < 3 {
         // Anyone who holds a version 2 recipient (public in every old copy) can write a
@@ -184,9 +184,20 @@ fn forked(v: &Vault) -> Option<String> {
         ));
     }
     if v.version >= 3 {
-        // Version 3 has no chain of identities: each path's binding proves the signers when a
-        // secret opens it; the generation still tells a rollback.
-        return None;
+        // Version 3 has no chain of signers. A path's binding stays valid while its secret
+        // does, so whoever held VK before can write a file with that time's signers: this
+        // machine trusts the signers it wrote last, or a pin the owner gives (FORMAT.md,
+        // "Memory of a vault").
+        return match seen.identity {
+            Some(id) if !pinned && seen.version >= 3 && id != v.pin_key() => Some(format!(
+                "vault {} is signed by other keys (pin {}) than the vault this machine last wrote (generation {}): if you changed it on another computer, run the command again with --expect-fingerprint {}; otherwise it was written by someone who once held a vault key, and nothing was opened: restore your own newest copy.",
+                v.path,
+                v.long_fingerprint(),
+                seen.generation,
+                v.long_fingerprint()
+            )),
+            _ => None,
+        };
     }
     match seen.identity {
         Some(id) if !v.identity_chain().contains(&id) => Some(format!(

@@ -537,15 +537,7 @@ fn parse_signed(
     let sig_hex = &without_nl[sig_at + "\nsignature ".len()..];
     let sig: [u8; 64] = hex::decode_array(sig_hex)
         .ok_or_else(|| corrupt(path, "has a malformed signature line"))?;
-    let body: Body = serde_json::from_str(body_text).map_err(|e| {
-        corrupt(
-            path,
-            &format!("has a malformed body (line {})", e.line() + 1),
-        )
-    })?;
-    if body_bytes(&body) != body_text.as_bytes() {
-        return Err(corrupt(path, "is not in canonical form"));
-    }
+    let body = parse_body(body_text, |what| corrupt(path, what))?;
     let id: [u8; 32] = hex::decode_array(&body.identity)
         .ok_or_else(|| corrupt(path, "has a malformed identity"))?;
     let identity =
@@ -560,6 +552,17 @@ fn parse_signed(
         body,
         identity,
     })
+}
+
+/// The body of a signed file: well-formed JSON of the body's shape, in canonical form (the one
+/// spelling `body_bytes` gives back).
+fn parse_body(body_text: &str, corrupt: impl Fn(&str) -> Error) -> Result<Body> {
+    let body: Body = serde_json::from_str(body_text)
+        .map_err(|e| corrupt(&format!("has a malformed body (line {})", e.line() + 1)))?;
+    if body_bytes(&body) != body_text.as_bytes() {
+        return Err(corrupt("is not in canonical form"));
+    }
+    Ok(body)
 }
 
 /// A version 3 file: the body, then one signature line per slot (FORMAT.md, "File"), each by
@@ -603,15 +606,7 @@ fn parse_signed_v3(bytes: &[u8], path: &str, kind: FileKind) -> Result<VaultFile
         ));
     }
     let body_text = &text[magic.len()..magic.len() + body_end + 1];
-    let body: Body = serde_json::from_str(body_text).map_err(|e| {
-        corrupt(
-            path,
-            &format!("has a malformed body (line {})", e.line() + 1),
-        )
-    })?;
-    if body_bytes(&body) != body_text.as_bytes() {
-        return Err(corrupt(path, "is not in canonical form"));
-    }
+    let body = parse_body(body_text, |what| corrupt(path, what))?;
     if body.slots.len() != sigs.len() {
         return Err(corrupt(path, "does not carry one signature per slot"));
     }

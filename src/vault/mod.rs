@@ -206,22 +206,46 @@ pub fn create(
         encode_payload(master).expose(),
         &payload_aad(&identity),
     )?;
-    let body = Body {
-        identity: hex::encode(&identity),
+    let body = new_body(
+        spec, &identity, &identity, custodians, kdf_record, slots, payload,
+    );
+    let mut vault = Vault {
+        kind: FileKind::Vault,
+        version: 2,
+        body,
+        identity,
+        path: path.to_string(),
+    };
+    vault.certify_copy_authority(&vk, &qk)?;
+    Ok((vault, vk, qk, issued))
+}
+
+/// The body of a vault just made from `spec` (either format): no receipts, no history.
+pub(super) fn new_body(
+    spec: &Spec,
+    identity: &[u8; 32],
+    origin: &[u8; 32],
+    custodians: Vec<format::Custodian>,
+    kdf: Option<format::KdfRecord>,
+    slots: Vec<format::Slot>,
+    payload: format::Sealed,
+) -> Body {
+    Body {
+        identity: hex::encode(identity),
         label: spec.label.clone(),
         created: spec.now,
         policy: spec.policy,
         epoch: FIRST_EPOCH,
         threshold: spec.threshold as u8,
         custodians,
-        kdf: kdf_record,
+        kdf,
         slots,
         payload,
         drill_every: spec.drill_every,
         receipts: Vec::new(),
         pending: None,
         retired: Vec::new(),
-        origin: Some(hex::encode(&identity)),
+        origin: Some(hex::encode(origin)),
         generation: Some(0),
         lineage: Vec::new(),
         issued: None,
@@ -233,16 +257,7 @@ pub fn create(
         cancelled: Vec::new(),
         entries: Vec::new(),
         master: None,
-    };
-    let mut vault = Vault {
-        kind: FileKind::Vault,
-        version: 2,
-        body,
-        identity,
-        path: path.to_string(),
-    };
-    vault.certify_copy_authority(&vk, &qk)?;
-    Ok((vault, vk, qk, issued))
+    }
 }
 
 fn serialize(body: &Body, sk: &SigningKey) -> Vec<u8> {

@@ -7,7 +7,7 @@ use ed25519_dalek::SigningKey;
 
 use crate::crypto;
 use crate::error::{Error, Result};
-use crate::format::{self, Body, FileKind, Policy, Slot, SlotKind};
+use crate::format::{self, FileKind, Policy, Slot, SlotKind};
 use crate::hex;
 use crate::secret::{MasterKey, Passphrase, QuorumKey, VaultKey, WrapKey};
 
@@ -221,45 +221,21 @@ pub fn create_v3(
         slots.push(slot3::seal(&ctx, &vk, Source::Secret(key))?.0);
         zeroize::Zeroize::zeroize(key);
     }
-    let identity = slots[0].signer.clone().unwrap_or_default();
-    let body = Body {
-        identity,
-        label: spec.label.clone(),
-        created: spec.now,
-        policy: spec.policy,
-        epoch: FIRST_EPOCH,
-        threshold: spec.threshold as u8,
-        custodians,
-        kdf,
-        slots,
-        payload: format::Sealed {
-            nonce: String::new(),
-            ciphertext: String::new(),
-        },
-        drill_every: spec.drill_every,
-        receipts: Vec::new(),
-        pending: None,
-        retired: Vec::new(),
-        origin: Some(hex::encode(&origin)),
-        generation: Some(0),
-        lineage: Vec::new(),
-        issued: None,
-        quorum_tag: None,
-        copies_from: None,
-        copies_issued: Vec::new(),
-        copy_authority: None,
-        authority_signature: None,
-        cancelled: Vec::new(),
-        entries: Vec::new(),
-        master: None,
-    };
-    let identity_bytes: [u8; 32] = hex::decode_array(&body.identity)
+    let identity: [u8; 32] = slots[0]
+        .signer
+        .as_deref()
+        .and_then(hex::decode_array)
         .ok_or_else(|| Error::Other("a new signer could not be read back.".into()))?;
+    let empty = format::Sealed {
+        nonce: String::new(),
+        ciphertext: String::new(),
+    };
+    let body = super::new_body(spec, &identity, &origin, custodians, kdf, slots, empty);
     let mut vault = Vault {
         kind: FileKind::Vault,
         version: 3,
         body,
-        identity: identity_bytes,
+        identity,
         path: path.to_string(),
     };
     let aad = vault.payload_aad_now();

@@ -317,3 +317,35 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// The inline SVGs of a page (a kit's QR codes), in page order.
+pub fn svgs_of(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = html[at..].find("<svg") {
+        let start = at + start;
+        let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        out.push(&html[start..end]);
+        at = end;
+    }
+    out
+}
+
+/// Renders an SVG QR code (librsvg) `width` pixels wide and decodes it (zbar), as a phone or
+/// scanner would: the text it holds, without zbar's final newline.
+pub fn scan(dir: &Path, svg: &str, width: &str) -> String {
+    std::fs::write(dir.join("qr.svg"), svg).unwrap();
+    let r = Command::new("rsvg-convert")
+        .args(["-w", width, "qr.svg", "-o", "qr.png"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(r.success());
+    let z = Command::new("zbarimg")
+        .args(["-q", "--raw", "qr.png"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(z.status.success(), "zbarimg found no QR code");
+    String::from_utf8(z.stdout).unwrap().trim_end().to_string()
+}
