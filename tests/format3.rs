@@ -983,3 +983,169 @@ fn a_file_rewritten_with_old_signers_is_refused_on_the_owners_machine() {
     );
     assert!(!stdout(&o).contains(FORGED));
 }
+
+/// The committed format 1 and 2 vaults, on a machine that never saw them: opening one warns,
+/// before the key, that such a file cannot be told from a forgery; a change made with one secret
+/// keeps the format and says how to upgrade; the first change with every secret upgrades it to
+/// format 3 (same fingerprint, every copy stale), after which this machine refuses the format 2
+/// file, and the new passphrase, the shares and fresh format 3 copies all recover.
+#[test]
+fn format_1_and_2_vaults_upgrade_to_format_3_at_the_first_change_with_every_secret() {
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    for old in ["v1", "v2"] {
+        let dir = workdir();
+        let d = dir.path();
+        let copy = |from: String, to: &str| {
+            std::fs::copy(vectors.join(from), d.join(to)).unwrap();
+        };
+        copy(format!("{old}-either.vault"), "v.vault");
+        for n in ["alice", "bob", "carol"] {
+            copy(format!("{old}-either-{n}.share"), &format!("{n}.share"));
+        }
+        copy(format!("{old}.passphrase"), "old-pass.txt");
+        let key = std::fs::read_to_string(vectors.join(format!("{old}.master"))).unwrap();
+        let header = |d: &Path| {
+            let text = std::fs::read_to_string(d.join("v.vault")).unwrap();
+            text.lines().next().unwrap().to_string()
+        };
+        let fingerprint = |d: &Path| {
+            let o = gsl(d, "status v.vault --json");
+            let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            j["fingerprint"].as_str().unwrap().to_string()
+        };
+        let name = fingerprint(d);
+
+        let o = gsl(d, "open v.vault --passphrase-file old-pass.txt");
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), key.trim_end());
+        assert!(
+            stderr(&o).contains("which anyone can imitate") && stderr(&o).contains(&name),
+            "{old}: {}",
+            stderr(&o)
+        );
+        // With the fingerprint pinned, no warning.
+        let o = gsl(
+            d,
+            &format!("--expect-fingerprint {name} open v.vault --passphrase-file old-pass.txt"),
+        );
+        expect_exit(&o, 0);
+        assert!(!stderr(&o).contains("imitate"), "{}", stderr(&o));
+
+        // The passphrase alone: the format stays, and the command says how to upgrade.
+        std::fs::write(d.join("m2.txt"), "a-second-master-key-for-upgrade\n").unwrap();
+        let o = gsl(
+            d,
+            "set-secret v.vault --passphrase-file old-pass.txt --secret-file m2.txt",
+        );
+        expect_exit(&o, 0);
+        assert_eq!(header(d), "gsl-vault vault v2", "{old}");
+        assert!(stderr(&o).contains("is still format 2"), "{}", stderr(&o));
+        let before = std::fs::read(d.join("v.vault")).unwrap();
+
+        // A new passphrase authorised by a quorum: every secret is at hand.
+        std::fs::write(
+            d.join("new-pass.txt"),
+            "a new passphrase for format three\n",
+        )
+        .unwrap();
+        let o = gsl(
+            d,
+            "passwd v.vault alice.share carol.share --new-passphrase-file new-pass.txt",
+        );
+        expect_exit(&o, 0);
+        assert_eq!(header(d), "gsl-vault vault v3", "{old}");
+        assert!(
+            stderr(&o).contains("upgraded to format 3"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(fingerprint(d), name, "the vault keeps its name");
+        // Format 3's recipients come from the secrets, never equal to or holding a format 2 one.
+        let recipients = |bytes: &[u8]| -> Vec<String> {
+            let v = Vault::parse(bytes, "v").unwrap();
+            v.body
+                .slots
+                .iter()
+                .filter_map(|s| s.recipient.clone())
+                .collect()
+        };
+        let v2_recipients = recipients(&before);
+        let v3_recipients = recipients(&std::fs::read(d.join("v.vault")).unwrap());
+        assert_eq!(v3_recipients.len(), 2);
+        for r2 in &v2_recipients {
+            assert!(v3_recipients.iter().all(|r3| !r3.contains(r2.as_str())));
+        }
+        let stale = |d: &Path| {
+            let o = gsl(d, "status v.vault --json");
+            let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            j["stale_copies"].as_array().unwrap().len()
+        };
+        assert_eq!(stale(d), 3, "every copy is stale");
+
+        // Both paths open it; the old passphrase does not.
+        let o = gsl(d, "open v.vault --passphrase-file new-pass.txt");
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), "a-second-master-key-for-upgrade");
+        assert!(!stderr(&o).contains("imitate"));
+        let o = gsl(d, "open v.vault --passphrase-file old-pass.txt");
+        assert_eq!(code(&o), 4, "{}", stderr(&o));
+        let o = gsl(d, "recover v.vault bob.share carol.share");
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), "a-second-master-key-for-upgrade");
+
+        // The format 2 file of before is refused on this machine now.
+        std::fs::write(d.join("old.vault"), &before).unwrap();
+        let o = gsl(d, "open old.vault --passphrase-file old-pass.txt");
+        assert_eq!(code(&o), 5, "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+
+        // Fresh format 3 copies recover without the vault file.
+        let o = gsl(d, "copies v.vault --passphrase-file new-pass.txt -o out");
+        expect_exit(&o, 0);
+        assert_eq!(stale(d), 0);
+        std::fs::remove_file(d.join("v.vault")).unwrap();
+        let o = gsl(d, "recover --copy out/bob.copy alice.share bob.share");
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), "a-second-master-key-for-upgrade");
+    }
+}
+
+/// Policies `quorum` and `both` upgrade too: `set-secret` with a quorum (and, under `both`, the
+/// passphrase, which it needs anyway).
+#[test]
+fn format_2_vaults_of_policy_quorum_and_both_upgrade_at_set_secret() {
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    for policy in ["quorum", "both"] {
+        let dir = workdir();
+        let d = dir.path();
+        std::fs::copy(
+            vectors.join(format!("v2-{policy}.vault")),
+            d.join("v.vault"),
+        )
+        .unwrap();
+        for n in ["alice", "bob", "carol"] {
+            std::fs::copy(
+                vectors.join(format!("v2-{policy}-{n}.share")),
+                d.join(format!("{n}.share")),
+            )
+            .unwrap();
+        }
+        std::fs::copy(vectors.join("v2.passphrase"), d.join("pass.txt")).unwrap();
+        std::fs::write(d.join("m2.txt"), "a-second-master-key-for-upgrade\n").unwrap();
+        let o = gsl(
+            d,
+            "set-secret v.vault alice.share bob.share --passphrase-file pass.txt --secret-file m2.txt",
+        );
+        expect_exit(&o, 0);
+        let v = Vault::parse(&std::fs::read(d.join("v.vault")).unwrap(), "v").unwrap();
+        assert_eq!(v.version, 3, "{policy}: {}", stderr(&o));
+        let line = if policy == "both" {
+            "recover v.vault bob.share carol.share --passphrase-file pass.txt"
+        } else {
+            "recover v.vault bob.share carol.share"
+        };
+        let o = gsl(d, line);
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), "a-second-master-key-for-upgrade");
+    }
+}

@@ -32,10 +32,10 @@ fn pin(dir: &Path) -> String {
     j["pin"].as_str().unwrap().to_string()
 }
 
-/// The current vault's body, signed by `vk` (the old identity) as a forger with write access
-/// and an old vault key would: the lineage cut back to that identity, a forged drill receipt.
+/// The old copy's body, signed by `vk` (the old identity) as a forger with write access and an
+/// old vault key would: the lineage cut back to that identity, a forged drill receipt.
 fn forge_with_old_key(dir: &Path, vk: &VaultKey) -> Vec<u8> {
-    let mut body = read_vault(dir, "v.vault").body;
+    let mut body = read_vault(dir, "old.vault").body;
     let sk = crypto::identity(vk);
     body.identity = gsl_vault::hex::encode(&sk.verifying_key().to_bytes());
     body.lineage.clear();
@@ -238,10 +238,11 @@ fn a_v1_vault_rotates_at_its_next_revocation() {
         "passwd v1-either.vault v1-either-alice.share v1-either-bob.share --new-passphrase-file pass.txt",
     );
     expect_exit(&o, 0);
+    // With both secrets at hand, the change upgrades it to format 3 (no lineage to carry).
     let v = read_vault(dir, "v1-either.vault");
-    assert_eq!(v.version, 2);
+    assert_eq!(v.version, 3);
     assert_eq!(v.fingerprint(), before, "the name stays");
-    assert_eq!(v.body.lineage.len(), 1);
+    assert!(v.body.lineage.is_empty());
     expect_exit(
         &gsl(
             dir,

@@ -64,6 +64,53 @@ pub fn report_copy_authority_residual(v: &Vault, path: &Path, revoked: &str) {
     }
 }
 
+/// Before a key is shown from a version 1 or 2 vault file that neither a pin nor this machine's
+/// memory vouches for: such a file cannot be told from a forgery (FORMAT.md, "Reading versions 1
+/// and 2 after version 3").
+pub fn warn_old_format(v: &Vault, pinned: bool) {
+    if v.version >= 3
+        || v.kind != gsl_vault::format::FileKind::Vault
+        || pinned
+        || super::state::seen(v).is_some()
+    {
+        return;
+    }
+    let example = match v.body.policy {
+        gsl_vault::format::Policy::Quorum => "set-secret",
+        _ => "passwd",
+    };
+    errln!(
+        "gsl-vault: warning: vault {} is format {}, which anyone can imitate: before you use the key below, check that its fingerprint {} is the one the owner wrote down (or give --expect-fingerprint), or recover from a custodian's recovery copy instead. The owner upgrades it to format 3 with a change made with every unlock secret (for example gsl-vault {example} {} SHARE...).",
+        v.path,
+        v.version,
+        v.fingerprint(),
+        v.path
+    );
+}
+
+/// After a change: a vault that became version 3 (every copy stale, older readers left out),
+/// or one still version 1 or 2 (how to upgrade it).
+pub fn report_format(was: u8, v: &Vault, path: &Path) {
+    let shown = gsl_vault::fsio::shown(path);
+    if was < 3 && v.version >= 3 {
+        errln!(
+            "Vault {shown} is upgraded to format 3: only its own passphrase and shares can now write a file that opens with them, and its vault key is sealed for the quantum era. Every recovery copy is stale (format {was} copies are sealed with X25519 alone): issue fresh ones with gsl-vault copies {shown}. A gsl-vault or recovery page older than format 3 cannot open it."
+        );
+        errln!(
+            "The master key stays readable to a future quantum computer from the format {was} copies already handed out: when you next change it at the exchange, run gsl-vault set-secret {shown}."
+        );
+    } else if v.version < 3 {
+        let (secrets, example) = match v.body.policy {
+            gsl_vault::format::Policy::Quorum => ("a quorum of shares", "set-secret"),
+            _ => ("the passphrase and a quorum of shares", "passwd"),
+        };
+        errln!(
+            "Vault {shown} is still format {}, which a forger can imitate: a change made with {secrets} upgrades it to format 3 (for example gsl-vault {example} {shown} SHARE...).",
+            v.version
+        );
+    }
+}
+
 /// Names the custodians whose recovery copy is stale, and how to issue fresh ones.
 pub fn report_stale_copies(v: &Vault, path: &Path) {
     let stale = v.stale_copies();

@@ -45,6 +45,7 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         ),
         FileKind::Vault => errln!("Recovered with the shares of {}.", out.accepted.join(", ")),
     }
+    super::output::warn_old_format(&v, vaults.any_pin());
     reveal_which(&v, &out.vk, &a.entry, a.output.as_deref())?;
     Ok(Exit::Ok)
 }
@@ -87,6 +88,7 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
             r => break r?,
         }
     };
+    super::output::warn_old_format(&v, vaults.any_pin());
     reveal_which(&v, &vk, &a.entry, a.output.as_deref())?;
     Ok(Exit::Ok)
 }

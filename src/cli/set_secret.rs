@@ -22,7 +22,19 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         ));
     }
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    let auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    let was = v.version;
+    let mut auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
+    if auth.pk.is_none()
+        && let (Some(pass), Some(rec)) = (auth.pass.as_ref(), v.body.kdf.as_ref())
+    {
+        // Policy `both`: the quorum opened the vault with the passphrase; the both path's new
+        // signer needs its key.
+        auth.pk = Some(gsl_vault::vault::derive_pk(rec, pass)?);
+    } else if auth.pk.is_none()
+        && let Some(pass) = super::auth::ask_to_upgrade(&v, a.passphrase_file.as_deref())?
+    {
+        auth.pk = Some(v.unlock_passphrase_pk(&pass)?.1);
+    }
     let master = read_master(a.secret_file.as_deref(), a.generate)?;
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
@@ -45,6 +57,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         gsl_vault::fsio::shown(path)
     );
     report_stale_copies(&v, path);
+    super::output::report_format(was, &v, path);
     if rotated {
         report_rotation(
             &v,

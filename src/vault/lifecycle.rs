@@ -168,6 +168,14 @@ impl Vault {
         if self.body.pending.is_some() {
             self.v3_revocation_needs_passphrase(pass)?;
         }
+        let pk = match (pass, &self.body.kdf) {
+            (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
+            _ => None,
+        };
+        if let (Some(pk), Policy::Either) = (&pk, self.body.policy) {
+            // A mistyped passphrase must not become the passphrase path of the new vault key.
+            self.verify_passphrase_key(pk, None)?;
+        }
         let Some(cancelled) = self.body.pending.take() else {
             return Err(Error::Usage(format!(
                 "no reshare is pending on vault {}: there is nothing to cancel.",
@@ -181,10 +189,6 @@ impl Vault {
         });
         let keep_from = self.body.cancelled.len().saturating_sub(MAX_CANCELLED);
         self.body.cancelled.drain(..keep_from);
-        let pk = match (pass, &self.body.kdf) {
-            (Some(p), Some(rec)) => Some(derive_pk(rec, p)?),
-            _ => None,
-        };
         let to = Recipients::from_keys(qk, pk.as_ref()).or_from(&self.body.slots);
         let ready = if self.version >= 3 {
             to.check_v3(self.body.policy)
@@ -329,11 +333,7 @@ impl Vault {
         self.seal_items(vk, master, entries)?;
         // Copies issued before now recover the old master key.
         self.mark_copies_changed();
-        let to = if self.version >= 3 {
-            Recipients::from_keys(qk, pk).or_from(&self.body.slots)
-        } else {
-            Recipients::default().or_from(&self.body.slots)
-        };
+        let to = Recipients::from_keys(qk, pk).or_from(&self.body.slots);
         let ready = if self.version >= 3 {
             to.check_v3(self.body.policy)
         } else {

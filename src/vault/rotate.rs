@@ -36,7 +36,13 @@ impl Vault {
         now: u64,
     ) -> Result<VaultKey> {
         if self.version >= 3 {
-            return self.rotate_v3(old, kdf, to, now);
+            let plain = self.open_plain(old)?;
+            return self.rotate_v3(&plain, old, kdf, to);
+        }
+        // FORMAT.md, "Reading versions 1 and 2 after version 3": a write that has the secret of
+        // every path (and no reshare pending) upgrades the vault to version 3.
+        if self.body.pending.is_none() && to.check_v3(self.body.policy).is_ok() {
+            return self.upgrade_v3(old, kdf, to);
         }
         // The whole payload (master key and entries) is sealed again as it is.
         let plain = self.open_plain(old)?;
@@ -96,16 +102,14 @@ impl Vault {
     /// the first slot's signer.
     fn rotate_v3(
         &mut self,
+        plain: &[u8],
         old: &VaultKey,
         kdf: Option<&KdfRecord>,
         to: &Recipients,
-        now: u64,
     ) -> Result<VaultKey> {
         use super::slot3::{self, Context, Source};
         use crate::format::{Policy, SlotKind};
-        let _ = now;
         to.check_v3(self.body.policy)?;
-        let plain = self.open_plain(old)?;
         let new = VaultKey::random()?;
         let origin = self.name_key();
         let kinds: &[SlotKind] = match self.body.policy {
@@ -142,11 +146,44 @@ impl Vault {
         self.body.slots = slots;
         self.body.kdf = kdf.cloned();
         let aad = self.payload_aad_now();
-        self.body.payload = seal_hex(&crypto::payload_key(&new), &plain, &aad)?;
+        self.body.payload = seal_hex(&crypto::payload_key(&new), plain, &aad)?;
         let first = self.body.slots[0].signer.clone().unwrap_or_default();
         self.identity = hex::decode_array(&first).unwrap_or(self.identity);
         self.body.identity = first;
         self.resign_receipts(&new);
         Ok(new)
+    }
+}
+
+impl Vault {
+    /// The upgrade of a version 1 or 2 vault to version 3 (FORMAT.md, "Reading versions 1 and 2
+    /// after version 3"): a new VK sealed to every path from the secrets at hand (never from a
+    /// recipient in the old file), the same `origin` (shares keep their name and commitments),
+    /// the version 2 mechanisms dropped (lineage, quorum tag, copy authority), and every copy
+    /// stale (a version 2 copy's quorum slot is X25519 only). On failure the vault is unchanged.
+    fn upgrade_v3(
+        &mut self,
+        old: &VaultKey,
+        kdf: Option<&KdfRecord>,
+        to: &Recipients,
+    ) -> Result<VaultKey> {
+        let plain = self.open_plain(old)?;
+        let before = (self.version, self.body.clone(), self.identity);
+        let origin = self.name_key();
+        self.version = 3;
+        self.body.origin = Some(hex::encode(&origin));
+        self.body.generation = Some(self.generation());
+        self.body.lineage.clear();
+        self.body.quorum_tag = None;
+        self.body.copy_authority = None;
+        self.body.authority_signature = None;
+        self.body.copies_from = Some(self.generation() + 1);
+        match self.rotate_v3(&plain, old, kdf, to) {
+            Ok(vk) => Ok(vk),
+            Err(e) => {
+                (self.version, self.body, self.identity) = before;
+                Err(e)
+            }
+        }
     }
 }
