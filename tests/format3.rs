@@ -687,6 +687,25 @@ fn v3_copies_print_as_parts_that_recover_after_256_rotations() {
     );
     expect_exit(&o, 0);
     assert_eq!(stdout(&o).trim_end(), MASTER);
+    // One file per scanned code, named in another order still.
+    let mut line = String::from("recover");
+    for (i, t) in texts.iter().enumerate() {
+        std::fs::write(d.join(format!("scan-{i}.txt")), format!("{t}\n")).unwrap();
+    }
+    for i in (0..n).rev() {
+        line.push_str(&format!(" --copy scan-{i}.txt"));
+    }
+    line.push_str(" alice.share erin.share judy.share");
+    let o = gsl(d, &line);
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o).trim_end(), MASTER);
+    // A part missing: one sentence that names the missing part, exit 5.
+    let o = gsl(
+        d,
+        "recover --copy scan-0.txt --copy scan-1.txt alice.share erin.share judy.share",
+    );
+    assert_eq!(code(&o), 5, "exit {}: {}", code(&o), stderr(&o));
+    assert!(stderr(&o).contains("lacks some"), "{}", stderr(&o));
 }
 
 /// `init` accepts up to 255 custodians: a format 3 copy of such a vault, with a recovery sheet,

@@ -451,11 +451,17 @@ fn a_custodian_recovers_the_key_in_chromium_from_the_page_opened_as_a_file() {
         "chromium": chromium,
         "screenshots": screenshots,
     });
-    let file = dir.join("browser.json");
+    browser_test(dir, "browser", "GSL_VAULT_BROWSER", &setup);
+}
+
+/// Runs `test/<script>.test.mjs` in Chromium with `setup` in a JSON file named by `env`: its
+/// one test must pass, not be skipped.
+fn browser_test(dir: &Path, script: &str, env: &str, setup: &serde_json::Value) {
+    let file = dir.join(format!("{script}.json"));
     std::fs::write(&file, setup.to_string()).unwrap();
     let o = node(
-        &["--test", "test/browser.test.mjs"],
-        Some(("GSL_VAULT_BROWSER", &file)),
+        &["--test", &format!("test/{script}.test.mjs")],
+        Some((env, &file)),
     );
     expect_node_ok(&o);
     let out = String::from_utf8_lossy(&o.stdout);
@@ -463,4 +469,71 @@ fn a_custodian_recovers_the_key_in_chromium_from_the_page_opened_as_a_file() {
         out.contains("# pass 1") && out.contains("# skipped 0"),
         "{out}"
     );
+}
+
+/// Renders `svg` to `png` in `dir` (librsvg), `width` pixels wide on white: a photo of it.
+fn photograph(dir: &Path, svg: &str, png: &str, width: &str) {
+    let name = format!("{png}.svg");
+    std::fs::write(dir.join(&name), svg).unwrap();
+    let o = Command::new("rsvg-convert")
+        .current_dir(dir)
+        .args(["-w", width, "-b", "white", &name, "-o", png])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Issue 24: page 2 of a format 3 kit holds the recovery copy as several QR codes. The page,
+/// carrying no copy, reads them from one photo each in shuffled order (saying which are still
+/// missing) and from one photo of the whole page, and two custodians' words recover the key.
+#[test]
+fn the_page_reads_page_2_parts_from_photos_in_any_order_in_chromium() {
+    if !node_ready() || !have_tool("rsvg-convert", "--version", "librsvg2-bin") {
+        return;
+    }
+    let Some(chromium) = chromium() else { return };
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    expect_exit(&gsl(dir, "kit v.vault alice.share -o kit"), 0);
+    let html = std::fs::read_to_string(dir.join("kit/alice.html")).unwrap();
+    // The first code is page 1's share; the others are page 2's parts.
+    let parts: Vec<&str> = svgs_of(&html)[1..].to_vec();
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    let mut pngs = Vec::new();
+    let mut whole = String::from(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="1000"><rect width="1400" height="1000" fill="white"/>"#,
+    );
+    for (i, svg) in parts.iter().enumerate() {
+        let png = format!("part-{}.png", i + 1);
+        photograph(dir, svg, &png, "600");
+        pngs.push(dir.join(png));
+        let (x, y) = (40 + (i % 3) * 450, 40 + (i / 3) * 450);
+        whole.push_str(
+            &svg.replacen(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"",
+                &format!("<svg x=\"{x}\" y=\"{y}\""),
+                1,
+            )
+            .replacen(
+                "width=\"500\" height=\"500\"",
+                "width=\"400\" height=\"400\"",
+                1,
+            ),
+        );
+    }
+    whole.push_str("</svg>");
+    photograph(dir, &whole, "page-2.png", "2400");
+    let o = gsl(dir, "recovery-page -o recover.html");
+    expect_exit(&o, 0);
+    let setup = json!({
+        "page": dir.join("recover.html"),
+        "alice": share_words(dir, "alice"),
+        "bob": share_words(dir, "bob"),
+        "parts": pngs,
+        "whole": dir.join("page-2.png"),
+        "key": MASTER,
+        "chromium": chromium,
+    });
+    browser_test(dir, "browser-parts", "GSL_VAULT_BROWSER_PARTS", &setup);
 }

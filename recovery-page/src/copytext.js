@@ -12,6 +12,12 @@ const COPY_MAGIC_V3 = 'gsl-vault recovery copy v3\n';
 /** How each QR code of a version 3 copy starts: `GSLC3:<i>/<n>:<ID>:<piece>`. */
 export const QR_PARTS_PREFIX = 'GSLC3:';
 
+/** One QR part's text: {i, n, id}, or null when it is not a part. */
+export function partOf(text) {
+  const m = /^GSLC3:(\d{1,2})\/(\d{1,2}):([A-Z2-7]{8}):[A-Z2-7]*$/.exec(text.trim());
+  return m ? { i: Number(m[1]), n: Number(m[2]), id: m[3] } : null;
+}
+
 /**
  * The copy the `GSLC3:` parts in a text make (FORMAT.md, "Recovery copy (version 3)"), in any
  * order; a part read twice counts once. Throws the sentence of what is missing or wrong.

@@ -2,12 +2,14 @@
 // shares given so far, checks each share as it is added (nothing revealed), and reveals the
 // key only when asked, after a warning. Nothing here logs, stores or sends anything.
 import { ENTRY_TITLES, GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
+import { partOf } from './copytext.js';
 import { decodeQrFile } from './ui-qr.js';
 import { workerDerive } from './ui-kdf.js';
 import { wordFeedback } from './ui-words.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { docs: [], shares: [] };
+/** The QR parts of page 2 read so far, by copy ID: {n, texts: Map(i → text)}. */
+const state = { docs: [], shares: [], parts: {} };
 /** How a typed share is named in sentences ("share you typed is alice's share"). */
 const TYPED = 'you typed';
 const utf8 = (s) => new TextEncoder().encode(s);
@@ -38,6 +40,52 @@ async function take(bytes, name) {
   notes.push(...r.problems.map((p) => p.message));
   if (r.docs.length + r.shares.length + r.problems.length === 0) notes.push(`${name} holds nothing gsl-vault can read.`);
   refresh();
+  return notes.join(' ');
+}
+
+/** Whether the codes read from one photo are enough: some, and every copy's parts complete. */
+function allParts(texts) {
+  const groups = new Map();
+  for (const t of texts) {
+    const p = partOf(t);
+    if (p) groups.set(p.id, { n: p.n, have: (groups.get(p.id)?.have ?? 0) + 1 });
+  }
+  return texts.length > 0 && [...groups.values()].every((g) => g.have >= g.n);
+}
+
+/**
+ * One photo or scan: each QR code in it is a share (page 1) or a part of a recovery copy
+ * (page 2). Parts are kept, from any number of photos in any order, until every part of one copy
+ * is here; then the copy is read. One or two sentences back.
+ */
+async function takePhoto(f) {
+  const texts = await decodeQrFile(f, allParts).catch(() => []);
+  if (texts.length === 0) {
+    return `No QR code was found in ${f.name}: take the photo again, closer and in good light, or type the words.`;
+  }
+  const notes = [];
+  const touched = new Set();
+  for (const text of texts) {
+    const p = partOf(text);
+    if (!p) {
+      notes.push(await take(utf8(text), `QR code in ${f.name}`));
+      continue;
+    }
+    const group = (state.parts[p.id] ??= { n: p.n, texts: new Map() });
+    if (group.n === p.n) group.texts.set(p.i, text.trim());
+    touched.add(p.id);
+  }
+  for (const id of touched) {
+    const group = state.parts[id];
+    const missing = [];
+    for (let i = 1; i <= group.n; i++) if (!group.texts.has(i)) missing.push(i);
+    if (missing.length === 0) {
+      delete state.parts[id];
+      notes.push(`Read all ${group.n} QR codes of page 2.`, await take(utf8([...group.texts.values()].join('\n')), `the QR codes of page 2`));
+    } else {
+      notes.push(`Read ${group.n - missing.length} of the ${group.n} QR codes of page 2; still needed: part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (each says "Part i of ${group.n}"). Load a photo of ${missing.length > 1 ? 'them' : 'it'}, or of the whole page.`);
+    }
+  }
   return notes.join(' ');
 }
 
@@ -176,6 +224,7 @@ function prove() {
 function forget() {
   for (const s of state.shares) s.share.y.fill(0);
   state.shares = [];
+  state.parts = {};
   for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase', 'proof-text']) $(id).value = '';
   $('key').textContent = '';
   $('entries').replaceChildren();
@@ -209,11 +258,10 @@ function wire() {
     $('files').value = '';
   });
   $('qr-file').addEventListener('change', async () => {
-    const f = $('qr-file').files[0];
+    const notes = [];
+    for (const f of $('qr-file').files) notes.push(await takePhoto(f));
     $('qr-file').value = '';
-    if (!f) return;
-    const text = await decodeQrFile(f).catch(() => null);
-    say('qr-status', text === null ? `No QR code was found in ${f.name}: take the photo again, closer and in good light, or type the words.` : await take(utf8(text), `QR code in ${f.name}`));
+    say('qr-status', notes.join(' '));
   });
   $('paste-add').addEventListener('click', async () => {
     say('file-status', await take(utf8($('paste').value), 'pasted text'));

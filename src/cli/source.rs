@@ -70,15 +70,38 @@ pub fn read_copy_bytes(f: &Path) -> Result<Vec<u8>> {
     }
 }
 
-/// Reads the `--copy` files (`-` is standard input): armored, or the raw copy.
+/// Reads the `--copy` files (`-` is standard input): armored, the raw copy, or scanned QR texts.
+/// The QR parts of one page 2 may be spread over several files, in any order: the files whose
+/// parts make no whole copy alone are read again together.
 fn read_copy_files(files: &[PathBuf]) -> Result<Vec<FoundCopy>> {
     let mut out = Vec::new();
+    let mut partial: Vec<(String, Vec<u8>, FoundCopy)> = Vec::new();
     for f in files {
         let source = source_name(f);
         let bytes = read_copy_bytes(f)?;
         let found = gsl_vault::copy::find(&bytes).unwrap_or(Err(NO_COPY));
-        out.push((source, found));
+        let parts = bytes
+            .windows(gsl_vault::copy::QR_PARTS_PREFIX.len())
+            .any(|w| w == gsl_vault::copy::QR_PARTS_PREFIX.as_bytes());
+        if found.is_err() && parts {
+            partial.push((source.clone(), bytes, (source, found)));
+        } else {
+            out.push((source, found));
+        }
     }
+    if partial.len() > 1 {
+        let mut joined = Vec::new();
+        for (_, bytes, _) in &partial {
+            joined.extend_from_slice(bytes);
+            joined.push(b'\n');
+        }
+        if let Some(Ok(copy)) = gsl_vault::copy::find(&joined) {
+            let names: Vec<&str> = partial.iter().map(|(n, ..)| n.as_str()).collect();
+            out.push((names.join(" + "), Ok(copy)));
+            return Ok(out);
+        }
+    }
+    out.extend(partial.into_iter().map(|(_, _, found)| found));
     Ok(out)
 }
 
