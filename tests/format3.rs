@@ -1168,3 +1168,52 @@ fn format_2_vaults_of_policy_quorum_and_both_upgrade_at_set_secret() {
         assert_eq!(stdout(&o).trim_end(), "a-second-master-key-for-upgrade");
     }
 }
+
+/// Issue 24, item 4: under policy `both`, `passwd` makes every copy stale (format 2 said they
+/// were current, and custodians with the new passphrase got exit 4). After it, `status` names
+/// them; the stale copies in the share files need the old passphrase; fresh copies open with the
+/// new passphrase and a quorum, and the old passphrase opens none of them.
+#[test]
+fn under_policy_both_passwd_makes_every_copy_stale_until_fresh_ones_are_issued() {
+    for init_fn in [init, init_v2] {
+        let dir = workdir();
+        let d = dir.path();
+        expect_exit(&init_fn(d, "v.vault", 2, &NAMES[..3], "both"), 0);
+        std::fs::write(
+            d.join("new-pass.txt"),
+            "a new passphrase for the both policy\n",
+        )
+        .unwrap();
+        let o = gsl(
+            d,
+            "passwd v.vault alice.share bob.share --passphrase-file pass.txt --new-passphrase-file new-pass.txt",
+        );
+        expect_exit(&o, 0);
+        let o = gsl(d, "status v.vault");
+        assert!(stdout(&o).contains("STALE"), "{}", stdout(&o));
+        let o = gsl(
+            d,
+            "copies v.vault alice.share bob.share --passphrase-file new-pass.txt -o fresh",
+        );
+        expect_exit(&o, 0);
+        let o = gsl(d, "status v.vault");
+        assert!(
+            stdout(&o).contains("every custodian holds a current recovery copy"),
+            "{}",
+            stdout(&o)
+        );
+        std::fs::rename(d.join("v.vault"), d.join("kept.vault")).unwrap();
+        let o = gsl(
+            d,
+            "recover --copy fresh/carol.copy bob.share carol.share --passphrase-file new-pass.txt",
+        );
+        expect_exit(&o, 0);
+        assert_eq!(stdout(&o).trim_end(), MASTER);
+        let o = gsl(
+            d,
+            "recover --copy fresh/carol.copy bob.share carol.share --passphrase-file pass.txt",
+        );
+        assert_eq!(code(&o), 4, "the old passphrase opens no fresh copy");
+        assert!(stdout(&o).is_empty());
+    }
+}
