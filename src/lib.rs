@@ -39,6 +39,7 @@ pub mod secret;
 pub mod shamir;
 pub mod share;
 pub mod strength;
+pub mod totp;
 pub mod vault;
 pub mod words;
 pub mod xwing;
