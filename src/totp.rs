@@ -118,7 +118,9 @@ impl Totp {
         let algorithm = match algorithm {
             None => Algorithm::Sha1,
             Some(a) => Algorithm::parse(a).ok_or_else(|| {
-                format!("the otpauth URI names the algorithm {a:?}: it must be SHA1, SHA256 or SHA512.")
+                format!(
+                    "the otpauth URI names the algorithm {a:?}: it must be SHA1, SHA256 or SHA512."
+                )
             })?,
         };
         let digits = match digits {
@@ -158,7 +160,10 @@ impl Totp {
             if c == ' ' || c == '-' || c == '=' {
                 continue;
             }
-            let Some(v) = B32.iter().position(|&b| char::from(b) == c.to_ascii_uppercase()) else {
+            let Some(v) = B32
+                .iter()
+                .position(|&b| char::from(b) == c.to_ascii_uppercase())
+            else {
                 return Err(format!(
                     "the key's character {} ({c:?}) is not base32 (A to Z and 2 to 7; 0, 1, 8 and 9 never appear): check that character.",
                     i + 1
@@ -206,7 +211,9 @@ impl Totp {
     /// app on a new phone scans).
     pub fn uri(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(
-            64 + self.label.len() + self.issuer.as_ref().map_or(0, String::len) + self.key.len() * 2,
+            64 + self.label.len()
+                + self.issuer.as_ref().map_or(0, String::len)
+                + self.key.len() * 2,
         ));
         s.push_str("otpauth://totp/");
         s.push_str(&self.label);
@@ -255,7 +262,8 @@ impl Totp {
     /// Whether `typed` (spaces ignored) is the code of the window before, at or after
     /// `unix_time`, compared in constant time (a drill learns only "matches" or "differs").
     pub fn matches(&self, typed: &str, unix_time: u64) -> bool {
-        let typed: Zeroizing<String> = Zeroizing::new(typed.chars().filter(|c| !c.is_whitespace()).collect());
+        let typed: Zeroizing<String> =
+            Zeroizing::new(typed.chars().filter(|c| !c.is_whitespace()).collect());
         let counter = unix_time / self.period;
         // Every window is computed and compared, whichever matches.
         [counter.saturating_sub(1), counter, counter + 1]
@@ -292,6 +300,52 @@ fn hmac_of<M: Mac + KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
+/// The otpauth URI in a screenshot or photo of the exchange's setup QR code (PNG or JPEG, read
+/// with `image`; QR codes found and decoded with `rqrr`). `name` is for the sentence.
+pub fn uri_from_image(bytes: &[u8], name: &str) -> Result<Zeroizing<String>, Refused> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| {
+            format!("{name} could not be read: give a PNG or JPEG screenshot of the setup QR code.")
+        })?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(10_000);
+    limits.max_image_height = Some(10_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|_| format!("{name} is not a PNG or JPEG image gsl-vault can read: give a screenshot of the setup QR code."))?
+        .into_luma8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    // The grey pixels show the key: wiped when done.
+    let grey = Zeroizing::new(img.into_raw());
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
+    let mut other = false;
+    for grid in prepared.detect_grids() {
+        if let Ok((_, text)) = grid.decode() {
+            let text = Zeroizing::new(text);
+            if text
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("otpauth")
+            {
+                return Ok(Zeroizing::new(text.trim().to_string()));
+            }
+            other = true;
+        }
+    }
+    Err(if other {
+        format!(
+            "the QR code in {name} holds no otpauth:// setup URI: it is not the exchange's authenticator setup code."
+        )
+    } else {
+        format!(
+            "no QR code could be read in {name}: take a sharper screenshot of the setup QR code, whole and straight."
+        )
+    })
+}
+
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 fn parse_digits(d: &str) -> Result<u32, Refused> {
@@ -314,7 +368,9 @@ fn parse_period(p: &str) -> Result<u64, Refused> {
 
 /// A base32 secret as a URI writes it: `%3D` is padding.
 fn percent_decode_b32(s: &str) -> String {
-    s.replace("%3D", "=").replace("%3d", "=").replace("%20", " ")
+    s.replace("%3D", "=")
+        .replace("%3d", "=")
+        .replace("%20", " ")
 }
 
 #[cfg(test)]
@@ -368,7 +424,9 @@ mod tests {
         assert!(refused("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=5").contains("5 digits"));
         assert!(refused("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1").contains("HOTP"));
         assert!(refused("otpauth-migration://offline?data=abc").contains("export"));
-        assert!(refused("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&encoder=steam").contains("Steam"));
+        assert!(
+            refused("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&encoder=steam").contains("Steam")
+        );
         assert!(refused("otpauth://totp/x?secret=JBSWY3DP").contains("fewer than the 80"));
         assert!(refused("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5").contains("SHA1"));
     }

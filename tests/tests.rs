@@ -27,5 +27,6 @@ mod secrecy;
 mod share_typos;
 mod strength;
 mod tamper;
+mod totp;
 mod typed;
 mod vectors;

@@ -293,8 +293,12 @@ pub struct RecoverArgs {
     pub output: Option<PathBuf>,
     /// What to reveal: the master key (default), recovery-codes, note, or all of them,
     /// labelled.
-    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "recovery-codes", "note", "all"])]
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "all"])]
     pub entry: String,
+    /// For an authenticator-app master key: the codes as JSON (`code`, `valid_for_seconds`,
+    /// `next_code`, `utc`), never the key.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -309,8 +313,12 @@ pub struct OpenArgs {
     pub output: Option<PathBuf>,
     /// What to reveal: the master key (default), recovery-codes, note, or all of them,
     /// labelled.
-    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "recovery-codes", "note", "all"])]
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "all"])]
     pub entry: String,
+    /// For an authenticator-app master key: the codes as JSON (`code`, `valid_for_seconds`,
+    /// `next_code`, `utc`), never the key.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -371,6 +379,8 @@ pub struct SetSecretArgs {
     /// Make a strong random master key and show it once.
     #[arg(long)]
     pub generate: bool,
+    #[command(flatten)]
+    pub totp: super::totp::TotpArgs,
     /// The account's 2FA recovery codes, from this file (`-` = standard input), kept with the
     /// master key.
     #[arg(long, value_name = "F")]
@@ -512,6 +522,8 @@ pub struct InitArgs {
     /// Make a strong random master key and show it once.
     #[arg(long)]
     pub generate: bool,
+    #[command(flatten)]
+    pub totp: super::totp::TotpArgs,
     /// The account's 2FA recovery codes, from this file (`-` = standard input), kept with the
     /// master key.
     #[arg(long, value_name = "F")]

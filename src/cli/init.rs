@@ -126,7 +126,15 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         spec.kdf = KdfParams::from_costs(costs).map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
     }
 
-    let master = read_master(a.secret_file.as_deref(), a.generate)?;
+    if a.totp.given() && a.format < 3 {
+        return Err(Error::Usage(
+            "an authenticator-app master key needs format 3: leave out --format 2.".into(),
+        ));
+    }
+    let (master, kind) = match super::totp::read(&a.totp, now())? {
+        Some((m, k)) => (m, Some(k)),
+        None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
+    };
     let entries = read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
 
     let pass = if policy == Policy::Quorum {
@@ -159,6 +167,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     )?;
     // The one derivation of the passphrase key (about all of create's time): one guess.
     let secs_per_guess = started.elapsed().as_secs_f64();
+    v.body.master = kind;
     if !entries.is_empty() {
         v.seal_items(&vk, &master, entries)?;
     }

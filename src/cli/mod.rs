@@ -45,6 +45,7 @@ mod shares;
 mod source;
 mod state;
 mod status;
+mod totp;
 mod typed;
 
 use args::{Cli, Command};

@@ -133,11 +133,36 @@ pub fn reveal_which(
     vk: &gsl_vault::secret::VaultKey,
     which: &str,
     out: Option<&Path>,
+    json: bool,
 ) -> Result<()> {
     use gsl_vault::vault::entries::entry_title;
     let (master, entries) = v.open_sheet(vk)?;
-    if which == "master" {
-        return reveal(master.expose(), out);
+    let totp = v.body.master.as_ref().is_some_and(|m| m.kind == "totp");
+    match which {
+        // An authenticator-app key: its codes, not the key (asked for as `totp-key`).
+        "master" if totp && out.is_some() => {
+            return Err(Error::Usage(
+                "an authenticator-app code changes every few seconds, so it is shown, not written to a file: leave out -o, or write the setup key itself with --entry totp-key -o FILE.".into(),
+            ));
+        }
+        "master" if totp => {
+            return super::totp::show_codes(&master, gsl_vault::dates::now(), json);
+        }
+        "totp-key" if totp => return reveal(master.expose(), out),
+        _ if json => {
+            return Err(Error::Usage(format!(
+                "--json gives an authenticator-app master key's codes; vault {} holds a password master key, printed as it is without --json.",
+                v.path
+            )));
+        }
+        "master" => return reveal(master.expose(), out),
+        "totp-key" => {
+            return Err(Error::Usage(format!(
+                "vault {} holds a password master key, not an authenticator-app key: use --entry master.",
+                v.path
+            )));
+        }
+        _ => {}
     }
     let mut text = gsl_vault::secret::SecretBytes::with_capacity(
         64 + master.expose().len() + entries.iter().map(|e| e.text.len() + 64).sum::<usize>(),

@@ -35,7 +35,21 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     {
         auth.pk = Some(v.unlock_passphrase_pk(&pass)?.1);
     }
-    let master = read_master(a.secret_file.as_deref(), a.generate)?;
+    if a.totp.given() && v.version < 3 {
+        return Err(Error::Usage(format!(
+            "vault {} is format {}: an authenticator-app master key needs format 3 (a change made with every unlock secret upgrades it, for example gsl-vault passwd {} SHARE...).",
+            gsl_vault::fsio::shown(path),
+            v.version,
+            gsl_vault::fsio::shown(path)
+        )));
+    }
+    let (master, kind) = match super::totp::read(&a.totp, now())? {
+        Some((m, k)) => (m, Some(k)),
+        None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
+    };
+    if v.version >= 3 {
+        v.body.master = kind;
+    }
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
     let (vk, rotated) = v.set_secret_with(

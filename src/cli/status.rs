@@ -143,6 +143,7 @@ fn print_status_json(l: &Ledger<'_>) {
         })).collect::<Vec<_>>(),
         "copies_need_quorum": !v.has_copy_authority(),
         "entries": b.entries,
+        "master": b.master,
     }));
 }
 
@@ -170,7 +171,14 @@ fn print_status_text(l: &Ledger<'_>) {
         b.epoch
     );
     print_custodians(v, &l.seen);
-    let titles: Vec<&str> = std::iter::once("master key")
+    let master = match &b.master {
+        Some(m) => format!(
+            "master key (authenticator app, {} digits, {}, every {} s)",
+            m.digits, m.algorithm, m.period
+        ),
+        None => "master key".to_string(),
+    };
+    let titles: Vec<&str> = std::iter::once(master.as_str())
         .chain(
             b.entries
                 .iter()

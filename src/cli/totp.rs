@@ -1,0 +1,159 @@
+//! Authenticator-app master keys at the command line (issue 25): the setup key read and checked
+//! at `init` and `set-secret`, confirmed by the code the app shows now; at `open` and `recover`,
+//! the codes instead of the key.
+
+use std::path::Path;
+
+use clap::Args;
+use gsl_vault::error::{Error, Result};
+use gsl_vault::format::MasterKind;
+use gsl_vault::secret::{MasterKey, SecretBytes};
+use gsl_vault::totp::{Algorithm, Totp};
+
+use super::prompt::{can_prompt, prompt_secret};
+
+/// The flags that store an authenticator-app (TOTP) master key instead of a password.
+#[derive(Args, Clone, Default)]
+pub struct TotpArgs {
+    /// The master key is an authenticator-app key: its otpauth://totp/ URI, from this file (`-`
+    /// = standard input).
+    #[arg(long, value_name = "F", conflicts_with_all = ["secret_file", "generate", "totp_key_file", "totp_qr_file"])]
+    pub totp_uri_file: Option<std::path::PathBuf>,
+    /// The master key is an authenticator-app key: a screenshot or photo (PNG or JPEG) of the
+    /// exchange's setup QR code.
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["secret_file", "generate", "totp_key_file"])]
+    pub totp_qr_file: Option<std::path::PathBuf>,
+    /// The master key is an authenticator-app key: its base32 setup key, from this file (`-` =
+    /// standard input); with --totp-digits, --totp-algorithm, --totp-period.
+    #[arg(long, value_name = "F", conflicts_with_all = ["secret_file", "generate"])]
+    pub totp_key_file: Option<std::path::PathBuf>,
+    /// Digits per code of the --totp-key-file key.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(6..=8))]
+    pub totp_digits: u32,
+    /// HMAC hash of the --totp-key-file key.
+    #[arg(long, value_name = "ALG", default_value = "sha1", value_parser = ["sha1", "sha256", "sha512"])]
+    pub totp_algorithm: String,
+    /// Seconds per code of the --totp-key-file key.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub totp_period: u64,
+    /// The code the exchange's setup page or the authenticator app shows now, from this file
+    /// (`-` = standard input); asked at a terminal otherwise. No key is sealed unconfirmed.
+    #[arg(long, value_name = "F")]
+    pub totp_code_file: Option<std::path::PathBuf>,
+}
+
+impl TotpArgs {
+    /// Whether a TOTP master key was asked for.
+    pub fn given(&self) -> bool {
+        self.totp_uri_file.is_some() || self.totp_key_file.is_some() || self.totp_qr_file.is_some()
+    }
+}
+
+/// The TOTP master key the flags give, checked and confirmed, as the URI to seal and the kind
+/// the body records; None when no TOTP flag was given.
+pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
+    if !a.given() {
+        return Ok(None);
+    }
+    let t = match (&a.totp_uri_file, &a.totp_key_file) {
+        _ if a.totp_qr_file.is_some() => {
+            let f = a.totp_qr_file.as_deref().unwrap_or(Path::new("-"));
+            // The picture shows the key: it is read like any other secret, and wiped after.
+            let bytes = gsl_vault::fsio::read_capped_secret(f, 32 * 1024 * 1024, "image")?;
+            let name = gsl_vault::fsio::shown(f).to_string();
+            let uri = gsl_vault::totp::uri_from_image(bytes.expose(), &name)
+                .map_err(|why| Error::Usage(format!("the authenticator key was refused: {why}")))?;
+            Totp::from_uri(&uri)
+        }
+        (Some(f), _) => {
+            let text = read_text(
+                f,
+                "the otpauth URI",
+                "Authenticator setup URI (otpauth://totp/...): ",
+            )?;
+            Totp::from_uri(&text)
+        }
+        (None, Some(f)) => {
+            let text = read_text(f, "the setup key", "Authenticator setup key (base32): ")?;
+            let alg = Algorithm::parse(&a.totp_algorithm).unwrap_or(Algorithm::Sha1);
+            Totp::from_base32(&text, a.totp_digits, alg, a.totp_period)
+        }
+        (None, None) => return Ok(None),
+    }
+    .map_err(|why| Error::Usage(format!("the authenticator key was refused: {why}")))?;
+    let code = match &a.totp_code_file {
+        Some(f) => read_text(f, "the confirmation code", "")?,
+        None if can_prompt() => {
+            let typed = prompt_secret(
+                "Type the code your authenticator app (or the exchange's setup page) shows now: ",
+                16,
+                "the code",
+            )?;
+            zeroize::Zeroizing::new(String::from_utf8_lossy(typed.expose()).into_owned())
+        }
+        None => {
+            return Err(Error::Usage(
+                "an authenticator key is sealed only once confirmed: give the code your app shows now with --totp-code-file FILE (or - for standard input), or run on a terminal.".into(),
+            ));
+        }
+    };
+    if !t.matches(&code, now) {
+        return Err(Error::Usage(format!(
+            "the code {} does not match this key at {} (UTC) nor in the windows before and after: check the key (or scan the QR code again) and this machine's clock; nothing was written.",
+            code.trim(),
+            gsl_vault::dates::datetime(now)
+        )));
+    }
+    let uri = t.uri();
+    let mut bytes = SecretBytes::with_capacity(uri.len());
+    bytes.extend(uri.as_bytes())?;
+    Ok(Some((
+        MasterKey::new(bytes, "the authenticator key")?,
+        t.kind(),
+    )))
+}
+
+/// A small secret text from a file, standard input or a hidden prompt, trimmed.
+fn read_text(f: &Path, what: &str, prompt: &str) -> Result<zeroize::Zeroizing<String>> {
+    let bytes = if super::prompt::typed_stdin(f) && can_prompt() && !prompt.is_empty() {
+        prompt_secret(prompt, 4096, what)?
+    } else {
+        gsl_vault::fsio::read_secret_path(f, 4096)?
+    };
+    let text = std::str::from_utf8(bytes.expose()).map_err(|_| {
+        Error::Usage(format!(
+            "{what} from {} is not text.",
+            gsl_vault::fsio::shown(f)
+        ))
+    })?;
+    Ok(zeroize::Zeroizing::new(text.trim().to_string()))
+}
+
+/// The codes of a TOTP master key at `now`: to stdout, one line (or `--json`), with the UTC
+/// time they depend on.
+pub fn show_codes(master: &MasterKey, now: u64, json: bool) -> Result<()> {
+    let text = std::str::from_utf8(master.expose()).unwrap_or("");
+    let t = Totp::from_uri(text).map_err(|why| {
+        Error::Corrupt(format!(
+            "the vault's authenticator key does not read back ({why}); restore the vault from a backup copy."
+        ))
+    })?;
+    let c = t.codes(now);
+    let at = gsl_vault::dates::datetime(now);
+    if json {
+        super::output::print_json(&serde_json::json!({
+            "code": c.code.as_str(),
+            "valid_for_seconds": c.valid_for_seconds,
+            "next_code": c.next_code.as_str(),
+            "utc": at,
+        }));
+    } else {
+        outln!(
+            "{}  (for {} more seconds; next {}; machine time {at} UTC: if the exchange refuses the code, check this clock)",
+            c.code.as_str(),
+            c.valid_for_seconds,
+            c.next_code.as_str()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Issue 25: authenticator-app (TOTP) master keys through the binary. Codes agree with oathtool
+//! (an independent implementation) at fixed times (faketime); a setup QR screenshot is read at
+//! `init`; every bad input is one sentence, exit 2, nothing written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::*;
+
+const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const URI: &str = "otpauth://totp/Kraken:owner%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Kraken";
+
+/// The code oathtool gives for `secret` at `when` (UTC), with `args` (digits, algorithm).
+fn oathtool(secret: &str, when: &str, args: &[&str]) -> String {
+    let totp = if args.iter().any(|a| a.starts_with("--totp")) {
+        vec![]
+    } else {
+        vec!["--totp"]
+    };
+    let o = Command::new("oathtool")
+        .args(totp)
+        .args(["-b", secret, "--now", &format!("{when} UTC")])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+/// gsl-vault run with the clock stopped at `when` (UTC) by faketime.
+fn gsl_at(dir: &Path, when: &str, line: &str) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("gsl-vault");
+    Command::new("faketime")
+        .env("TZ", "UTC")
+        .env("XDG_STATE_HOME", state_home(dir))
+        .current_dir(dir)
+        // `-f`: libfaketime's own format, a clock stopped at `when`.
+        .args(["-f", when])
+        .arg(bin)
+        .args(line.split_whitespace())
+        .output()
+        .unwrap()
+}
+
+fn ready() -> bool {
+    have_tool("oathtool", "--version", "oathtool") && have_tool("faketime", "--version", "faketime")
+}
+
+const INIT: &str = "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2";
+
+#[test]
+fn open_and_recover_show_the_codes_oathtool_shows_at_the_same_time() {
+    if !ready() {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("uri.txt"), format!("{URI}\n")).unwrap();
+    // Confirmed with the code the app showed at setup.
+    let setup = "2026-12-03 12:00:10";
+    std::fs::write(d.join("code.txt"), oathtool(SECRET, setup, &[]) + "\n").unwrap();
+    let o = gsl_at(
+        d,
+        setup,
+        &format!("{INIT} --totp-uri-file uri.txt --totp-code-file code.txt"),
+    );
+    expect_exit(&o, 0);
+    let o = gsl(d, "status v.vault");
+    assert!(
+        stdout(&o).contains("master key (authenticator app, 6 digits, SHA1, every 30 s)"),
+        "{}",
+        stdout(&o)
+    );
+    for when in [
+        "2026-12-24 08:15:05",
+        "2027-06-01 23:59:40",
+        "2031-01-01 00:00:00",
+    ] {
+        let o = gsl_at(d, when, "open v.vault --passphrase-file pass.txt");
+        expect_exit(&o, 0);
+        let out = stdout(&o);
+        let mut words = out.split_whitespace();
+        assert_eq!(
+            words.next(),
+            Some(oathtool(SECRET, when, &[]).as_str()),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("{}Z UTC", when.replace(' ', "T"))),
+            "{out}"
+        );
+        // The next code is the next window's.
+        let next = humantime::parse_rfc3339(&format!("{}Z", when.replace(' ', "T"))).unwrap()
+            + std::time::Duration::from_secs(30);
+        let next = humantime::format_rfc3339_seconds(next)
+            .to_string()
+            .replace('T', " ");
+        assert!(
+            out.contains(&format!(
+                "next {}",
+                oathtool(SECRET, next.trim_end_matches('Z'), &[])
+            )),
+            "{out}"
+        );
+        assert!(!out.contains(SECRET), "the key is shown only when asked");
+    }
+    // --json: the codes, never the key.
+    let when = "2026-12-24 08:15:05";
+    let o = gsl_at(d, when, "open v.vault --passphrase-file pass.txt --json");
+    expect_exit(&o, 0);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["code"], oathtool(SECRET, when, &[]));
+    assert_eq!(j["valid_for_seconds"], 25);
+    assert!(!stdout(&o).contains(SECRET));
+    // Custodians get the same code.
+    let o = gsl_at(d, when, "recover v.vault alice.share carol.share");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).starts_with(&oathtool(SECRET, when, &[])));
+    // The setup key, when asked: the URI an authenticator app on a new phone takes.
+    let o = gsl(
+        d,
+        "open v.vault --passphrase-file pass.txt --entry totp-key",
+    );
+    expect_exit(&o, 0);
+    assert_eq!(
+        stdout(&o).trim_end(),
+        format!("{URI}&algorithm=SHA1&digits=6&period=30")
+    );
+}
+
+#[test]
+fn a_sha256_eight_digit_key_given_in_base32_agrees_with_oathtool() {
+    if !ready() {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("key.txt"),
+        "gezd gnbv gy3t qojq gezd gnbv gy3t qojq\n",
+    )
+    .unwrap();
+    let args = ["--totp=sha256", "--digits=8"];
+    let when = "2027-02-02 02:02:02";
+    std::fs::write(d.join("code.txt"), oathtool(SECRET, when, &args)).unwrap();
+    let o = gsl_at(
+        d,
+        when,
+        &format!(
+            "{INIT} --totp-key-file key.txt --totp-digits 8 --totp-algorithm sha256 --totp-code-file code.txt"
+        ),
+    );
+    expect_exit(&o, 0);
+    let when = "2027-03-03 03:03:33";
+    let o = gsl_at(d, when, "open v.vault --passphrase-file pass.txt --json");
+    expect_exit(&o, 0);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["code"], oathtool(SECRET, when, &args));
+}
+
+/// A screenshot of the exchange's setup QR code: the URI drawn by a QR encoder (the `qrcode`
+/// crate, independent of the reader), rendered to PNG by librsvg, read back at `init` by rqrr.
+#[test]
+fn a_setup_qr_screenshot_is_read_at_init() {
+    if !have_tool("rsvg-convert", "--version", "librsvg2-bin") {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    let svg = gsl_vault::kit::qr_svg(URI.as_bytes()).unwrap();
+    png(d, &svg, "setup.png");
+    let t = gsl_vault::totp::Totp::from_uri(URI).unwrap();
+    std::fs::write(
+        d.join("code.txt"),
+        t.code_at(gsl_vault::dates::now()).as_str(),
+    )
+    .unwrap();
+    let o = gsl(
+        d,
+        &format!("{INIT} --totp-qr-file setup.png --totp-code-file code.txt"),
+    );
+    expect_exit(&o, 0);
+    let o = gsl(
+        d,
+        "open v.vault --passphrase-file pass.txt --entry totp-key",
+    );
+    assert!(stdout(&o).starts_with(URI), "{}", stdout(&o));
+}
+
+fn png(d: &Path, svg: &str, name: &str) {
+    std::fs::write(d.join("in.svg"), svg).unwrap();
+    let o = Command::new("rsvg-convert")
+        .current_dir(d)
+        .args(["-w", "400", "-b", "white", "in.svg", "-o", name])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+}
+
+/// Each bad input: one sentence naming what is wrong, exit 2, no vault and no share written.
+#[test]
+fn every_bad_authenticator_key_is_one_sentence_and_nothing_is_written() {
+    if !have_tool("rsvg-convert", "--version", "librsvg2-bin") {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    let good = gsl_vault::totp::Totp::from_uri(URI).unwrap();
+    std::fs::write(
+        d.join("code.txt"),
+        good.code_at(gsl_vault::dates::now()).as_str(),
+    )
+    .unwrap();
+    std::fs::write(d.join("white.svg"), r#"<svg xmlns="http://www.w3.org/2000/svg" width="50" height="50"><rect width="50" height="50" fill="white"/></svg>"#).unwrap();
+    png(
+        d,
+        &std::fs::read_to_string(d.join("white.svg")).unwrap(),
+        "blank.png",
+    );
+    png(
+        d,
+        &gsl_vault::kit::qr_svg(b"https://example.com/not-a-key").unwrap(),
+        "other.png",
+    );
+    let uri = |name: &str, text: &str| {
+        std::fs::write(d.join(name), text).unwrap();
+        format!("--totp-uri-file {name}")
+    };
+    let cases = [
+        (
+            uri(
+                "b32.txt",
+                "otpauth://totp/x?secret=GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ",
+            ),
+            "character 16 ('1') is not base32",
+        ),
+        (uri("d5.txt", &format!("{URI}&digits=5")), "5 digits"),
+        (
+            uri(
+                "hotp.txt",
+                "otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=3",
+            ),
+            "counter-based (HOTP)",
+        ),
+        (
+            uri(
+                "mig.txt",
+                "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SEGFsaWNlQGV4YW1wbGUuY29tGgZLcmFrZW4gASgBMAIQARgBIAA",
+            ),
+            "otpauth-migration",
+        ),
+        (
+            "--totp-qr-file blank.png".to_string(),
+            "no QR code could be read in blank.png",
+        ),
+        (
+            "--totp-qr-file other.png".to_string(),
+            "holds no otpauth:// setup URI",
+        ),
+        (
+            uri("short.txt", "otpauth://totp/x?secret=GEZDGNBV"),
+            "fewer than the 80",
+        ),
+    ];
+    for (flags, why) in &cases {
+        let o = gsl(d, &format!("{INIT} {flags} --totp-code-file code.txt"));
+        expect_refused(&o, 2, why);
+        assert_eq!(
+            stderr(&o).lines().count(),
+            1,
+            "one sentence: {}",
+            stderr(&o)
+        );
+        assert!(!d.join("v.vault").exists() && !d.join("alice.share").exists());
+    }
+    // A code that does not match: nothing sealed unconfirmed.
+    std::fs::write(d.join("uri.txt"), URI).unwrap();
+    let wrong = good.code_at(gsl_vault::dates::now() + 3600);
+    std::fs::write(d.join("wrong.txt"), wrong.as_str()).unwrap();
+    let o = gsl(
+        d,
+        &format!("{INIT} --totp-uri-file uri.txt --totp-code-file wrong.txt"),
+    );
+    expect_refused(&o, 2, "does not match");
+    assert!(!d.join("v.vault").exists());
+}
