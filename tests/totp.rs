@@ -284,3 +284,140 @@ fn every_bad_authenticator_key_is_one_sentence_and_nothing_is_written() {
     expect_refused(&o, 2, "does not match");
     assert!(!d.join("v.vault").exists());
 }
+
+/// `drill --check-key` with an authenticator-app key: the code the owner's app shows now is
+/// compared with the vault's windows -1, 0, +1; the right code passes, a code of another key
+/// (a phone enrolled again) "differs", and neither code is printed. `set-secret` then stores the
+/// new phone's key, and back to a password.
+#[test]
+fn a_drill_tells_whether_the_phone_and_the_vault_hold_the_same_key() {
+    if !ready() {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("uri.txt"), URI).unwrap();
+    let when = "2026-12-03 12:00:10";
+    std::fs::write(d.join("code.txt"), oathtool(SECRET, when, &[])).unwrap();
+    let o = gsl_at(
+        d,
+        when,
+        &format!("{INIT} --totp-uri-file uri.txt --totp-code-file code.txt"),
+    );
+    expect_exit(&o, 0);
+    let later = "2027-01-05 10:00:50";
+    let right = oathtool(SECRET, later, &[]);
+    std::fs::write(d.join("right.txt"), &right).unwrap();
+    let o = gsl_at(
+        d,
+        later,
+        "drill v.vault --passphrase --passphrase-file pass.txt --check-key --secret-file right.txt",
+    );
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains("The code matches"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains(&right) && !stderr(&o).contains(&right));
+    // The previous window's code still matches (a code typed as it changed).
+    let before = oathtool(SECRET, "2027-01-05 10:00:20", &[]);
+    std::fs::write(d.join("before.txt"), &before).unwrap();
+    let o = gsl_at(
+        d,
+        later,
+        "drill v.vault alice.share bob.share --check-key --secret-file before.txt",
+    );
+    expect_exit(&o, 0);
+    // A phone enrolled again: another key's code differs.
+    let other = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let wrong = oathtool(other, later, &[]);
+    std::fs::write(d.join("wrong.txt"), &wrong).unwrap();
+    let o = gsl_at(
+        d,
+        later,
+        "drill v.vault --passphrase --passphrase-file pass.txt --check-key --secret-file wrong.txt",
+    );
+    expect_exit(&o, 1);
+    assert!(stderr(&o).contains("differs"), "{}", stderr(&o));
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!said.contains(&wrong) && !said.contains(&right));
+    // The new phone's key is stored; its code now matches.
+    std::fs::write(
+        d.join("new-uri.txt"),
+        format!("otpauth://totp/Kraken?secret={other}"),
+    )
+    .unwrap();
+    let o = gsl_at(
+        d,
+        later,
+        "set-secret v.vault --passphrase-file pass.txt --totp-uri-file new-uri.txt --totp-code-file wrong.txt",
+    );
+    expect_exit(&o, 0);
+    let o = gsl_at(
+        d,
+        later,
+        "drill v.vault --passphrase --passphrase-file pass.txt --check-key --secret-file wrong.txt",
+    );
+    expect_exit(&o, 0);
+    // Back to a password master key: the kind goes with it.
+    std::fs::write(d.join("pw.txt"), "a-password-master-key-again\n").unwrap();
+    let o = gsl(
+        d,
+        "set-secret v.vault --passphrase-file pass.txt --secret-file pw.txt",
+    );
+    expect_exit(&o, 0);
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(stdout(&o), "a-password-master-key-again\n");
+    let o = gsl(d, "status v.vault");
+    assert!(!stdout(&o).contains("authenticator"));
+}
+
+/// `open --watch` at a terminal keeps the code current until Ctrl-C (a 2-second period here, so
+/// the change shows at once); without a terminal it says how to print the code once.
+#[test]
+fn watch_keeps_the_code_current_until_ctrl_c() {
+    let dir = workdir();
+    let d = dir.path();
+    let uri = format!("otpauth://totp/Kraken?secret={SECRET}&period=2");
+    std::fs::write(d.join("uri.txt"), &uri).unwrap();
+    let t = gsl_vault::totp::Totp::from_uri(&uri).unwrap();
+    std::fs::write(
+        d.join("code.txt"),
+        t.code_at(gsl_vault::dates::now()).as_str(),
+    )
+    .unwrap();
+    let o = gsl(
+        d,
+        &format!("{INIT} --totp-uri-file uri.txt --totp-code-file code.txt"),
+    );
+    expect_exit(&o, 0);
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt --watch");
+    expect_refused(&o, 2, "--watch keeps the code current on a terminal");
+    let Some(tmux) = Tmux::start(d, "open v.vault --passphrase-file pass.txt --watch") else {
+        return;
+    };
+    let code_on = |screen: &str| -> String {
+        let line = screen
+            .lines()
+            .rev()
+            .find(|l| l.contains("s left"))
+            .unwrap()
+            .to_string();
+        line.split_whitespace().next().unwrap().to_string()
+    };
+    let first = code_on(&tmux.wait_for("s left"));
+    let near = |code: &str| {
+        let now = gsl_vault::dates::now();
+        [now - 2, now, now + 2]
+            .iter()
+            .any(|&w| t.code_at(w).as_str() == code)
+    };
+    assert!(near(&first), "{first}");
+    // Three windows later the line shows another window's code.
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    let later = code_on(&tmux.screen());
+    assert!(near(&later), "{later}");
+    assert_ne!(
+        t.code_at(gsl_vault::dates::now()).as_str(),
+        t.code_at(gsl_vault::dates::now() - 6).as_str()
+    );
+    tmux.key("C-c");
+    tmux.wait_for("EXIT=0");
+}

@@ -263,7 +263,8 @@ pub struct DrillArgs {
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
     /// Also check that the stored master key is the one you type (or give with --secret-file):
-    /// compared in constant time; a mismatch says only that they differ (exit 1).
+    /// compared in constant time; a mismatch says only that they differ (exit 1). For an
+    /// authenticator-app key, type the code your app shows now.
     #[arg(long)]
     pub check_key: bool,
     /// With --check-key: read the key to compare from this file (`-` = standard input).
@@ -299,6 +300,9 @@ pub struct RecoverArgs {
     /// `next_code`, `utc`), never the key.
     #[arg(long)]
     pub json: bool,
+    /// For an authenticator-app master key, at a terminal: keep the code current until Ctrl-C.
+    #[arg(long, conflicts_with_all = ["json", "output"])]
+    pub watch: bool,
 }
 
 #[derive(Args)]
@@ -319,6 +323,9 @@ pub struct OpenArgs {
     /// `next_code`, `utc`), never the key.
     #[arg(long)]
     pub json: bool,
+    /// For an authenticator-app master key, at a terminal: keep the code current until Ctrl-C.
+    #[arg(long, conflicts_with_all = ["json", "output"])]
+    pub watch: bool,
 }
 
 #[derive(Args)]

@@ -57,7 +57,11 @@ fn check_flags(a: &DrillArgs) -> Result<()> {
 }
 
 /// The master key the owner types to compare with the stored one (`drill --check-key`).
-fn key_to_compare(file: Option<&std::path::Path>) -> Result<gsl_vault::secret::MasterKey> {
+/// For an authenticator-app master key, the code the owner's app shows now.
+fn key_to_compare(
+    file: Option<&std::path::Path>,
+    totp: bool,
+) -> Result<gsl_vault::secret::MasterKey> {
     use gsl_vault::secret::{MAX_MASTER_KEY, MasterKey};
     let (secret, source) = match file.filter(|f| !super::prompt::typed_stdin(f)) {
         Some(f) => (
@@ -66,7 +70,11 @@ fn key_to_compare(file: Option<&std::path::Path>) -> Result<gsl_vault::secret::M
         ),
         None => (
             super::prompt::prompt_secret(
-                "GSL master key to compare (it is not shown): ",
+                if totp {
+                    "The code your authenticator app shows now (it is not shown): "
+                } else {
+                    "GSL master key to compare (it is not shown): "
+                },
                 MAX_MASTER_KEY,
                 "the master key",
             )?,
@@ -74,6 +82,10 @@ fn key_to_compare(file: Option<&std::path::Path>) -> Result<gsl_vault::secret::M
         ),
     };
     MasterKey::new(secret, &source)
+}
+
+fn is_totp(v: &Vault) -> bool {
+    v.body.master.as_ref().is_some_and(|m| m.kind == "totp")
 }
 
 /// Names the share files whose recovery copy is older than the vault's current copies (or of
@@ -194,7 +206,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         })
     };
     let compare = match (&typed, a.check_key) {
-        (Ok(_), true) => Some(key_to_compare(a.secret_file.as_deref())?),
+        (Ok(_), true) => Some(key_to_compare(a.secret_file.as_deref(), is_totp(&seen))?),
         _ => None,
     };
     // A folder that cannot be locked (a read-only medium) still lets the drill run: it then
@@ -236,9 +248,17 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     // Recovery is proven only when the payload itself decrypts. It is dropped (and wiped) at
     // once: a drill never prints, logs or writes the master key.
     let stored = v.open_payload(&out.vk)?;
-    let key_matches = compare
-        .as_ref()
-        .map(|k| gsl_vault::crypto::ct_eq(stored.expose(), k.expose()));
+    // An authenticator-app key is compared by its codes (windows -1, 0, +1, in constant time):
+    // the phone and the vault agree, and neither code is shown.
+    let key_matches = compare.as_ref().map(|k| {
+        if is_totp(&v) {
+            let uri = std::str::from_utf8(stored.expose()).unwrap_or("");
+            let code = std::str::from_utf8(k.expose()).unwrap_or("");
+            gsl_vault::totp::Totp::from_uri(uri).is_ok_and(|t| t.matches(code, now()))
+        } else {
+            gsl_vault::crypto::ct_eq(stored.expose(), k.expose())
+        }
+    });
     drop(stored);
     drop(compare);
     let rejected = refusals(&out);
@@ -299,6 +319,15 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
     };
     report.print(a, &v);
     match key_matches {
+        Some(false) if is_totp(&v) => {
+            return Err(Error::Other(format!(
+                "the code you typed differs from the codes of the authenticator key in vault {} (now, and a window before and after; neither is shown): if your phone was enrolled again, store its new key (gsl-vault set-secret --totp-uri-file F); else check this machine's clock and the phone's.",
+                gsl_vault::fsio::shown(path)
+            )));
+        }
+        Some(true) if !a.json && is_totp(&v) => {
+            outln!("The code matches: your authenticator app and the vault hold the same key.");
+        }
         Some(false) => {
             return Err(Error::Other(format!(
                 "the master key stored in vault {} differs from the one you typed (nothing more about either is shown): if you changed it at the exchange, store the new one (gsl-vault set-secret); else check what you typed.",

@@ -125,6 +125,15 @@ pub fn report_stale_copies(v: &Vault, path: &Path) {
     );
 }
 
+/// How `open` and `recover` show an authenticator-app master key's codes.
+#[derive(Clone, Copy)]
+pub struct Show {
+    /// As JSON.
+    pub json: bool,
+    /// Kept current at a terminal.
+    pub watch: bool,
+}
+
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
 /// Reveals what `which` names (`master`, an entry's name, or `all`, labelled) of the vault
 /// opened with `vk`.
@@ -133,8 +142,9 @@ pub fn reveal_which(
     vk: &gsl_vault::secret::VaultKey,
     which: &str,
     out: Option<&Path>,
-    json: bool,
+    show: Show,
 ) -> Result<()> {
+    let json = show.json;
     use gsl_vault::vault::entries::entry_title;
     let (master, entries) = v.open_sheet(vk)?;
     let totp = v.body.master.as_ref().is_some_and(|m| m.kind == "totp");
@@ -146,9 +156,18 @@ pub fn reveal_which(
             ));
         }
         "master" if totp => {
+            if show.watch {
+                return super::totp::watch_codes(&master);
+            }
             return super::totp::show_codes(&master, gsl_vault::dates::now(), json);
         }
         "totp-key" if totp => return reveal(master.expose(), out),
+        _ if show.watch => {
+            return Err(Error::Usage(format!(
+                "--watch keeps an authenticator-app code current; vault {} holds a password master key.",
+                v.path
+            )));
+        }
         _ if json => {
             return Err(Error::Usage(format!(
                 "--json gives an authenticator-app master key's codes; vault {} holds a password master key, printed as it is without --json.",

@@ -46,7 +46,16 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         FileKind::Vault => errln!("Recovered with the shares of {}.", out.accepted.join(", ")),
     }
     super::output::warn_old_format(&v, vaults.any_pin());
-    reveal_which(&v, &out.vk, &a.entry, a.output.as_deref(), a.json)?;
+    reveal_which(
+        &v,
+        &out.vk,
+        &a.entry,
+        a.output.as_deref(),
+        super::output::Show {
+            json: a.json,
+            watch: a.watch,
+        },
+    )?;
     Ok(Exit::Ok)
 }
 
@@ -89,6 +98,15 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
         }
     };
     super::output::warn_old_format(&v, vaults.any_pin());
-    reveal_which(&v, &vk, &a.entry, a.output.as_deref(), a.json)?;
+    reveal_which(
+        &v,
+        &vk,
+        &a.entry,
+        a.output.as_deref(),
+        super::output::Show {
+            json: a.json,
+            watch: a.watch,
+        },
+    )?;
     Ok(Exit::Ok)
 }

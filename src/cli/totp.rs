@@ -129,15 +129,62 @@ fn read_text(f: &Path, what: &str, prompt: &str) -> Result<zeroize::Zeroizing<St
     Ok(zeroize::Zeroizing::new(text.trim().to_string()))
 }
 
-/// The codes of a TOTP master key at `now`: to stdout, one line (or `--json`), with the UTC
-/// time they depend on.
-pub fn show_codes(master: &MasterKey, now: u64, json: bool) -> Result<()> {
+/// The codes kept current on one terminal line until Ctrl-C (`--watch`).
+pub fn watch_codes(master: &MasterKey) -> Result<()> {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "--watch keeps the code current on a terminal: run it at one, or leave --watch out to print the code once.".into(),
+        ));
+    }
+    let t = totp_of(master)?;
+    // Ctrl-C is how a watch ends: it is caught, the line closed, and the command ends well.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, stop.clone());
+    errln!("Press Ctrl-C when done.");
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let now = gsl_vault::dates::now();
+        let c = t.codes(now);
+        let mut out = std::io::stdout().lock();
+        let line = zeroize::Zeroizing::new(format!(
+            "\r{}  ({:>3} s left; next {}; {} UTC) ",
+            c.code.as_str(),
+            c.valid_for_seconds,
+            c.next_code.as_str(),
+            gsl_vault::dates::datetime(now)
+        ));
+        if out
+            .write_all(line.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return Ok(());
+        }
+        drop(out);
+        for _ in 0..5 {
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    outln!();
+    Ok(())
+}
+
+fn totp_of(master: &MasterKey) -> Result<Totp> {
     let text = std::str::from_utf8(master.expose()).unwrap_or("");
-    let t = Totp::from_uri(text).map_err(|why| {
+    Totp::from_uri(text).map_err(|why| {
         Error::Corrupt(format!(
             "the vault's authenticator key does not read back ({why}); restore the vault from a backup copy."
         ))
-    })?;
+    })
+}
+
+/// The codes of a TOTP master key at `now`: to stdout, one line (or `--json`), with the UTC
+/// time they depend on.
+pub fn show_codes(master: &MasterKey, now: u64, json: bool) -> Result<()> {
+    let t = totp_of(master)?;
     let c = t.codes(now);
     let at = gsl_vault::dates::datetime(now);
     if json {
