@@ -366,6 +366,7 @@ fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
             "test/vectors.test.mjs",
             "test/fixtures.test.mjs",
             "test/xwing.test.mjs",
+            "test/totp.test.mjs",
         ],
         Some(("GSL_VAULT_FIXTURES", &manifest)),
     );
@@ -536,4 +537,54 @@ fn the_page_reads_page_2_parts_from_photos_in_any_order_in_chromium() {
         "chromium": chromium,
     });
     browser_test(dir, "browser-parts", "GSL_VAULT_BROWSER_PARTS", &setup);
+}
+
+/// Issue 25 in the page: a vault whose master key is an authenticator-app key. After two
+/// custodians' words and the warning, the page shows the live code, which matches oathtool at
+/// the moment the page says; the setup QR code it draws on request decodes (zbar) to the URI.
+#[test]
+fn the_page_shows_the_live_code_of_an_authenticator_key_in_chromium() {
+    if !node_ready()
+        || !have_tool("rsvg-convert", "--version", "librsvg2-bin")
+        || !have_tool("zbarimg", "--version", "zbar-tools")
+        || !have_tool("oathtool", "--version", "oathtool")
+    {
+        return;
+    }
+    let Some(chromium) = chromium() else { return };
+    let d = workdir();
+    let dir = d.path();
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let uri = format!(
+        "otpauth://totp/Kraken:owner?secret={secret}&issuer=Kraken&algorithm=SHA1&digits=6&period=30"
+    );
+    std::fs::write(dir.join("uri.txt"), &uri).unwrap();
+    let t = gsl_vault::totp::Totp::from_uri(&uri).unwrap();
+    std::fs::write(
+        dir.join("code.txt"),
+        t.code_at(gsl_vault::dates::now()).as_str(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --totp-uri-file uri.txt --totp-code-file code.txt --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2",
+    );
+    expect_exit(&o, 0);
+    expect_exit(
+        &gsl(dir, "recovery-page --copy alice.share -o recover.html"),
+        0,
+    );
+    let setup = json!({
+        "page": dir.join("recover.html"),
+        "alice": share_words(dir, "alice"),
+        "bob": share_words(dir, "bob"),
+        "secret": secret,
+        "uri": uri,
+        "setupSvg": dir.join("setup.svg"),
+        "chromium": chromium,
+    });
+    browser_test(dir, "browser-totp", "GSL_VAULT_BROWSER_TOTP", &setup);
+    let svg = std::fs::read_to_string(dir.join("setup.svg")).unwrap();
+    assert_eq!(scan(dir, &svg, "400"), uri);
 }

@@ -4,6 +4,7 @@
 import { ENTRY_TITLES, GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
 import { partOf } from './copytext.js';
 import { decodeQrFile } from './ui-qr.js';
+import { codes, parseTotp, setupQr } from './totp.js';
 import { workerDerive } from './ui-kdf.js';
 import { wordFeedback } from './ui-words.js';
 
@@ -156,9 +157,64 @@ function progress(seconds) {
   say('elapsed', `Computing the passphrase key (Argon2id, memory-hard on purpose): ${seconds.toFixed(0)} s so far. This takes a few seconds to a minute; keep this page open.`);
 }
 
-function show(key, entries = []) {
+/** The live code of an authenticator-app master key, refreshed every second. */
+const live = { timer: null, uri: null };
+
+function stopTotp() {
+  clearInterval(live.timer);
+  live.timer = null;
+  live.uri = null;
+  for (const id of ['totp-code', 'totp-left', 'totp-next', 'totp-utc', 'setup-uri']) $(id).textContent = '';
+  $('setup-qr').replaceChildren();
+  $('setup-box').open = false;
+  $('totp').hidden = true;
+}
+
+async function startTotp(uri) {
+  let t;
+  try {
+    t = parseTotp(uri);
+  } catch (e) {
+    if (!(e instanceof GslError)) throw e;
+    say('error', e.message, 'bad');
+    return;
+  }
+  live.uri = uri;
+  const tick = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const c = await codes(t, now);
+    $('totp-code').textContent = c.code;
+    $('totp-left').textContent = String(c.left);
+    $('totp-next').textContent = c.next;
+    $('totp-utc').textContent = new Date(now * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  };
+  await tick();
+  live.timer = setInterval(tick, 1000);
+  $('totp').hidden = false;
+}
+
+function showSetup() {
+  if (!live.uri) return;
+  const svg = new DOMParser().parseFromString(setupQr(live.uri), 'image/svg+xml').documentElement;
+  svg.setAttribute('width', '264');
+  svg.setAttribute('height', '264');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'Setup QR code for an authenticator app');
+  // Its own white ground, quiet zone included (a dark page theme must not eat it).
+  const ground = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  for (const [k, v] of [['width', '100%'], ['height', '100%'], ['fill', '#fff']]) ground.setAttribute(k, v);
+  svg.insertBefore(ground, svg.firstChild);
+  $('setup-qr').replaceChildren(document.importNode(svg, true));
+  $('setup-uri').textContent = live.uri;
+}
+
+function show(key, entries = [], doc = undefined) {
   $('progress').hidden = true;
-  $('key').textContent = key;
+  stopTotp();
+  const totp = doc?.body.master?.kind === 'totp';
+  $('plain-key').hidden = totp;
+  $('key').textContent = totp ? '' : key;
+  if (totp) startTotp(key);
   $('entries').replaceChildren(
     ...entries.flatMap((e) => {
       const h = document.createElement('p');
@@ -180,7 +236,7 @@ async function reveal() {
   try {
     const r = await recoverWithShares(doc, state.shares, pass, workerDerive(progress));
     $('passphrase').value = '';
-    show(r.key, r.entries);
+    show(r.key, r.entries, doc);
   } catch (e) {
     $('progress').hidden = true;
     if (!(e instanceof GslError)) throw e;
@@ -194,7 +250,7 @@ async function ownerOpen() {
   try {
     const derive = workerDerive(progress);
     const r = await recoverWithPassphrase(doc, $('owner-passphrase').value, derive);
-    show(r.key, r.entries);
+    show(r.key, r.entries, doc);
     $('owner-passphrase').value = '';
   } catch (e) {
     $('progress').hidden = true;
@@ -227,6 +283,7 @@ function forget() {
   state.parts = {};
   for (const id of ['words', 'paste', 'passphrase', 'owner-passphrase', 'proof-text']) $(id).value = '';
   $('key').textContent = '';
+  stopTotp();
   $('entries').replaceChildren();
   $('result').hidden = true;
   $('reveal').hidden = false;
@@ -273,8 +330,10 @@ function wire() {
   $('owner-open').addEventListener('click', ownerOpen);
   $('forget').addEventListener('click', forget);
   $('prove').addEventListener('click', prove);
+  $('show-setup').addEventListener('click', showSetup);
   $('hide').addEventListener('click', () => {
     $('key').textContent = '';
+    stopTotp();
     $('entries').replaceChildren();
     $('result').hidden = true;
     $('reveal').hidden = false;
