@@ -153,12 +153,62 @@ fn main() {
     write_policy_samples(&dir, 2, kdf, &pass, master_text);
     let pass3 = Passphrase::new(V3_PASSPHRASE.as_bytes(), "vector").unwrap();
     write_policy_samples(&dir, 3, kdf, &pass3, master_text);
+    write_totp_sample(&dir, kdf, &pass3);
     write_authority_sample(&dir, kdf, &pass);
     write_cancelled_sample(&dir);
     write_sheet_sample(&dir);
     std::fs::write(dir.join("v2.passphrase"), "correct horse battery staple\n").unwrap();
     std::fs::write(dir.join("v2.master"), format!("{master_text}\n")).unwrap();
     eprintln!("vectors written to {}", dir.display());
+}
+
+/// The authenticator-app key of `v3-totp.vault` (a test key, never a real one).
+const TOTP_URI: &str = "otpauth://totp/Kraken:vector?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Kraken&algorithm=SHA1&digits=6&period=30";
+
+/// `v3-totp.vault` (policy `either`, the `v3.passphrase`), its shares, and `v3-totp.json`: the
+/// URI it keeps and the codes that key gives at fixed times (computed by `gsl_vault::totp`; the
+/// page's code and oathtool must agree). Written only when absent.
+fn write_totp_sample(dir: &std::path::Path, kdf: KdfParams, pass: &Passphrase) {
+    let name = "v3-totp";
+    if dir.join(format!("{name}.vault")).exists() {
+        return;
+    }
+    let t = gsl_vault::totp::Totp::from_uri(TOTP_URI).unwrap();
+    assert_eq!(t.uri().as_str(), TOTP_URI, "the sample URI is canonical");
+    let spec = Spec {
+        label: "vector v3 totp".into(),
+        threshold: 2,
+        custodians: vec!["alice".into(), "bob".into(), "carol".into()],
+        deliveries: vec![],
+        policy: Policy::Either,
+        kdf,
+        drill_every: 90 * 86_400,
+        now: 1_790_000_000,
+    };
+    let mut s = SecretBytes::with_capacity(TOTP_URI.len());
+    s.extend(TOTP_URI.as_bytes()).unwrap();
+    let master = MasterKey::new(s, "vector").unwrap();
+    let (mut v, vk, qk, issued) = vault::create_v3(&spec, &master, Some(pass), name).unwrap();
+    v.body.master = Some(t.kind());
+    let bytes = v.to_bytes(&vk).unwrap();
+    std::fs::write(dir.join(format!("{name}.vault")), &bytes).unwrap();
+    let copy = v.recovery_copy(&vk, Some(&qk), 1_790_000_200).unwrap();
+    write_shares(dir, name, &spec.label, &v, &issued, &copy, "2026-12-03");
+    let codes: Vec<_> = [
+        59u64,
+        1_790_000_000,
+        1_790_000_029,
+        1_790_000_030,
+        4_102_444_800,
+    ]
+    .iter()
+    .map(|&at| json!({"at": at, "code": t.code_at(at).as_str()}))
+    .collect();
+    std::fs::write(
+        dir.join(format!("{name}.json")),
+        serde_json::to_string_pretty(&json!({"uri": TOTP_URI, "codes": codes})).unwrap() + "\n",
+    )
+    .unwrap();
 }
 
 /// `v2-authority.vault` (policy `either`, made with the copy authority), its shares, and

@@ -405,3 +405,57 @@ fn sample_v3_vaults_open() {
     expect_exit(&o, 0);
     assert_eq!(stdout(&o), master);
 }
+
+/// `v3-totp.vault`: an authenticator-app master key (FORMAT.md, "Payload (version 3)"). It opens
+/// with `v3.passphrase` and with two shares to the URI in `v3-totp.json`, its body names the
+/// kind, and the key's codes at the listed times are the ones listed, and oathtool's.
+#[test]
+fn the_totp_sample_opens_to_its_uri_and_its_codes_agree_with_oathtool() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let want: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("v3-totp.json")).unwrap()).unwrap();
+    let uri = want["uri"].as_str().unwrap();
+    let v = vault::Vault::parse(
+        &std::fs::read(dir.join("v3-totp.vault")).unwrap(),
+        "v3-totp.vault",
+    )
+    .unwrap();
+    let kind = v.body.master.clone().unwrap();
+    assert_eq!(
+        (
+            kind.kind.as_str(),
+            kind.digits,
+            kind.algorithm.as_str(),
+            kind.period
+        ),
+        ("totp", 6, "SHA1", 30)
+    );
+    let pass = std::fs::read_to_string(dir.join("v3.passphrase")).unwrap();
+    let pass = Passphrase::new(pass.trim_end_matches('\n').as_bytes(), "test").unwrap();
+    let vk = v.unlock_passphrase(&pass).unwrap();
+    assert_eq!(v.open_payload(&vk).unwrap().expose(), uri.as_bytes());
+    let t = gsl_vault::totp::Totp::from_uri(uri).unwrap();
+    let oath = have_tool("oathtool", "--version", "oathtool");
+    for c in want["codes"].as_array().unwrap() {
+        let at = c["at"].as_u64().unwrap();
+        let code = c["code"].as_str().unwrap();
+        assert_eq!(t.code_at(at).as_str(), code, "at {at}");
+        if oath {
+            let o = std::process::Command::new("oathtool")
+                .args([
+                    "--totp",
+                    "-b",
+                    "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+                    "--now",
+                    &format!("@{at}"),
+                ])
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&o.stdout).trim(),
+                code,
+                "oathtool at {at}"
+            );
+        }
+    }
+}

@@ -211,3 +211,15 @@ test('a format 3 copy read from its QR parts, in any order, recovers; a missing 
   assert.equal(missing.problems[0].exit, 5);
   assert.match(missing.problems[0].message, /lacks part \d+ of the \d+ QR codes on page 2/);
 });
+
+test('v3-totp.vault keeps the authenticator key; its codes are the Rust implementation\'s', async () => {
+  const { parseTotp, codeAt } = await import('../src/totp.js');
+  const want = JSON.parse(text('v3-totp.json'));
+  const doc = core.readVault(read('v3-totp.vault'), 'v3-totp.vault');
+  assert.deepEqual(doc.body.master, { kind: 'totp', digits: 6, algorithm: 'SHA1', period: 30 });
+  assert.equal((await core.recoverWithPassphrase(doc, PASS.v3)).key, want.uri);
+  const offered = await shares('v3-totp-alice.share', 'v3-totp-carol.share');
+  assert.equal((await core.recoverWithShares(doc, offered)).key, want.uri);
+  const t = parseTotp(want.uri);
+  for (const { at, code } of want.codes) assert.equal(await codeAt(t, at), code, `at ${at}`);
+});
