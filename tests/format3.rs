@@ -1042,13 +1042,32 @@ fn format_1_and_2_vaults_upgrade_to_format_3_at_the_first_change_with_every_secr
             "{old}: {}",
             stderr(&o)
         );
-        // With the fingerprint pinned, no warning.
+        // The 8-character name alone does not silence it (a look-alike keeps the name); the
+        // long pin does.
         let o = gsl(
             d,
             &format!("--expect-fingerprint {name} open v.vault --passphrase-file old-pass.txt"),
         );
         expect_exit(&o, 0);
+        assert!(stderr(&o).contains("imitate"), "{}", stderr(&o));
+        let pin = {
+            let o = gsl(d, "status v.vault --json");
+            let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            j["pin"].as_str().unwrap().to_string()
+        };
+        let o = gsl(
+            d,
+            &format!("--expect-fingerprint {pin} open v.vault --passphrase-file old-pass.txt"),
+        );
+        expect_exit(&o, 0);
         assert!(!stderr(&o).contains("imitate"), "{}", stderr(&o));
+        // A failure says one sentence, without the warning.
+        let o = gsl(
+            d,
+            "open v.vault --passphrase-file old-pass.txt --entry recovery-codes",
+        );
+        expect_exit(&o, 2);
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 
         // The passphrase alone: the format stays, and the command says how to upgrade.
         std::fs::write(d.join("m2.txt"), "a-second-master-key-for-upgrade\n").unwrap();

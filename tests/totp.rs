@@ -180,6 +180,7 @@ fn a_setup_qr_screenshot_is_read_at_init() {
         &format!("{INIT} --totp-qr-file setup.png --totp-code-file code.txt"),
     );
     expect_exit(&o, 0);
+    assert!(stderr(&o).contains("The picture setup.png holds the authenticator key: delete it"));
     let o = gsl(
         d,
         "open v.vault --passphrase-file pass.txt --entry totp-key",

@@ -28,13 +28,13 @@ export async function decodeQrFile(file, enough = (texts) => texts.length > 0) {
   ctx.drawImage(bitmap, 0, 0, w, h);
   bitmap.close();
   const texts = [];
-  const found = (t) => !texts.includes(t) && texts.length < MAX_CODES && texts.push(t);
+  const found = (t) => !texts.includes(t) && texts.length < MAX_CODES && texts.push(t) > 0;
   try {
     // The whole image, painting over each code found.
-    for (;;) {
+    // (At most MAX_CODES searches: an image tiled with codes must not keep the page busy.)
+    for (let n = 0; n < MAX_CODES; n++) {
       const code = scan(ctx, 0, 0, w, h);
-      if (!code) break;
-      found(code.data);
+      if (!code || !found(code.data)) break;
       paintOver(ctx, code.location, 0, 0);
     }
     // The blocks that white gaps separate (a printed page 2 lays its codes out on a grid).

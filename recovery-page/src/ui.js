@@ -73,7 +73,15 @@ async function takePhoto(f) {
       continue;
     }
     const group = (state.parts[p.id] ??= { n: p.n, texts: new Map() });
-    if (group.n === p.n) group.texts.set(p.i, text.trim());
+    const seen = group.texts.get(p.i);
+    if (group.n !== p.n || (seen !== undefined && seen !== text.trim())) {
+      // Two different readings of one part (or a part number that does not fit): start over.
+      delete state.parts[p.id];
+      touched.delete(p.id);
+      notes.push(`Two different readings of QR code part ${p.i} were taken (one was misread): the parts read so far are dropped; load the photos of page 2 again.`);
+      continue;
+    }
+    group.texts.set(p.i, text.trim());
     touched.add(p.id);
   }
   for (const id of touched) {

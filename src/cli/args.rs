@@ -155,6 +155,11 @@ pub enum Command {
     /// Change the vault passphrase.
     Passwd(PasswdArgs),
     /// Replace the master key (after changing it at the exchange); shares stay valid.
+    ///
+    /// Kraken does not let a Master Key be changed while the Global Settings Lock is on: unlock
+    /// with the old key first, change it at the exchange, then run set-secret. An
+    /// authenticator-app key (--totp-uri-file, --totp-qr-file, --totp-key-file) is sealed only
+    /// once the code your app shows now is typed.
     SetSecret(SetSecretArgs),
     /// Issue fresh recovery copies for every custodian (after the master key or the policy
     /// changed, or for a vault made before copies existed).

@@ -87,19 +87,24 @@ fn authorize_via(
 
 /// The passphrase, asked once where it is the one secret missing to upgrade a version 1 or 2
 /// vault under policy `either` to version 3 (FORMAT.md): read from `--passphrase-file`, or asked
-/// at a terminal. Anywhere else (a script with shares only) the vault stays as it is, and the
-/// command says how to upgrade it.
+/// at a terminal, where an empty answer skips the upgrade (an owner who lost the passphrase and
+/// came with shares). Anywhere else (a script with shares only) the vault stays as it is, and
+/// the command says how to upgrade it.
 pub fn ask_to_upgrade(v: &Vault, pass_file: Option<&Path>) -> Result<Option<Passphrase>> {
-    if v.version >= 3
-        || v.body.policy != Policy::Either
-        || (pass_file.is_none() && !super::prompt::can_prompt())
-    {
+    if v.version >= 3 || v.body.policy != Policy::Either {
         return Ok(None);
     }
-    passphrase(
-        pass_file,
-        false,
-        "Vault passphrase (asked once, to upgrade the vault to format 3)",
-    )
-    .map(Some)
+    if let Some(f) = pass_file {
+        return passphrase(Some(f), false, "Vault passphrase").map(Some);
+    }
+    if !super::prompt::can_prompt() {
+        return Ok(None);
+    }
+    let typed = super::prompt::prompt_hidden(
+        "Vault passphrase, to upgrade the vault to format 3 (Enter alone skips the upgrade): ",
+    )?;
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    Passphrase::new(typed.as_bytes(), "the terminal").map(Some)
 }

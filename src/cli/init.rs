@@ -204,6 +204,8 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     };
     plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
+    super::output::report_sign_in_material(&a.vault, a.recovery_codes_file.is_some());
+    super::totp::report_screenshot(&a.totp);
     if a.json {
         super::output::print_outcome(
             &v,

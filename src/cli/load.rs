@@ -79,11 +79,6 @@ impl Vaults {
     }
 
     /// Whether the long pin was given (it vouches for a vault file).
-    /// Whether any pin (the fingerprint or the long one) was given.
-    pub fn any_pin(&self) -> bool {
-        self.pin.is_some()
-    }
-
     pub fn pinned(&self) -> bool {
         matches!(self.pin, Some(Pin::Long(_)))
     }

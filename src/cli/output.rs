@@ -80,7 +80,7 @@ pub fn warn_old_format(v: &Vault, pinned: bool) {
         _ => "passwd",
     };
     errln!(
-        "gsl-vault: warning: vault {} is format {}, which anyone can imitate: before you use the key below, check that its fingerprint {} is the one the owner wrote down (or give --expect-fingerprint), or recover from a custodian's recovery copy instead. The owner upgrades it to format 3 with a change made with every unlock secret (for example gsl-vault {example} {} SHARE...).",
+        "gsl-vault: warning: vault {} is format {}, which anyone can imitate: before you use the key below, check it with the pin the owner wrote down (gsl-vault --expect-fingerprint PIN; its name {} alone does not tell a look-alike apart), or recover from a custodian's format 3 recovery copy instead. The owner upgrades it to format 3 with a change made with every unlock secret (for example gsl-vault {example} {} SHARE...).",
         v.path,
         v.version,
         v.fingerprint(),
@@ -88,10 +88,26 @@ pub fn warn_old_format(v: &Vault, pinned: bool) {
     );
 }
 
+/// What a change started from: the format, and whether this machine had written the vault.
+pub struct Before {
+    version: u8,
+    known: bool,
+}
+
+impl Before {
+    pub fn of(v: &Vault) -> Before {
+        Before {
+            version: v.version,
+            known: super::state::seen(v).is_some(),
+        }
+    }
+}
+
 /// After a change: a vault that became version 3 (every copy stale, older readers left out),
 /// or one still version 1 or 2 (how to upgrade it).
-pub fn report_format(was: u8, v: &Vault, path: &Path) {
+pub fn report_format(before: &Before, v: &Vault, path: &Path) {
     let shown = gsl_vault::fsio::shown(path);
+    let was = before.version;
     if was < 3 && v.version >= 3 {
         errln!(
             "Vault {shown} is upgraded to format 3: only its own passphrase and shares can now write a file that opens with them, and its vault key is sealed for the quantum era. Every recovery copy is stale (format {was} copies are sealed with X25519 alone): issue fresh ones with gsl-vault copies {shown}. A gsl-vault or recovery page older than format 3 cannot open it."
@@ -99,7 +115,19 @@ pub fn report_format(was: u8, v: &Vault, path: &Path) {
         errln!(
             "The master key stays readable to a future quantum computer from the format {was} copies already handed out: when you next change it at the exchange, run gsl-vault set-secret {shown}."
         );
+        if !before.known {
+            // The contents came from a format 1/2 file no pin or memory vouched for.
+            errln!(
+                "This machine had not written vault {shown} before: check that the key and entries it holds are yours (gsl-vault open {shown}), since a format {was} file cannot be told from a look-alike."
+            );
+        }
     } else if v.version < 3 {
+        if v.body.pending.is_some() {
+            errln!(
+                "Vault {shown} is still format {was}, which a forger can imitate: confirming or cancelling the pending reshare, with the passphrase too under policy either, upgrades it to format 3."
+            );
+            return;
+        }
         let (secrets, example) = match v.body.policy {
             gsl_vault::format::Policy::Quorum => ("a quorum of shares", "set-secret"),
             _ => ("the passphrase and a quorum of shares", "passwd"),
@@ -107,6 +135,17 @@ pub fn report_format(was: u8, v: &Vault, path: &Path) {
         errln!(
             "Vault {shown} is still format {}, which a forger can imitate: a change made with {secrets} upgrades it to format 3 (for example gsl-vault {example} {shown} SHARE...).",
             v.version
+        );
+    }
+}
+
+/// Once, when a command stored the account's 2FA recovery codes beside the master key: Kraken
+/// asks that the Master Key be kept apart from sign-in credentials and other 2FA.
+pub fn report_sign_in_material(path: &Path, stored: bool) {
+    if stored {
+        errln!(
+            "Vault {} keeps the account's 2FA recovery codes beside the master key: whoever opens it gets both, and Kraken asks that the Master Key be kept apart from sign-in credentials and other 2FA. The alternative is a second vault, with its own label, passphrase and custodians, for the sign-in material (README, \"Authenticator-app master keys\").",
+            gsl_vault::fsio::shown(path)
         );
     }
 }
@@ -132,6 +171,8 @@ pub struct Show {
     pub json: bool,
     /// Kept current at a terminal.
     pub watch: bool,
+    /// Whether the long pin vouches for the vault file (else a format 1/2 file gets its warning).
+    pub pinned: bool,
 }
 
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
@@ -148,6 +189,19 @@ pub fn reveal_which(
     use gsl_vault::vault::entries::entry_title;
     let (master, entries) = v.open_sheet(vk)?;
     let totp = v.body.master.as_ref().is_some_and(|m| m.kind == "totp");
+    // The warning comes last before the key, once nothing else can fail first.
+    let known = matches!(which, "master" | "all")
+        || (which == "totp-key" && totp)
+        || entries.iter().any(|e| e.name == which);
+    let ok_out = out.is_none_or(|o| {
+        o.parent()
+            .is_none_or(|p| p.as_os_str().is_empty() || p.is_dir())
+    });
+    let refused =
+        (which == "master" && totp && out.is_some()) || ((show.json || show.watch) && !totp);
+    if known && ok_out && !refused {
+        warn_old_format(v, show.pinned);
+    }
     match which {
         // An authenticator-app key: its codes, not the key (asked for as `totp-key`).
         "master" if totp && out.is_some() => {

@@ -27,7 +27,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::fsio::shown(path)
         )));
     }
-    let was = v.version;
+    let was = super::output::Before::of(&v);
     let auth = authorize(&v, &a.input, pass_file)?;
     let how = super::newpass::NewPassphrase {
         file: a.new_passphrase_file.as_deref(),
@@ -64,7 +64,7 @@ pub fn run(a: &PasswdArgs, vaults: &Vaults) -> Result<Exit> {
     report_rotation(&v, path, "the old passphrase");
     report_copy_authority_residual(&v, path, "the old passphrase");
     report_stale_copies(&v, path);
-    super::output::report_format(was, &v, path);
+    super::output::report_format(&was, &v, path);
     if a.json {
         super::output::print_outcome(&v, path, serde_json::json!({"passphrase_changed": true}));
     }

@@ -55,7 +55,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         }
     };
     let from = v.body.policy;
-    let was = v.version;
+    let was = super::output::Before::of(&v);
     let had_authority = v.has_copy_authority();
     let vk = v.set_policy(
         &auth.vk,
@@ -92,7 +92,7 @@ pub fn run(a: &PolicyChangeArgs, vaults: &Vaults) -> Result<Exit> {
         );
     }
     report_stale_copies(&v, path);
-    super::output::report_format(was, &v, path);
+    super::output::report_format(&was, &v, path);
     if a.json {
         super::output::print_outcome(
             &v,

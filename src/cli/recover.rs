@@ -45,7 +45,6 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         ),
         FileKind::Vault => errln!("Recovered with the shares of {}.", out.accepted.join(", ")),
     }
-    super::output::warn_old_format(&v, vaults.any_pin());
     reveal_which(
         &v,
         &out.vk,
@@ -54,6 +53,7 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         super::output::Show {
             json: a.json,
             watch: a.watch,
+            pinned: vaults.pinned(),
         },
     )?;
     Ok(Exit::Ok)
@@ -97,7 +97,6 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
             r => break r?,
         }
     };
-    super::output::warn_old_format(&v, vaults.any_pin());
     reveal_which(
         &v,
         &vk,
@@ -106,6 +105,7 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
         super::output::Show {
             json: a.json,
             watch: a.watch,
+            pinned: vaults.pinned(),
         },
     )?;
     Ok(Exit::Ok)

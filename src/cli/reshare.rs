@@ -68,7 +68,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     } else {
         super::auth::ask_to_upgrade(&v, a.passphrase_file.as_deref())?
     };
-    let was = v.version;
+    let was = super::output::Before::of(&v);
     let old_epoch = v.body.epoch;
     let (out, vk) = v.reshare_confirm(&intake.offered, Vec::new(), pass.as_ref(), now())?;
     for r in &out.rejected {
@@ -92,7 +92,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     );
     report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
     report_stale_copies(&v, path);
-    super::output::report_format(was, &v, path);
+    super::output::report_format(&was, &v, path);
     errln!(
         "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
     );
@@ -128,7 +128,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     if auth.pass.is_none() {
         auth.pass = super::auth::ask_to_upgrade(&v, a.passphrase_file.as_deref())?;
     }
-    let was = v.version;
+    let was = super::output::Before::of(&v);
     let (vk, rotated) = v.reshare_cancel(&auth.vk, auth.qk.as_ref(), auth.pass.as_ref(), now())?;
     let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
@@ -139,7 +139,7 @@ fn cancel(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     if rotated {
         report_rotation(&v, path, "a share of the cancelled set");
         report_copy_authority_residual(&v, path, "a quorum of the cancelled shares");
-        super::output::report_format(was, &v, path);
+        super::output::report_format(&was, &v, path);
     } else {
         errln!(
             "The vault key was not rotated (this vault's slots predate rotation): a quorum of the cancelled shares still opens this file. Rotate it with gsl-vault passwd {} (with a quorum of the current shares).",

@@ -22,7 +22,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         ));
     }
     let (mut v, _lock) = vaults.load_for_update(path)?;
-    let was = v.version;
+    let was = super::output::Before::of(&v);
     let mut auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     if auth.pk.is_none()
         && let (Some(pass), Some(rec)) = (auth.pass.as_ref(), v.body.kdf.as_ref())
@@ -71,7 +71,9 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         gsl_vault::fsio::shown(path)
     );
     report_stale_copies(&v, path);
-    super::output::report_format(was, &v, path);
+    super::output::report_sign_in_material(path, a.recovery_codes_file.is_some());
+    super::totp::report_screenshot(&a.totp);
+    super::output::report_format(&was, &v, path);
     if rotated {
         report_rotation(
             &v,

@@ -74,6 +74,13 @@ pub fn read_copy_bytes(f: &Path) -> Result<Vec<u8>> {
 /// The QR parts of one page 2 may be spread over several files, in any order: the files whose
 /// parts make no whole copy alone are read again together.
 fn read_copy_files(files: &[PathBuf]) -> Result<Vec<FoundCopy>> {
+    // A page 2 holds at most 99 parts: more files than that are not one copy's scans.
+    if files.len() > 100 {
+        return Err(Error::Usage(format!(
+            "{} recovery copies were named: give at most 100 (one page 2 has at most 99 QR codes).",
+            files.len()
+        )));
+    }
     let mut out = Vec::new();
     let mut partial: Vec<(String, Vec<u8>, FoundCopy)> = Vec::new();
     for f in files {

@@ -113,6 +113,16 @@ pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
     )))
 }
 
+/// After the key was sealed from a screenshot: the picture holds the key too.
+pub fn report_screenshot(a: &TotpArgs) {
+    if let Some(f) = &a.totp_qr_file {
+        errln!(
+            "The picture {} holds the authenticator key: delete it now, with any copy in photo backups or cloud sync (the vault keeps the key).",
+            gsl_vault::fsio::shown(f)
+        );
+    }
+}
+
 /// A small secret text from a file, standard input or a hidden prompt, trimmed.
 fn read_text(f: &Path, what: &str, prompt: &str) -> Result<zeroize::Zeroizing<String>> {
     let bytes = if super::prompt::typed_stdin(f) && can_prompt() && !prompt.is_empty() {
