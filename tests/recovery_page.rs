@@ -566,9 +566,14 @@ fn the_page_shows_the_live_code_of_an_authenticator_key_in_chromium() {
     )
     .unwrap();
     std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+    std::fs::write(
+        dir.join("signin.txt"),
+        "otpauth://totp/Kraken:login?secret=JBSWY3DPEHPK3PXP",
+    )
+    .unwrap();
     let o = gsl(
         dir,
-        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --totp-uri-file uri.txt --totp-code-file code.txt --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2",
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --totp-uri-file uri.txt --totp-code-file code.txt --sign-in-totp-uri-file signin.txt --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2",
     );
     expect_exit(&o, 0);
     expect_exit(
@@ -580,6 +585,7 @@ fn the_page_shows_the_live_code_of_an_authenticator_key_in_chromium() {
         "alice": share_words(dir, "alice"),
         "bob": share_words(dir, "bob"),
         "secret": secret,
+        "signInSecret": "JBSWY3DPEHPK3PXP",
         "uri": uri,
         "setupSvg": dir.join("setup.svg"),
         "chromium": chromium,

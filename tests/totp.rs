@@ -422,3 +422,63 @@ fn watch_keeps_the_code_current_until_ctrl_c() {
     tmux.key("C-c");
     tmux.wait_for("EXIT=0");
 }
+
+/// The account's sign-in authenticator key kept as an entry (format 3): `init` says once that
+/// whoever opens the vault gets it with the master key; `open --entry sign-in-totp` shows its
+/// codes (oathtool's), `--entry sign-in-totp-key` its URI; a format 2 vault refuses it.
+#[test]
+fn a_sign_in_authenticator_key_is_kept_as_an_entry_and_shown_as_codes() {
+    if !ready() {
+        return;
+    }
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("master.txt"), "a-password-master-key\n").unwrap();
+    let sign_in = "otpauth://totp/Kraken:login?secret=JBSWY3DPEHPK3PXP&issuer=Kraken";
+    std::fs::write(d.join("signin.txt"), sign_in).unwrap();
+    let o = gsl(
+        d,
+        &format!("{INIT} --secret-file master.txt --sign-in-totp-uri-file signin.txt"),
+    );
+    expect_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("keeps the account's sign-in 2FA"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gsl(d, "status v.vault");
+    assert!(
+        stdout(&o).contains("sign-in authenticator key"),
+        "{}",
+        stdout(&o)
+    );
+    let when = "2027-04-04 04:04:04";
+    let o = gsl_at(
+        d,
+        when,
+        "open v.vault --passphrase-file pass.txt --entry sign-in-totp --json",
+    );
+    expect_exit(&o, 0);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["code"], oathtool("JBSWY3DPEHPK3PXP", when, &[]));
+    let o = gsl(
+        d,
+        "open v.vault --passphrase-file pass.txt --entry sign-in-totp-key",
+    );
+    assert_eq!(
+        stdout(&o).trim_end(),
+        format!("{sign_in}&algorithm=SHA1&digits=6&period=30")
+    );
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt");
+    assert_eq!(stdout(&o), "a-password-master-key\n");
+    // Format 2 has no such entry.
+    let o = gsl(
+        d,
+        &format!(
+            "{} --format 2 --secret-file master.txt --sign-in-totp-uri-file signin.txt",
+            INIT.replace("v.vault", "old.vault")
+        ),
+    );
+    expect_refused(&o, 2, "needs format 3");
+    assert!(!d.join("old.vault").exists());
+}

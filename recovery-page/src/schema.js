@@ -64,7 +64,7 @@ export function bodyShaped(b) {
 
 /** Entry names known, each once, in payload order. */
 function entriesOk(entries) {
-  const order = ['recovery-codes', 'note'];
+  const order = ['recovery-codes', 'note', 'sign-in-totp'];
   const at = Array.isArray(entries) ? entries.map((e) => order.indexOf(e)) : [-1];
   return at.every((p, i) => p >= 0 && (i === 0 || p > at[i - 1]));
 }

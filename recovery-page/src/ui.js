@@ -168,9 +168,13 @@ function progress(seconds) {
 /** The live code of an authenticator-app master key, refreshed every second. */
 const live = { timer: null, uri: null };
 
+/** Stops of the live codes of entries (a sign-in authenticator key). */
+const entryTimers = [];
+
 function stopTotp() {
   clearInterval(live.timer);
   live.timer = null;
+  for (const t of entryTimers.splice(0)) clearInterval(t);
   live.uri = null;
   for (const id of ['totp-code', 'totp-left', 'totp-next', 'totp-utc', 'setup-uri']) $(id).textContent = '';
   $('setup-qr').replaceChildren();
@@ -216,6 +220,46 @@ function showSetup() {
   $('setup-uri').textContent = live.uri;
 }
 
+/** An entry's authenticator key as its live code, and its setup key behind a button. */
+function entryCodes(uri) {
+  const box = document.createElement('div');
+  const line = document.createElement('p');
+  line.className = 'totp-code';
+  const code = document.createElement('strong');
+  const rest = document.createElement('span');
+  line.append(code, ' ', rest);
+  const reveal = document.createElement('button');
+  reveal.textContent = 'Show its setup key and QR code (for a new phone; nobody watching)';
+  const setup = document.createElement('div');
+  reveal.addEventListener('click', () => {
+    const svg = new DOMParser().parseFromString(setupQr(uri), 'image/svg+xml').documentElement;
+    svg.setAttribute('width', '264');
+    svg.setAttribute('height', '264');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Setup QR code of the sign-in authenticator key');
+    const pre = document.createElement('pre');
+    pre.textContent = uri;
+    setup.replaceChildren(document.importNode(svg, true), pre);
+  });
+  box.append(line, reveal, setup);
+  let t;
+  try {
+    t = parseTotp(uri);
+  } catch (e) {
+    if (!(e instanceof GslError)) throw e;
+    line.textContent = e.message;
+    return box;
+  }
+  const tick = async () => {
+    const c = await codes(t, Math.floor(Date.now() / 1000));
+    code.textContent = c.code;
+    rest.textContent = `valid for ${c.left} more seconds; next: ${c.next}`;
+  };
+  tick();
+  entryTimers.push(setInterval(tick, 1000));
+  return box;
+}
+
 function show(key, entries = [], doc = undefined) {
   $('progress').hidden = true;
   stopTotp();
@@ -227,6 +271,7 @@ function show(key, entries = [], doc = undefined) {
     ...entries.flatMap((e) => {
       const h = document.createElement('p');
       h.textContent = `The ${ENTRY_TITLES[e.name] ?? e.name} kept with it:`;
+      if (e.name === 'sign-in-totp') return [h, entryCodes(e.text)];
       const pre = document.createElement('pre');
       pre.textContent = e.text;
       return [h, pre];

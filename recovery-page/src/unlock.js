@@ -282,7 +282,7 @@ function openV3Slot(doc, slot, key) {
 }
 
 /** What people read for an entry's name (as the command line labels them). */
-export const ENTRY_TITLES = { 'recovery-codes': '2FA recovery codes', note: 'recovery note' };
+export const ENTRY_TITLES = { 'recovery-codes': '2FA recovery codes', note: 'recovery note', 'sign-in-totp': 'sign-in authenticator key' };
 
 /**
  * The payload opened under the payload key of VK: the master key, then the entries the body

@@ -121,7 +121,7 @@ function checkFields(b, kind, fail, version) {
   }
   const slotFormOk = (sl) => (version === 3 ? slot3Ok(sl, kind === 'copy') : slotOk(sl));
   if (!b.slots.every(slotFormOk)) throw fail('has a malformed slot');
-  if (version !== 3 && b.master !== undefined) throw fail('holds version 3 fields under an older header');
+  if (version !== 3 && (b.master !== undefined || (b.entries ?? []).includes('sign-in-totp'))) throw fail('holds version 3 fields under an older header');
   const needsKdf = b.policy === 'both' || (b.policy === 'either' && kind === 'vault');
   if (needsKdf !== (b.kdf !== undefined)) throw fail('has KDF settings that do not match its policy');
   if (needsKdf) checkKdf(b.kdf, fail);

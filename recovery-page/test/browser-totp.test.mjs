@@ -35,6 +35,13 @@ test('the live code of an authenticator key matches oathtool in Chromium', { ski
     const when = utc.replace('T', ' ').replace('Z', ' UTC');
     const oath = (at) => execFileSync('oathtool', ['--totp', '-b', s.secret, '--now', at]).toString().trim();
     assert.equal(code, oath(when));
+    // The sign-in authenticator key kept as an entry: its own live code.
+    await page.waitForSelector('#entries .totp-code strong:not(:empty)');
+    const [signIn, signAt] = await page.evaluate(() => [document.querySelector('#entries .totp-code strong').textContent, Math.floor(Date.now() / 1000)]);
+    const at = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
+    const signOath = (t) => execFileSync('oathtool', ['--totp', '-b', s.signInSecret, '--now', at(t)]).toString().trim();
+    // Read within a second of its last tick: the code of now or of a second ago.
+    assert.ok([signOath(signAt), signOath(signAt - 1)].includes(signIn), `sign-in code ${signIn}`);
     const after = new Date(Date.parse(utc) + 30_000).toISOString().replace(/\.\d+Z$/, 'Z');
     assert.equal(next, oath(after.replace('T', ' ').replace('Z', ' UTC')));
     // The setup QR code, only on request.

@@ -299,7 +299,7 @@ pub struct RecoverArgs {
     pub output: Option<PathBuf>,
     /// What to reveal: the master key (default), recovery-codes, note, or all of them,
     /// labelled.
-    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "all"])]
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "sign-in-totp", "sign-in-totp-key", "all"])]
     pub entry: String,
     /// For an authenticator-app master key: the codes as JSON (`code`, `valid_for_seconds`,
     /// `next_code`, `utc`), never the key.
@@ -322,7 +322,7 @@ pub struct OpenArgs {
     pub output: Option<PathBuf>,
     /// What to reveal: the master key (default), recovery-codes, note, or all of them,
     /// labelled.
-    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "all"])]
+    #[arg(long, value_name = "WHICH", default_value = "master", value_parser = ["master", "totp-key", "recovery-codes", "note", "sign-in-totp", "sign-in-totp-key", "all"])]
     pub entry: String,
     /// For an authenticator-app master key: the codes as JSON (`code`, `valid_for_seconds`,
     /// `next_code`, `utc`), never the key.

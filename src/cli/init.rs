@@ -91,6 +91,11 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     let policy: Policy = a.policy.into();
     let costs = kdf_costs(&mut a, policy)?;
     check_flags(&a, policy)?;
+    if (a.totp.given() || a.totp.sign_in_totp_uri_file.is_some()) && a.format < 3 {
+        return Err(Error::Usage(
+            "an authenticator key needs format 3: leave out --format 2.".into(),
+        ));
+    }
     let label = match &a.label {
         Some(l) => l.clone(),
         None => a
@@ -126,16 +131,12 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         spec.kdf = KdfParams::from_costs(costs).map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
     }
 
-    if a.totp.given() && a.format < 3 {
-        return Err(Error::Usage(
-            "an authenticator-app master key needs format 3: leave out --format 2.".into(),
-        ));
-    }
     let (master, kind) = match super::totp::read(&a.totp, now())? {
         Some((m, k)) => (m, Some(k)),
         None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
     };
-    let entries = read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
+    let mut entries = read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
+    entries.extend(super::totp::read_sign_in(&a.totp)?);
 
     let pass = if policy == Policy::Quorum {
         None
@@ -204,7 +205,10 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
     };
     plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
-    super::output::report_sign_in_material(&a.vault, a.recovery_codes_file.is_some());
+    super::output::report_sign_in_material(
+        &a.vault,
+        a.recovery_codes_file.is_some() || a.totp.sign_in_totp_uri_file.is_some(),
+    );
     super::totp::report_screenshot(&a.totp);
     if a.json {
         super::output::print_outcome(

@@ -144,7 +144,7 @@ pub fn report_format(before: &Before, v: &Vault, path: &Path) {
 pub fn report_sign_in_material(path: &Path, stored: bool) {
     if stored {
         errln!(
-            "Vault {} keeps the account's 2FA recovery codes beside the master key: whoever opens it gets both, and Kraken asks that the Master Key be kept apart from sign-in credentials and other 2FA. The alternative is a second vault, with its own label, passphrase and custodians, for the sign-in material (README, \"Authenticator-app master keys\").",
+            "Vault {} keeps the account's sign-in 2FA (recovery codes or authenticator key) beside the master key: whoever opens it gets both, and Kraken asks that the Master Key be kept apart from sign-in credentials and other 2FA. The alternative is a second vault, with its own label, passphrase and custodians, for the sign-in material (README, \"Authenticator-app master keys\").",
             gsl_vault::fsio::shown(path)
         );
     }
@@ -185,78 +185,84 @@ pub fn reveal_which(
     out: Option<&Path>,
     show: Show,
 ) -> Result<()> {
-    let json = show.json;
-    use gsl_vault::vault::entries::entry_title;
+    use gsl_vault::vault::entries::{SIGN_IN_TOTP, entry_title};
     let (master, entries) = v.open_sheet(vk)?;
     let totp = v.body.master.as_ref().is_some_and(|m| m.kind == "totp");
-    // The warning comes last before the key, once nothing else can fail first.
-    let known = matches!(which, "master" | "all")
-        || (which == "totp-key" && totp)
-        || entries.iter().any(|e| e.name == which);
-    let ok_out = out.is_none_or(|o| {
-        o.parent()
-            .is_none_or(|p| p.as_os_str().is_empty() || p.is_dir())
-    });
-    let refused =
-        (which == "master" && totp && out.is_some()) || ((show.json || show.watch) && !totp);
-    if known && ok_out && !refused {
-        warn_old_format(v, show.pinned);
-    }
-    match which {
-        // An authenticator-app key: its codes, not the key (asked for as `totp-key`).
-        "master" if totp && out.is_some() => {
-            return Err(Error::Usage(
-                "an authenticator-app code changes every few seconds, so it is shown, not written to a file: leave out -o, or write the setup key itself with --entry totp-key -o FILE.".into(),
-            ));
-        }
-        "master" if totp => {
-            if show.watch {
-                return super::totp::watch_codes(&master);
-            }
-            return super::totp::show_codes(&master, gsl_vault::dates::now(), json);
-        }
-        "totp-key" if totp => return reveal(master.expose(), out),
-        _ if show.watch => {
-            return Err(Error::Usage(format!(
-                "--watch keeps an authenticator-app code current; vault {} holds a password master key.",
-                v.path
-            )));
-        }
-        _ if json => {
-            return Err(Error::Usage(format!(
-                "--json gives an authenticator-app master key's codes; vault {} holds a password master key, printed as it is without --json.",
-                v.path
-            )));
-        }
-        "master" => return reveal(master.expose(), out),
-        "totp-key" => {
-            return Err(Error::Usage(format!(
-                "vault {} holds a password master key, not an authenticator-app key: use --entry master.",
-                v.path
-            )));
-        }
-        _ => {}
-    }
-    let mut text = gsl_vault::secret::SecretBytes::with_capacity(
+    let entry = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.text.expose())
+    };
+    // An authenticator key is shown as its codes; its setup URI only when asked by name.
+    let codes_of: Option<&[u8]> = match which {
+        "master" if totp => Some(master.expose()),
+        "sign-in-totp" => entry(SIGN_IN_TOTP),
+        _ => None,
+    };
+    let mut all = gsl_vault::secret::SecretBytes::with_capacity(
         64 + master.expose().len() + entries.iter().map(|e| e.text.len() + 64).sum::<usize>(),
     );
     if which == "all" {
-        text.extend(b"== master key\n")?;
-        text.extend(master.expose())?;
+        all.extend(if totp {
+            b"== master key (authenticator setup URI)\n".as_slice()
+        } else {
+            b"== master key\n".as_slice()
+        })?;
+        all.extend(master.expose())?;
         for e in &entries {
-            text.extend(format!("\n== {}\n", entry_title(e.name)).as_bytes())?;
-            text.extend(e.text.expose())?;
+            all.extend(format!("\n== {}\n", entry_title(e.name)).as_bytes())?;
+            all.extend(e.text.expose())?;
         }
-        return reveal(text.expose(), out);
     }
-    let Some(e) = entries.iter().find(|e| e.name == which) else {
-        return Err(Error::Usage(format!(
+    let text_of: Option<&[u8]> = match which {
+        "master" if !totp => Some(master.expose()),
+        "totp-key" if totp => Some(master.expose()),
+        "sign-in-totp-key" => entry(SIGN_IN_TOTP),
+        "recovery-codes" | "note" => entry(which),
+        "all" => Some(all.expose()),
+        _ => None,
+    };
+    let refusal = match (codes_of, text_of) {
+        (Some(_), _) if out.is_some() => Some(
+            "an authenticator code changes every few seconds, so it is shown, not written to a file: leave out -o, or write the setup key itself (--entry totp-key or sign-in-totp-key) with -o FILE.".to_string(),
+        ),
+        (None, Some(_)) if show.json || show.watch => Some(format!(
+            "--json and --watch show an authenticator key's codes; the {} of vault {} is printed as it is without them.",
+            if which == "all" { "content" } else { entry_title(which) },
+            v.path
+        )),
+        (None, None) if which == "totp-key" => Some(format!(
+            "vault {} holds a password master key, not an authenticator-app key: use --entry master.",
+            v.path
+        )),
+        (None, None) => Some(format!(
             "vault {} holds no {} (gsl-vault status lists what it holds).",
             v.path,
-            entry_title(which)
-        )));
+            entry_title(which.trim_end_matches("-key"))
+        )),
+        _ => None,
     };
-    reveal(e.text.expose(), out)
+    if let Some(why) = refusal {
+        return Err(Error::Usage(why));
+    }
+    if let Some(o) = out
+        && o.parent()
+            .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
+    {
+        return Err(Error::Other(format!(
+            "{} cannot be written: its folder does not exist; nothing was written.",
+            fsio::shown(o)
+        )));
+    }
+    // The warning comes last before the key, once nothing else can fail first.
+    warn_old_format(v, show.pinned);
+    match (codes_of, text_of) {
+        (Some(uri), _) if show.watch => super::totp::watch_codes(uri),
+        (Some(uri), _) => super::totp::show_codes(uri, gsl_vault::dates::now(), show.json),
+        (None, Some(text)) => reveal(text, out),
+        (None, None) => Ok(()),
+    }
 }
 
 pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {

@@ -35,7 +35,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     {
         auth.pk = Some(v.unlock_passphrase_pk(&pass)?.1);
     }
-    if a.totp.given() && v.version < 3 {
+    if (a.totp.given() || a.totp.sign_in_totp_uri_file.is_some()) && v.version < 3 {
         return Err(Error::Usage(format!(
             "vault {} is format {}: an authenticator-app master key needs format 3 (a change made with every unlock secret upgrades it, for example gsl-vault passwd {} SHARE...).",
             gsl_vault::fsio::shown(path),
@@ -52,6 +52,10 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     }
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
+    let entries: Vec<_> = entries
+        .into_iter()
+        .chain(super::totp::read_sign_in(&a.totp)?)
+        .collect();
     let (vk, rotated) = v.set_secret_with(
         &auth.vk,
         &master,
@@ -71,7 +75,10 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         gsl_vault::fsio::shown(path)
     );
     report_stale_copies(&v, path);
-    super::output::report_sign_in_material(path, a.recovery_codes_file.is_some());
+    super::output::report_sign_in_material(
+        path,
+        a.recovery_codes_file.is_some() || a.totp.sign_in_totp_uri_file.is_some(),
+    );
     super::totp::report_screenshot(&a.totp);
     super::output::report_format(&was, &v, path);
     if rotated {

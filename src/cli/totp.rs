@@ -40,6 +40,11 @@ pub struct TotpArgs {
     /// (`-` = standard input); asked at a terminal otherwise. No key is sealed unconfirmed.
     #[arg(long, value_name = "F")]
     pub totp_code_file: Option<std::path::PathBuf>,
+    /// Also keep the account's sign-in authenticator key (its otpauth://totp/ URI, from this
+    /// file; `-` = standard input), shown as codes like the master key. Kraken asks that the
+    /// Master Key be kept apart from sign-in 2FA: see README before using it.
+    #[arg(long, value_name = "F")]
+    pub sign_in_totp_uri_file: Option<std::path::PathBuf>,
 }
 
 impl TotpArgs {
@@ -113,6 +118,29 @@ pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
     )))
 }
 
+/// The sign-in authenticator key to keep as an entry, checked, as its canonical URI.
+pub fn read_sign_in(a: &TotpArgs) -> Result<Option<gsl_vault::vault::entries::Entry>> {
+    let Some(f) = &a.sign_in_totp_uri_file else {
+        return Ok(None);
+    };
+    let text = read_text(
+        f,
+        "the sign-in otpauth URI",
+        "Sign-in authenticator setup URI (otpauth://totp/...): ",
+    )?;
+    let t = Totp::from_uri(&text)
+        .map_err(|why| Error::Usage(format!("the sign-in authenticator key was refused: {why}")))?;
+    let uri = t.uri();
+    let mut bytes = SecretBytes::with_capacity(uri.len());
+    bytes.extend(uri.as_bytes())?;
+    gsl_vault::vault::entries::entry_from(
+        gsl_vault::vault::entries::SIGN_IN_TOTP,
+        bytes,
+        &gsl_vault::fsio::shown(f),
+    )
+    .map(Some)
+}
+
 /// After the key was sealed from a screenshot: the picture holds the key too.
 pub fn report_screenshot(a: &TotpArgs) {
     if let Some(f) = &a.totp_qr_file {
@@ -140,14 +168,14 @@ fn read_text(f: &Path, what: &str, prompt: &str) -> Result<zeroize::Zeroizing<St
 }
 
 /// The codes kept current on one terminal line until Ctrl-C (`--watch`).
-pub fn watch_codes(master: &MasterKey) -> Result<()> {
+pub fn watch_codes(uri: &[u8]) -> Result<()> {
     use std::io::{IsTerminal, Write};
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
             "--watch keeps the code current on a terminal: run it at one, or leave --watch out to print the code once.".into(),
         ));
     }
-    let t = totp_of(master)?;
+    let t = totp_of(uri)?;
     // Ctrl-C is how a watch ends: it is caught, the line closed, and the command ends well.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, stop.clone());
@@ -182,8 +210,8 @@ pub fn watch_codes(master: &MasterKey) -> Result<()> {
     Ok(())
 }
 
-fn totp_of(master: &MasterKey) -> Result<Totp> {
-    let text = std::str::from_utf8(master.expose()).unwrap_or("");
+fn totp_of(uri: &[u8]) -> Result<Totp> {
+    let text = std::str::from_utf8(uri).unwrap_or("");
     Totp::from_uri(text).map_err(|why| {
         Error::Corrupt(format!(
             "the vault's authenticator key does not read back ({why}); restore the vault from a backup copy."
@@ -193,8 +221,8 @@ fn totp_of(master: &MasterKey) -> Result<Totp> {
 
 /// The codes of a TOTP master key at `now`: to stdout, one line (or `--json`), with the UTC
 /// time they depend on.
-pub fn show_codes(master: &MasterKey, now: u64, json: bool) -> Result<()> {
-    let t = totp_of(master)?;
+pub fn show_codes(uri: &[u8], now: u64, json: bool) -> Result<()> {
+    let t = totp_of(uri)?;
     let c = t.codes(now);
     let at = gsl_vault::dates::datetime(now);
     if json {

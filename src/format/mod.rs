@@ -136,7 +136,8 @@ pub struct Body {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cancelled: Vec<Retired>,
     /// Version 2: the names of the payload's entries after the master key, in payload order
-    /// ("recovery-codes", "note"); absent when it holds the master key alone.
+    /// ("recovery-codes", "note", and in version 3 "sign-in-totp"); absent when it holds the
+    /// master key alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<String>,
     /// Version 3: the master key's kind when it is not a password (an authenticator app's TOTP

@@ -1,5 +1,6 @@
 //! The account's whole recovery sheet: besides the master key, the payload may hold named
-//! entries (the 2FA recovery codes, and a note: the owner's recovery procedure). Their names are
+//! entries (the 2FA recovery codes, a note: the owner's recovery procedure, and in version 3
+//! the sign-in authenticator key, an `otpauth://totp/` URI shown as codes). Their names are
 //! in the signed body (`entries`), so `status` can list them without a secret; their contents
 //! are in the payload after the master key, padded with it (FORMAT.md, "Payload").
 
@@ -10,7 +11,9 @@ use super::slots::seal_hex;
 use super::{PAYLOAD_PAD as PAYLOAD_PAD_BYTES, Vault, corrupt};
 
 /// The entries a vault may hold, in payload order.
-pub const ENTRY_NAMES: [&str; 2] = ["recovery-codes", "note"];
+pub const ENTRY_NAMES: [&str; 3] = ["recovery-codes", "note", "sign-in-totp"];
+/// The entry that holds the account's sign-in authenticator key (version 3 only).
+pub const SIGN_IN_TOTP: &str = "sign-in-totp";
 /// The most bytes an entry holds (a page of recovery codes, a page of notes).
 pub const MAX_ENTRY: usize = 16 * 1024;
 
@@ -27,6 +30,7 @@ pub fn entry_title(name: &str) -> &'static str {
     match name {
         "recovery-codes" => "2FA recovery codes",
         "note" => "recovery note",
+        "sign-in-totp" => "sign-in authenticator key",
         _ => "master key",
     }
 }

@@ -272,6 +272,9 @@ impl Vault {
         if !positions.is_some_and(|p| p.windows(2).all(|w| w[0] < w[1])) {
             return Err(corrupt(p, "names entries gsl-vault does not know"));
         }
+        if self.version < 3 && b.entries.iter().any(|e| e == super::entries::SIGN_IN_TOTP) {
+            return Err(corrupt(p, "holds version 3 fields under an older header"));
+        }
         if !(MIN_DRILL_EVERY..=MAX_DRILL_EVERY).contains(&b.drill_every) {
             return Err(corrupt(p, "has a drill interval out of range"));
         }
