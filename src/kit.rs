@@ -315,9 +315,8 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
          <li>Meet or call the other custodians: any {} of you are needed. The others are <b>{}</b>.{both}</li>\
          {}\
          <li>The owner's vault file lost? Page 2 holds the vault, locked: load a photo of its code in <span class=\"mono\">recover.html</span> (it is useless without enough shares).</li>\
-         <li>If a word is wrong, the program says which number: compare that word with this page. It never guesses for you.</li>\
-         <li>The key, typed at the exchange, turns the Global Settings Lock off at once; a password reset asks for it too. An authenticator-app key shows as a code that changes every 30 seconds: type it at once.</li>\
-         <li>Afterwards, put this page back. It stays valid until the owner issues new shares.</li>\
+         <li>If a word is wrong, the program says which number: compare that word with this page. It never guesses for you. Afterwards, put this page back: it stays valid until the owner issues new shares.</li>\
+         <li>The key turns the exchange's Global Settings Lock off; a password reset needs it too. An app code changes every 30 s: type it at once.</li>\
          </ol></div>\n",
         info.threshold,
         others.join(", "),

@@ -118,3 +118,26 @@ fn kit_qr_code_decodes_to_an_accepted_share() {
         assert_eq!(v[0]["custodian"], name);
     }
 }
+
+/// A kit prints on two sheets, on A4 and on Letter, for a vault with the full recovery sheet
+/// (recovery codes and a note): page 1 (the words, the code, the steps) and page 2 (the copy).
+#[test]
+fn a_kit_prints_on_two_sheets_on_a4_and_letter() {
+    if !have_tool("chromium", "--version", "chromium") {
+        return;
+    }
+    let d = workdir();
+    let dir = d.path();
+    std::fs::write(dir.join("codes.txt"), "1111-2222\n3333-4444\n5555-6666\n").unwrap();
+    std::fs::write(dir.join("note.txt"), "Kraken account owner@example.com\n").unwrap();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --passphrase-file pass.txt --recovery-codes-file codes.txt --note-file note.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2",
+    );
+    expect_exit(&o, 0);
+    expect_exit(&gsl(dir, "kit v.vault alice.share -o kit"), 0);
+    let html = std::fs::read_to_string(dir.join("kit/alice.html")).unwrap();
+    for size in ["A4", "Letter"] {
+        assert_eq!(printed_sheets(dir, &html, size), 2, "the kit on {size}");
+    }
+}

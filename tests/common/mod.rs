@@ -349,3 +349,34 @@ pub fn scan(dir: &Path, svg: &str, width: &str) -> String {
     assert!(z.status.success(), "zbarimg found no QR code");
     String::from_utf8(z.stdout).unwrap().trim_end().to_string()
 }
+
+/// How many sheets Chromium prints `html` on, at paper `size` (`A4`, `Letter`): the page tree's
+/// `/Count` in the PDF it writes.
+pub fn printed_sheets(dir: &Path, html: &str, size: &str) -> u32 {
+    let page = html.replace("@page { size: auto;", &format!("@page {{ size: {size};"));
+    std::fs::write(dir.join("page.html"), page).unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--print-to-pdf=page.pdf",
+            "page.html",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "chromium printed");
+    let pdf = String::from_utf8_lossy(&std::fs::read(dir.join("page.pdf")).unwrap()).into_owned();
+    pdf.split("/Count ")
+        .skip(1)
+        .filter_map(|t| {
+            t.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
