@@ -4,6 +4,7 @@
 //! (the CLI prompts at the terminal), so this module never talks to a user.
 
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 use crate::custodian::{self, Keys};
 use crate::error::{Refusal, Result, Why};
@@ -66,8 +67,14 @@ pub fn read_shares(
     ask: &mut AskPassphrase<'_>,
 ) -> Result<Intake> {
     let mut intake = Intake::default();
+    // QR parts of page 2 photographed among the shares, from any number of pictures.
+    let mut parts: Vec<(String, Zeroizing<String>)> = Vec::new();
     for p in paths {
         let source = source_name(p);
+        if crate::qrimage::looks_like_image(p) {
+            read_picture(p, &source, &mut intake, &mut parts);
+            continue;
+        }
         let read = if p.as_path() == Path::new("-") {
             fsio::read_secret(
                 std::io::stdin().lock(),
@@ -127,5 +134,74 @@ pub fn read_shares(
             Err(why) => intake.refused.push(Refusal::new(&source, why)),
         }
     }
+    // One copy per copy ID (`GSLC3:i/n:ID:...`): custodians' pages of two issues stay apart.
+    let mut ids: Vec<&str> = parts
+        .iter()
+        .filter_map(|(_, t)| t.trim().split(':').nth(2))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let group: Vec<&(String, Zeroizing<String>)> = parts
+            .iter()
+            .filter(|(_, t)| t.trim().split(':').nth(2) == Some(id))
+            .collect();
+        let mut sources: Vec<&str> = group.iter().map(|(s, _)| s.as_str()).collect();
+        sources.dedup();
+        let mut joined = Zeroizing::new(String::new());
+        for (_, t) in &group {
+            joined.push_str(t);
+            joined.push('\n');
+        }
+        if let Some(c) = crate::copy::find(joined.as_bytes()) {
+            intake.copies.push((sources.join(" + "), c));
+        }
+    }
     Ok(intake)
+}
+
+/// A photo or scan of kit pages among the shares: page 1's code is a share; page 2's codes are
+/// the recovery copy (its parts are kept in `parts` until every picture is read).
+fn read_picture(
+    p: &Path,
+    source: &str,
+    intake: &mut Intake,
+    parts: &mut Vec<(String, Zeroizing<String>)>,
+) {
+    let bytes = match fsio::read_capped_secret(p, crate::qrimage::MAX_IMAGE_FILE, "picture") {
+        Ok(b) => b,
+        Err(e) => {
+            intake
+                .refused
+                .push(Refusal::new(source, Why::Unreadable(e)));
+            return;
+        }
+    };
+    let texts = match crate::qrimage::texts(bytes.expose(), source) {
+        Ok(t) => t,
+        Err(why) => {
+            intake.refused.push(Refusal::new(
+                source,
+                Why::Malformed(crate::error::Error::Usage(why)),
+            ));
+            return;
+        }
+    };
+    for t in texts {
+        if t.trim_start().starts_with(crate::copy::QR_PARTS_PREFIX) {
+            parts.push((source.to_string(), t));
+        } else if let Some(c) =
+            crate::copy::find(t.as_bytes()).filter(|_| t.trim_start().starts_with("GSLC"))
+        {
+            intake.copies.push((source.to_string(), c));
+        } else {
+            match share::parse_share_text(&t, source) {
+                Ok(code) => intake.offered.push(Offered {
+                    source: source.to_string(),
+                    code,
+                }),
+                Err(e) => intake.refused.push(Refusal::new(source, Why::Malformed(e))),
+            }
+        }
+    }
 }

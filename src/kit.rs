@@ -284,20 +284,17 @@ fn copy_codes(copy: &[u8], info: &KitInfo<'_>) -> Result<Zeroizing<String>> {
     Ok(h)
 }
 
-/// The step that points to the offline recovery page, when one was written with the kit.
-fn page_step(sha256: Option<&str>, vault_name: &str) -> String {
+/// The step that points to the offline recovery page, when one was written with the kit, and
+/// the command line that works with this paper alone (a photo of page 2, no vault file).
+fn page_step(sha256: Option<&str>) -> String {
     match sha256 {
         Some(sha) => format!(
             "<li>On any computer, open <span class=\"mono\">recover.html</span> (it came with this page) in a web browser: it works offline. \
              Type the 36 words there; the first four letters of each are enough. Its SHA-256 must be <span class=\"mono sha\">{}</span>. \
-             (With gsl-vault instead: <span class=\"mono\">gsl-vault recover {}</span>.)</li>",
-            esc(sha),
-            esc(vault_name)
+             (Or with gsl-vault and a photo of page 2: <span class=\"mono\">gsl-vault recover --copy page2.jpg</span>, then type the words.)</li>",
+            esc(sha)
         ),
-        None => format!(
-            "<li>On an offline computer with gsl-vault, run <span class=\"mono\">gsl-vault recover {}</span> and type the 36 words (the first four letters of each).</li>",
-            esc(vault_name)
-        ),
+        None => "<li>On an offline computer with gsl-vault, photograph page 2, run <span class=\"mono\">gsl-vault recover --copy page2.jpg</span> and type the 36 words (the first four letters of each).</li>".to_string(),
     }
 }
 
@@ -320,7 +317,7 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
          </ol></div>\n",
         info.threshold,
         others.join(", "),
-        page_step(info.page_sha256, info.vault_name)
+        page_step(info.page_sha256)
     ));
     h.push_str(
         "<div><h2>Drill log</h2><p class=\"hint\">Each rehearsal (<span class=\"mono\">gsl-vault drill</span>), write it down.</p>\
@@ -338,10 +335,8 @@ fn push_steps_and_log(h: &mut String, info: &KitInfo<'_>, others: &[String]) {
     }
     h.push_str("</div></section>\n");
     h.push_str(&format!(
-        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share {}</span>, or recover.html. \
-         Any passphrase you choose: four or more unrelated words.</footer>\n",
+        "<footer>Written {} by gsl-vault {}. To check this share alone: <span class=\"mono\">gsl-vault check-share page1.jpg</span> (a photo of this page), or recover.html.</footer>\n",
         esc(info.date),
         env!("CARGO_PKG_VERSION"),
-        esc(info.vault_name)
     ));
 }

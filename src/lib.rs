@@ -35,6 +35,7 @@ pub mod kit;
 pub mod page;
 pub mod policy;
 pub mod proof;
+pub mod qrimage;
 pub mod secret;
 pub mod shamir;
 pub mod share;

@@ -303,47 +303,16 @@ fn hmac_of<M: Mac + KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
 /// The otpauth URI in a screenshot or photo of the exchange's setup QR code (PNG or JPEG, read
 /// with `image`; QR codes found and decoded with `rqrr`). `name` is for the sentence.
 pub fn uri_from_image(bytes: &[u8], name: &str) -> Result<Zeroizing<String>, Refused> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| {
-            format!("{name} could not be read: give a PNG or JPEG screenshot of the setup QR code.")
-        })?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(10_000);
-    limits.max_image_height = Some(10_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|_| format!("{name} is not a PNG or JPEG image gsl-vault can read: give a screenshot of the setup QR code."))?
-        .into_luma8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    // The grey pixels show the key: wiped when done.
-    let grey = Zeroizing::new(img.into_raw());
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
-    let mut other = false;
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            let text = Zeroizing::new(text);
-            if text
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("otpauth")
-            {
-                return Ok(Zeroizing::new(text.trim().to_string()));
-            }
-            other = true;
-        }
-    }
-    Err(if other {
-        format!(
-            "the QR code in {name} holds no otpauth:// setup URI: it is not the exchange's authenticator setup code."
-        )
-    } else {
-        format!(
-            "no QR code could be read in {name}: take a sharper screenshot of the setup QR code, whole and straight."
-        )
-    })
+    let texts = crate::qrimage::texts(bytes, name).map_err(|_| {
+        format!("no QR code could be read in {name}: take a sharper screenshot of the setup QR code, whole and straight.")
+    })?;
+    texts
+        .into_iter()
+        .find(|t| t.trim_start().to_ascii_lowercase().starts_with("otpauth"))
+        .map(|t| Zeroizing::new(t.trim().to_string()))
+        .ok_or_else(|| {
+            format!("the QR code in {name} holds no otpauth:// setup URI: it is not the exchange's authenticator setup code.")
+        })
 }
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -141,3 +141,76 @@ fn a_kit_prints_on_two_sheets_on_a4_and_letter() {
         assert_eq!(printed_sheets(dir, &html, size), 2, "the kit on {size}");
     }
 }
+
+/// Issue 26: custodians who kept only paper. Two kits are photographed whole (Chromium's
+/// screenshot of the printed page, both pages in one picture); the vault file and every share
+/// file are gone. `recover` given the two pictures reads each page 1's code as a share and the
+/// page 2 codes as the recovery copy, and prints the key; `check-share` checks a share from its
+/// picture; a picture with no code is one sentence.
+#[test]
+fn custodians_with_only_photos_of_their_kits_recover_with_the_command_line() {
+    if !have_tool("chromium", "--version", "chromium") {
+        return;
+    }
+    let d = workdir();
+    let dir = d.path();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --passphrase-file pass.txt --kdf-memory 64 --kdf-iterations 3 --kdf-parallelism 2 --kit",
+    );
+    expect_exit(&o, 0);
+    let kits = ["alice", "bob"].map(|n| {
+        let found = all_files(dir).into_iter().find(|p| {
+            p.file_name()
+                .is_some_and(|f| f == format!("{n}.html").as_str())
+        });
+        found.unwrap()
+    });
+    std::fs::create_dir(dir.join("photos")).unwrap();
+    for (kit, n) in kits.iter().zip(["alice", "bob"]) {
+        let o = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=2",
+                "--window-size=900,2600",
+                &format!(
+                    "--screenshot={}",
+                    dir.join(format!("photos/{n}.png")).display()
+                ),
+                &kit.display().to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "chromium took the picture");
+    }
+    // Only the pictures are left.
+    let photos = dir.join("photos");
+    let o = gsl(&photos, "recover alice.png bob.png");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert!(stderr(&o).contains("alice.png + bob.png"), "{}", stderr(&o));
+    let o = gsl(&photos, "check-share alice.png");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains("alice's share"), "{}", stdout(&o));
+    // A picture with no code: one sentence, the share not counted.
+    std::fs::write(photos.join("blank.png"), blank_png()).unwrap();
+    let o = gsl(&photos, "recover alice.png blank.png");
+    assert_ne!(code(&o), 0);
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("no QR code could be read in blank.png"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A small white PNG (no QR code in it).
+fn blank_png() -> Vec<u8> {
+    let img = image::GrayImage::from_pixel(64, 64, image::Luma([255u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

@@ -35,6 +35,7 @@ fn is_vault_file(p: &Path) -> bool {
 
 /// What a `--copy` file without a copy is told.
 const NO_COPY: &str = "holds no recovery copy";
+const NO_QR: &str = "holds no QR code that could be read: take the photo of page 2 again, straight, whole and in good light (or scan it)";
 
 /// What a copy is, in a few words: where from, its generation and date.
 pub fn describe_copy(v: &Vault) -> String {
@@ -85,7 +86,24 @@ fn read_copy_files(files: &[PathBuf]) -> Result<Vec<FoundCopy>> {
     let mut partial: Vec<(String, Vec<u8>, FoundCopy)> = Vec::new();
     for f in files {
         let source = source_name(f);
-        let bytes = read_copy_bytes(f)?;
+        let bytes = if gsl_vault::qrimage::looks_like_image(f) {
+            // A photo or scan of page 2: the texts of its codes.
+            let picture =
+                fsio::read_capped_secret(f, gsl_vault::qrimage::MAX_IMAGE_FILE, "picture")?;
+            match gsl_vault::qrimage::texts(picture.expose(), &source) {
+                Ok(texts) => texts.iter().fold(Vec::new(), |mut b, t| {
+                    b.extend_from_slice(t.as_bytes());
+                    b.push(b'\n');
+                    b
+                }),
+                Err(_) => {
+                    out.push((source, Err(NO_QR)));
+                    continue;
+                }
+            }
+        } else {
+            read_copy_bytes(f)?
+        };
         let found = gsl_vault::copy::find(&bytes).unwrap_or(Err(NO_COPY));
         let parts = bytes
             .windows(gsl_vault::copy::QR_PARTS_PREFIX.len())
