@@ -116,3 +116,49 @@ fn set_secret_keeps_the_entries_or_replaces_the_one_given() {
     );
     expect_refused(&o, 2, "holds no recovery note");
 }
+
+/// Issue 26, items 7, 8 and 9, as the owner met them: adding the 2FA codes keeps the master key
+/// (no new key asked for) and says what changed and which plaintext file to delete; `recover`
+/// and `open` say after the key what else the vault keeps; `status` gives the verdict of
+/// `status --check` (copies stale), the reason first.
+#[test]
+fn adding_entries_keeps_the_master_key_and_status_and_open_say_what_is_kept() {
+    let d = workdir();
+    let dir = d.path();
+    expect_exit(&init(dir, "v.vault", 2, &NAMES[..3], "either"), 0);
+    expect_exit(&gsl(dir, "drill v.vault alice.share bob.share"), 0);
+    std::fs::write(dir.join("codes.txt"), "AAAA-1111\nBBBB-2222\n").unwrap();
+    let o = gsl(
+        dir,
+        "set-secret v.vault --passphrase-file pass.txt --recovery-codes-file codes.txt",
+    );
+    expect_exit(&o, 0);
+    let said = stderr(&o);
+    assert!(
+        said.contains("now keeps the 2FA recovery codes given; its master key, passphrase and shares are unchanged"),
+        "{said}"
+    );
+    assert!(said.contains("delete that file"), "{said}");
+    let o = gsl(dir, "open v.vault --passphrase-file pass.txt");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    assert!(
+        stderr(&o).contains("also keeps the 2FA recovery codes: show it with --entry all (or --entry recovery-codes)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gsl(
+        dir,
+        "open v.vault --passphrase-file pass.txt --entry recovery-codes",
+    );
+    assert_eq!(stdout(&o), "AAAA-1111\nBBBB-2222\n");
+    // The copies hold the vault as it was: the text says what --check says.
+    let o = gsl(dir, "status v.vault");
+    assert!(
+        stdout(&o).contains("status:      COPIES STALE"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("status:      ok"));
+    assert_eq!(code(&gsl(dir, "status v.vault --check")), 7);
+}

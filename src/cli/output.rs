@@ -258,11 +258,27 @@ pub fn reveal_which(
     // The warning comes last before the key, once nothing else can fail first.
     warn_old_format(v, show.pinned);
     match (codes_of, text_of) {
-        (Some(uri), _) if show.watch => super::totp::watch_codes(uri),
-        (Some(uri), _) => super::totp::show_codes(uri, gsl_vault::dates::now(), show.json),
-        (None, Some(text)) => reveal(text, out),
-        (None, None) => Ok(()),
+        (Some(uri), _) if show.watch => super::totp::watch_codes(uri)?,
+        (Some(uri), _) => super::totp::show_codes(uri, gsl_vault::dates::now(), show.json)?,
+        (None, Some(text)) => reveal(text, out)?,
+        (None, None) => {}
     }
+    // After the master key: what else the vault keeps, and how to see it.
+    if which == "master" && !entries.is_empty() && !show.json {
+        let titles: Vec<&str> = entries.iter().map(|e| entry_title(e.name)).collect();
+        errln!(
+            "Vault {} also keeps the {}: show {} with --entry all (or --entry {}).",
+            v.path,
+            titles.join(" and "),
+            if titles.len() == 1 { "it" } else { "them" },
+            entries
+                .iter()
+                .map(|e| e.name)
+                .collect::<Vec<_>>()
+                .join(", --entry ")
+        );
+    }
+    Ok(())
 }
 
 pub fn reveal(bytes: &[u8], out: Option<&Path>) -> Result<()> {

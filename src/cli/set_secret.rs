@@ -43,13 +43,25 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
             gsl_vault::fsio::shown(path)
         )));
     }
-    let (master, kind) = match super::totp::read(&a.totp, now())? {
-        Some((m, k)) => (m, Some(k)),
-        None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
+    // Entries alone (2FA codes, a note, a sign-in key) keep the master key as it is.
+    let entries_only = a.secret_file.is_none()
+        && !a.generate
+        && !a.totp.given()
+        && (a.recovery_codes_file.is_some()
+            || a.note_file.is_some()
+            || a.totp.sign_in_totp_uri_file.is_some());
+    let master = if entries_only {
+        v.open_payload(&auth.vk)?
+    } else {
+        let (master, kind) = match super::totp::read(&a.totp, now())? {
+            Some((m, k)) => (m, Some(k)),
+            None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
+        };
+        if v.version >= 3 {
+            v.body.master = kind;
+        }
+        master
     };
-    if v.version >= 3 {
-        v.body.master = kind;
-    }
     let entries =
         super::init::read_entries(a.recovery_codes_file.as_deref(), a.note_file.as_deref())?;
     let entries: Vec<_> = entries
@@ -70,10 +82,49 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         outln!("Your new GSL master key (shown once; set it at your exchange now):");
         outln!("{}", String::from_utf8_lossy(master.expose()));
     }
-    errln!(
-        "The master key in vault {} is replaced; the passphrase and the shares are unchanged.",
-        gsl_vault::fsio::shown(path)
-    );
+    let changed: Vec<&str> = entries_titles(a);
+    if entries_only {
+        errln!(
+            "Vault {} now keeps the {} given; its master key, passphrase and shares are unchanged.",
+            gsl_vault::fsio::shown(path),
+            changed.join(" and ")
+        );
+    } else {
+        errln!(
+            "The master key in vault {} is replaced{}; the passphrase and the shares are unchanged.",
+            gsl_vault::fsio::shown(path),
+            if changed.is_empty() {
+                String::new()
+            } else {
+                format!(", and so are the {}", changed.join(" and "))
+            }
+        );
+    }
+    let read: Vec<String> = [
+        a.recovery_codes_file.as_deref(),
+        a.note_file.as_deref(),
+        a.totp.sign_in_totp_uri_file.as_deref(),
+        a.secret_file.as_deref(),
+        a.totp.totp_uri_file.as_deref(),
+        a.totp.totp_key_file.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|f| *f != Path::new("-"))
+    .map(|f| gsl_vault::fsio::shown(f).to_string())
+    .collect();
+    if !read.is_empty() {
+        errln!(
+            "The vault now holds what {} held: delete {} (and any copy of {}).",
+            read.join(", "),
+            if read.len() == 1 {
+                "that file"
+            } else {
+                "those files"
+            },
+            if read.len() == 1 { "it" } else { "them" }
+        );
+    }
     report_stale_copies(&v, path);
     super::output::report_sign_in_material(
         path,
@@ -101,4 +152,18 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
         );
     }
     Ok(Exit::Ok)
+}
+
+/// What a `set-secret` stores besides the master key, as people read it.
+fn entries_titles(a: &SetSecretArgs) -> Vec<&'static str> {
+    use gsl_vault::vault::entries::entry_title;
+    [
+        (a.recovery_codes_file.is_some(), "recovery-codes"),
+        (a.note_file.is_some(), "note"),
+        (a.totp.sign_in_totp_uri_file.is_some(), "sign-in-totp"),
+    ]
+    .into_iter()
+    .filter(|(given, _)| *given)
+    .map(|(_, n)| entry_title(n))
+    .collect()
 }

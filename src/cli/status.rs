@@ -223,13 +223,12 @@ fn print_status_text(l: &Ledger<'_>) {
     outln!("drill every: {}", duration(b.drill_every));
     match last {
         Some(r) => outln!(
-            "last drill:  {} ({}, {}){}",
+            "last drill:  {} ({}){}",
             datetime(r.time),
-            r.kind,
             if r.custodians.is_empty() {
-                "passphrase".to_string()
+                r.kind.to_string()
             } else {
-                r.custodians.join(", ")
+                format!("{}: {}", r.kind, r.custodians.join(", "))
             },
             next_due
                 .map(|d| format!("; next due {}", datetime(d)))
@@ -246,6 +245,12 @@ fn print_status_text(l: &Ledger<'_>) {
     } else if overdue {
         outln!(
             "status:      DRILL OVERDUE: run gsl-vault drill {} SHARE... (or --passphrase)",
+            gsl_vault::fsio::shown(path)
+        );
+    } else if !v.stale_copies().is_empty() {
+        // The same verdict as `status --check` (exit 7), the reason first.
+        outln!(
+            "status:      COPIES STALE: a custodian's recovery copy is out of date or missing; issue fresh ones with gsl-vault copies {}",
             gsl_vault::fsio::shown(path)
         );
     } else {
