@@ -57,3 +57,35 @@ fn r18_17_demo_keep_leaves_its_files_and_says_its_costs_are_lowered() {
     let o = gsl(d.path(), "demo --keep kept");
     expect_refused(&o, 2, "is not an empty folder");
 }
+
+/// Issue 27: `--version` names the version, the commit the binary was built from (from a git
+/// checkout) and the SHA-256 of the recovery page it writes, which a custodian can compare with
+/// their `recover.html` and their kit.
+#[test]
+fn version_names_the_commit_and_the_recovery_page_hash() {
+    let d = workdir();
+    let dir = d.path();
+    let o = gsl(dir, "--version");
+    expect_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(&format!("gsl-vault {}", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    expect_exit(&gsl(dir, "recovery-page -o recover.html"), 0);
+    let page = std::fs::read(dir.join("recover.html")).unwrap();
+    let sha = gsl_vault::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&page));
+    assert!(
+        out.contains(&format!("recovery page SHA-256: {sha}")),
+        "{out}"
+    );
+    let git = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    if git.status.success() {
+        let commit = String::from_utf8_lossy(&git.stdout).trim().to_string();
+        assert!(out.contains(&format!("(commit {commit})")), "{out}");
+    }
+}

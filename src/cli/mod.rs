@@ -52,9 +52,24 @@ use args::{Cli, Command};
 pub use report::Exit;
 
 /// Parses the command line, runs the command and returns the exit code.
+/// `--version`: the version, the commit it was built from (from a git checkout), and the
+/// SHA-256 of the recovery page it writes (the number printed on every kit).
+fn long_version() -> &'static str {
+    let commit = option_env!("GSL_VAULT_COMMIT").filter(|c| !c.is_empty());
+    let text = format!(
+        "{}{}\nrecovery page SHA-256: {}",
+        env!("CARGO_PKG_VERSION"),
+        commit.map(|c| format!(" (commit {c})")).unwrap_or_default(),
+        gsl_vault::page::sha256_hex(gsl_vault::page::PAGE)
+    );
+    // Once per run, for clap's `'static` text.
+    Box::leak(text.into_boxed_str())
+}
+
 pub fn run() -> Exit {
     use clap::FromArgMatches as _;
     let cli = match args::command()
+        .long_version(long_version())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
     {
