@@ -22,6 +22,49 @@ pub fn looks_like_image(path: &std::path::Path) -> bool {
         .is_some_and(|e| ["png", "jpg", "jpeg"].contains(&e.to_ascii_lowercase().as_str()))
 }
 
+/// How long the search of one picture may take.
+const SEARCH_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+/// The name of the thread that searches, whose panics are silenced (one sentence instead).
+const SEARCHER: &str = "gsl-vault-qr-search";
+
+/// The QR texts in a grey picture, searched by `rqrr` on a thread of its own: a picture built to
+/// make the search slow is given up after [`SEARCH_TIME`], and a panic inside the reader (rqrr
+/// has assertions that some real photos reach) becomes `None`, never exit 101.
+fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<String>>> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(SEARCHER) {
+                previous(info);
+            }
+        }));
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(SEARCHER.into())
+        .spawn(move || {
+            let mut prepared =
+                rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
+            let mut out: Vec<Zeroizing<String>> = Vec::new();
+            for grid in prepared.detect_grids().into_iter().take(120) {
+                if let Ok((_, text)) = grid.decode() {
+                    let text = Zeroizing::new(text);
+                    if !out.iter().any(|t| **t == *text) {
+                        out.push(text);
+                    }
+                }
+            }
+            let _ = tx.send(out);
+        })
+        .ok()?;
+    let got = rx.recv_timeout(SEARCH_TIME).ok();
+    if got.is_some() {
+        let _ = spawned.join();
+    }
+    got
+}
+
 /// Why an image gave no text: one sentence about `name`.
 pub type Refused = String;
 
@@ -54,16 +97,9 @@ pub fn texts(bytes: &[u8], name: &str) -> Result<Vec<Zeroizing<String>>, Refused
     let img = img.into_luma8();
     let (w, h) = (img.width() as usize, img.height() as usize);
     let grey = Zeroizing::new(img.into_raw());
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
-    let mut out: Vec<Zeroizing<String>> = Vec::new();
-    for grid in prepared.detect_grids().into_iter().take(120) {
-        if let Ok((_, text)) = grid.decode() {
-            let text = Zeroizing::new(text);
-            if !out.iter().any(|t| **t == *text) {
-                out.push(text);
-            }
-        }
-    }
+    let out = search(grey, w, h).ok_or_else(|| {
+        format!("{name} could not be searched for QR codes in reasonable time (it may be damaged, or not a photo of a kit or setup code): take the photo again, or type the words.")
+    })?;
     if out.is_empty() {
         return Err(format!(
             "no QR code could be read in {name}: take the photo again, straight, whole and in good light (or scan the page), or type the words."

@@ -96,6 +96,17 @@ impl Totp {
             return Err("this is not an otpauth://totp/ setup URI: give the URI the exchange's QR code holds, or the base32 key with --totp-key-file.".into());
         };
         let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
+        // The label and issuer are written back into the URI an authenticator app scans, and
+        // read by the recovery page: only what a URI carries as it is (RFC 3986), short.
+        let uri_safe = |s: &str, extra: &str| {
+            s.len() <= 256
+                && s.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || "-._~%!$'()*+,;:@".contains(c) || extra.contains(c)
+                })
+        };
+        if !uri_safe(label, "&=") {
+            return Err("the otpauth URI's account name holds a space, a line break or another character a URI cannot carry as it is (or is over 256 characters): copy the URI again in one piece, as the QR code holds it.".into());
+        }
         let (mut secret, mut algorithm, mut digits, mut period, mut issuer) =
             (None, None, None, None, None);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -105,7 +116,10 @@ impl Totp {
                 "algorithm" => algorithm = Some(v),
                 "digits" => digits = Some(v),
                 "period" => period = Some(v),
-                "issuer" => issuer = Some(v.to_string()),
+                "issuer" if uri_safe(v, "") => issuer = Some(v.to_string()),
+                "issuer" => {
+                    return Err("the otpauth URI's issuer holds a space, a line break or another character a URI cannot carry as it is (or is over 256 characters): copy the URI again in one piece, as the QR code holds it.".into());
+                }
                 "encoder" if v.eq_ignore_ascii_case("steam") => {
                     return Err("this is a Steam Guard key, whose codes are not standard TOTP codes: gsl-vault keeps only standard authenticator-app keys.".into());
                 }
@@ -144,6 +158,11 @@ impl Totp {
         algorithm: Algorithm,
         period: u64,
     ) -> Result<Totp, Refused> {
+        if key.trim_start().to_ascii_lowercase().starts_with("otpauth") {
+            return Err(
+                "this is an otpauth URI, not a base32 key: give it with --totp-uri-file.".into(),
+            );
+        }
         if !(6..=8).contains(&digits) {
             return Err(format!(
                 "a code of {digits} digits: authenticator apps show 6, 7 or 8 digits."
@@ -173,7 +192,7 @@ impl Totp {
             bits += 5;
             if bits >= 8 {
                 bits -= 8;
-                if bytes.len() > MAX_KEY_BYTES {
+                if bytes.len() >= MAX_KEY_BYTES {
                     return Err(format!(
                         "the key is longer than {MAX_KEY_BYTES} bytes: check that it is a TOTP setup key."
                     ));

@@ -214,3 +214,27 @@ fn blank_png() -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// A picture built to stall the QR search (a small PNG tiled with finder patterns, found by the
+/// review of the finished code: it ran for minutes) is given up after the search time, in one
+/// sentence, with the exit code of a refused share.
+#[test]
+fn a_picture_built_to_stall_the_qr_search_is_refused_in_one_sentence() {
+    let d = workdir();
+    let dir = d.path();
+    // Finder patterns (7 modules: dark ring, light ring, dark 3x3) of 2 pixels per module,
+    // one every 8 modules, over 800 x 800 pixels.
+    let img = image::GrayImage::from_fn(800, 800, |x, y| {
+        let (mx, my) = ((x / 2) % 8, (y / 2) % 8);
+        let dark = mx < 7 && my < 7 && matches!(mx.min(my).min(6 - mx).min(6 - my), 0 | 2 | 3);
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    img.save(dir.join("tiles.png")).unwrap();
+    let started = std::time::Instant::now();
+    let o = gsl(dir, "check-share tiles.png");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_ne!(code(&o), 0);
+    assert_ne!(code(&o), 101);
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("tiles.png"), "{}", stderr(&o));
+}

@@ -262,6 +262,22 @@ fn every_bad_authenticator_key_is_one_sentence_and_nothing_is_written() {
             uri("short.txt", "otpauth://totp/x?secret=GEZDGNBV"),
             "fewer than the 80",
         ),
+        // Found by the review: a URI pasted over two lines was sealed, and the page could not
+        // read it back.
+        (
+            uri(
+                "lines.txt",
+                &format!("otpauth://totp/Kraken:alice?issuer=Kraken\n&secret={SECRET}"),
+            ),
+            "issuer holds a space, a line break",
+        ),
+        (
+            uri(
+                "hash.txt",
+                &format!("otpauth://totp/Kraken#x?secret={SECRET}"),
+            ),
+            "account name holds a space",
+        ),
     ];
     for (flags, why) in &cases {
         let o = gsl(d, &format!("{INIT} {flags} --totp-code-file code.txt"));
@@ -283,6 +299,17 @@ fn every_bad_authenticator_key_is_one_sentence_and_nothing_is_written() {
         &format!("{INIT} --totp-uri-file uri.txt --totp-code-file wrong.txt"),
     );
     expect_refused(&o, 2, "does not match");
+    assert!(!d.join("v.vault").exists());
+    assert!(
+        !stderr(&o).contains(wrong.as_str()),
+        "the typed code is not echoed"
+    );
+    // Settings of a base32 key make no sense with a URI: refused, not ignored.
+    let o = gsl(
+        d,
+        &format!("{INIT} --totp-uri-file uri.txt --totp-digits 8 --totp-code-file code.txt"),
+    );
+    assert_eq!(code(&o), 2);
     assert!(!d.join("v.vault").exists());
 }
 
@@ -471,6 +498,15 @@ fn a_sign_in_authenticator_key_is_kept_as_an_entry_and_shown_as_codes() {
     );
     let o = gsl(d, "open v.vault --passphrase-file pass.txt");
     assert_eq!(stdout(&o), "a-password-master-key\n");
+    // Everything at once shows the sign-in key as its code, not its setup key.
+    let o = gsl(d, "open v.vault --passphrase-file pass.txt --entry all");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("== sign-in authenticator key\ncode "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("JBSWY3DPEHPK3PXP"));
     // Format 2 has no such entry.
     let o = gsl(
         d,

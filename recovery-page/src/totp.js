@@ -13,14 +13,14 @@ const HASHES = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' };
  */
 export function parseTotp(uri) {
   const fail = () => corruptError('the authenticator key in this vault does not read back: it may be damaged; use another copy.');
-  const m = /^otpauth:\/\/totp\/[^?]*\?(.*)$/i.exec(uri.trim());
+  const m = /^otpauth:\/\/totp\/[^?]*\?([\s\S]*)$/i.exec(uri.trim());
   if (!m) throw fail();
   const q = new Map(m[1].split('&').map((p) => [p.split('=')[0].toLowerCase(), p.slice(p.indexOf('=') + 1)]));
   const key = fromBase32((q.get('secret') ?? '').replace(/=+$/, ''));
   const algorithm = (q.get('algorithm') ?? 'SHA1').toUpperCase();
   const digits = Number(q.get('digits') ?? 6);
   const period = Number(q.get('period') ?? 30);
-  if (!key || key.length < 10 || !HASHES[algorithm] || !(digits >= 6 && digits <= 8) || !(period >= 1 && period <= 300)) throw fail();
+  if (!key || key.length < 10 || key.length > 128 || !HASHES[algorithm] || !(digits >= 6 && digits <= 8) || !(period >= 1 && period <= 300)) throw fail();
   return { key, digits, algorithm, period };
 }
 

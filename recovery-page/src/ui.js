@@ -183,15 +183,17 @@ function stopTotp() {
 }
 
 async function startTotp(uri) {
+  live.uri = uri;
   let t;
   try {
     t = parseTotp(uri);
   } catch (e) {
     if (!(e instanceof GslError)) throw e;
+    // No code, but the setup key stays reachable behind its warning (an app may still read it).
     say('error', e.message, 'bad');
+    $('totp').hidden = false;
     return;
   }
-  live.uri = uri;
   const tick = async () => {
     const now = Math.floor(Date.now() / 1000);
     const c = await codes(t, now);
@@ -207,7 +209,15 @@ async function startTotp(uri) {
 
 function showSetup() {
   if (!live.uri) return;
-  const svg = new DOMParser().parseFromString(setupQr(live.uri), 'image/svg+xml').documentElement;
+  $('setup-uri').textContent = live.uri;
+  let qr;
+  try {
+    qr = setupQr(live.uri);
+  } catch {
+    $('setup-qr').replaceChildren();
+    return;
+  }
+  const svg = new DOMParser().parseFromString(qr, 'image/svg+xml').documentElement;
   svg.setAttribute('width', '264');
   svg.setAttribute('height', '264');
   svg.setAttribute('role', 'img');

@@ -30,5 +30,7 @@ test('the URI the command line writes, with its defaults and the countdown', asy
   assert.equal(c.left, 30 - (1_790_000_015 % 30));
   assert.equal(c.next, await codeAt(t, 1_790_000_045));
   assert.throws(() => parseTotp('otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP'));
+  // A line break inside the query does not hide the key from the page.
+  assert.equal(parseTotp('otpauth://totp/x?issuer=K\n&secret=JBSWY3DPEHPK3PXP').key.length, 10);
   assert.throws(() => parseTotp('otpauth://totp/x?secret=JBSWY3DP'));
 });

@@ -209,6 +209,8 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         (Ok(_), true) => Some(key_to_compare(a.secret_file.as_deref(), is_totp(&seen))?),
         _ => None,
     };
+    // An authenticator code belongs to the moment it was typed (Argon2id runs after).
+    let typed_at = now();
     // A folder that cannot be locked (a read-only medium) still lets the drill run: it then
     // says the drill passed and that its receipt could not be recorded.
     let (mut v, _lock, unwritable) = match vaults.load_for_update(path) {
@@ -254,7 +256,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         if is_totp(&v) {
             let uri = std::str::from_utf8(stored.expose()).unwrap_or("");
             let code = std::str::from_utf8(k.expose()).unwrap_or("");
-            gsl_vault::totp::Totp::from_uri(uri).is_ok_and(|t| t.matches(code, now()))
+            gsl_vault::totp::Totp::from_uri(uri).is_ok_and(|t| t.matches(code, typed_at))
         } else {
             gsl_vault::crypto::ct_eq(stored.expose(), k.expose())
         }

@@ -131,7 +131,7 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         spec.kdf = KdfParams::from_costs(costs).map_err(|k| Error::OutOfBounds(Bound::Kdf(k)))?;
     }
 
-    let (master, kind) = match super::totp::read(&a.totp, now())? {
+    let (master, kind) = match super::totp::read(&a.totp)? {
         Some((m, k)) => (m, Some(k)),
         None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
     };

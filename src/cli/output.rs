@@ -201,18 +201,40 @@ pub fn reveal_which(
         _ => None,
     };
     let mut all = gsl_vault::secret::SecretBytes::with_capacity(
-        64 + master.expose().len() + entries.iter().map(|e| e.text.len() + 64).sum::<usize>(),
+        // Room for each item's title, and for a code line in place of a short URI.
+        320 + master.expose().len() + entries.iter().map(|e| e.text.len() + 320).sum::<usize>(),
     );
     if which == "all" {
-        all.extend(if totp {
-            b"== master key (authenticator setup URI)\n".as_slice()
+        // An authenticator key shows as its code here too: its setup URI only by name.
+        let now = gsl_vault::dates::now();
+        let code_line = |uri: &[u8]| -> String {
+            match gsl_vault::totp::Totp::from_uri(std::str::from_utf8(uri).unwrap_or("")) {
+                Ok(t) => {
+                    let c = t.codes(now);
+                    format!(
+                        "code {} (for {} more seconds; next {}; {} UTC)",
+                        c.code.as_str(),
+                        c.valid_for_seconds,
+                        c.next_code.as_str(),
+                        gsl_vault::dates::datetime(now)
+                    )
+                }
+                Err(_) => "(its authenticator key does not read back)".to_string(),
+            }
+        };
+        all.extend(b"== master key\n")?;
+        if totp {
+            all.extend(code_line(master.expose()).as_bytes())?;
         } else {
-            b"== master key\n".as_slice()
-        })?;
-        all.extend(master.expose())?;
+            all.extend(master.expose())?;
+        }
         for e in &entries {
             all.extend(format!("\n== {}\n", entry_title(e.name)).as_bytes())?;
-            all.extend(e.text.expose())?;
+            if e.name == SIGN_IN_TOTP {
+                all.extend(code_line(e.text.expose()).as_bytes())?;
+            } else {
+                all.extend(e.text.expose())?;
+            }
         }
     }
     let text_of: Option<&[u8]> = match which {

@@ -23,6 +23,14 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     }
     let (mut v, _lock) = vaults.load_for_update(path)?;
     let was = super::output::Before::of(&v);
+    if (a.totp.given() || a.totp.sign_in_totp_uri_file.is_some()) && v.version < 3 {
+        return Err(Error::Usage(format!(
+            "vault {} is format {}: an authenticator-app master key needs format 3 (a change made with every unlock secret upgrades it, for example gsl-vault passwd {} SHARE...).",
+            gsl_vault::fsio::shown(path),
+            v.version,
+            gsl_vault::fsio::shown(path)
+        )));
+    }
     let mut auth = authorize(&v, &a.input, a.passphrase_file.as_deref())?;
     if auth.pk.is_none()
         && let (Some(pass), Some(rec)) = (auth.pass.as_ref(), v.body.kdf.as_ref())
@@ -35,14 +43,6 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     {
         auth.pk = Some(v.unlock_passphrase_pk(&pass)?.1);
     }
-    if (a.totp.given() || a.totp.sign_in_totp_uri_file.is_some()) && v.version < 3 {
-        return Err(Error::Usage(format!(
-            "vault {} is format {}: an authenticator-app master key needs format 3 (a change made with every unlock secret upgrades it, for example gsl-vault passwd {} SHARE...).",
-            gsl_vault::fsio::shown(path),
-            v.version,
-            gsl_vault::fsio::shown(path)
-        )));
-    }
     // Entries alone (2FA codes, a note, a sign-in key) keep the master key as it is.
     let entries_only = a.secret_file.is_none()
         && !a.generate
@@ -53,7 +53,7 @@ pub fn run(a: &SetSecretArgs, vaults: &Vaults) -> Result<Exit> {
     let master = if entries_only {
         v.open_payload(&auth.vk)?
     } else {
-        let (master, kind) = match super::totp::read(&a.totp, now())? {
+        let (master, kind) = match super::totp::read(&a.totp)? {
             Some((m, k)) => (m, Some(k)),
             None => (read_master(a.secret_file.as_deref(), a.generate)?, None),
         };

@@ -170,6 +170,13 @@ pub fn open(
         read_shares(&input, None, 0)?
     };
     copies.append(&mut intake.copies);
+    // Nothing to open with, and every share refused: the refusal says more than "no copy".
+    if copies.is_empty()
+        && intake.offered.is_empty()
+        && let Some(r) = intake.refused.first()
+    {
+        return Err(Error::Usage(super::report::refusal(r)));
+    }
     let shares_fp = intake.offered.first().map(|o| o.code.fingerprint);
     let v = newest_copy(copies, shares_fp)?;
     vaults.check_copy_pin(&v)?;

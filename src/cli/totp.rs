@@ -27,15 +27,15 @@ pub struct TotpArgs {
     /// standard input); with --totp-digits, --totp-algorithm, --totp-period.
     #[arg(long, value_name = "F", conflicts_with_all = ["secret_file", "generate"])]
     pub totp_key_file: Option<std::path::PathBuf>,
-    /// Digits per code of the --totp-key-file key.
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(6..=8))]
-    pub totp_digits: u32,
-    /// HMAC hash of the --totp-key-file key.
-    #[arg(long, value_name = "ALG", default_value = "sha1", value_parser = ["sha1", "sha256", "sha512"])]
-    pub totp_algorithm: String,
-    /// Seconds per code of the --totp-key-file key.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub totp_period: u64,
+    /// Digits per code of the --totp-key-file key (default 6).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(6..=8))]
+    pub totp_digits: Option<u32>,
+    /// HMAC hash of the --totp-key-file key (default sha1).
+    #[arg(long, value_name = "ALG", value_parser = ["sha1", "sha256", "sha512"])]
+    pub totp_algorithm: Option<String>,
+    /// Seconds per code of the --totp-key-file key (default 30).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub totp_period: Option<u64>,
     /// The code the exchange's setup page or the authenticator app shows now, from this file
     /// (`-` = standard input); asked at a terminal otherwise. No key is sealed unconfirmed.
     #[arg(long, value_name = "F")]
@@ -56,9 +56,25 @@ impl TotpArgs {
 
 /// The TOTP master key the flags give, checked and confirmed, as the URI to seal and the kind
 /// the body records; None when no TOTP flag was given.
-pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
+pub fn read(a: &TotpArgs) -> Result<Option<(MasterKey, MasterKind)>> {
     if !a.given() {
         return Ok(None);
+    }
+    let settings =
+        a.totp_digits.is_some() || a.totp_algorithm.is_some() || a.totp_period.is_some();
+    if settings && a.totp_key_file.is_none() {
+        return Err(Error::Usage(
+            "--totp-digits, --totp-algorithm and --totp-period describe a base32 key given with --totp-key-file; a URI or a QR code carries its own settings.".into(),
+        ));
+    }
+    let stdin = |f: &Option<std::path::PathBuf>| f.as_deref() == Some(Path::new("-"));
+    if stdin(&a.totp_code_file)
+        && (stdin(&a.totp_uri_file) || stdin(&a.totp_key_file) || stdin(&a.totp_qr_file))
+    {
+        return Err(Error::Usage(
+            "only one of the authenticator key and its code can come from standard input (-)."
+                .into(),
+        ));
     }
     let t = match (&a.totp_uri_file, &a.totp_key_file) {
         _ if a.totp_qr_file.is_some() => {
@@ -80,8 +96,17 @@ pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
         }
         (None, Some(f)) => {
             let text = read_text(f, "the setup key", "Authenticator setup key (base32): ")?;
-            let alg = Algorithm::parse(&a.totp_algorithm).unwrap_or(Algorithm::Sha1);
-            Totp::from_base32(&text, a.totp_digits, alg, a.totp_period)
+            let alg = a
+                .totp_algorithm
+                .as_deref()
+                .and_then(Algorithm::parse)
+                .unwrap_or(Algorithm::Sha1);
+            Totp::from_base32(
+                &text,
+                a.totp_digits.unwrap_or(6),
+                alg,
+                a.totp_period.unwrap_or(30),
+            )
         }
         (None, None) => return Ok(None),
     }
@@ -102,10 +127,11 @@ pub fn read(a: &TotpArgs, now: u64) -> Result<Option<(MasterKey, MasterKind)>> {
             ));
         }
     };
+    // The time the code was typed, not the time the command started.
+    let now = gsl_vault::dates::now();
     if !t.matches(&code, now) {
         return Err(Error::Usage(format!(
-            "the code {} does not match this key at {} (UTC) nor in the windows before and after: check the key (or scan the QR code again) and this machine's clock; nothing was written.",
-            code.trim(),
+            "the code you typed does not match this key at {} (UTC) nor in the windows before and after: check the key (or scan the QR code again) and this machine's clock; nothing was written.",
             gsl_vault::dates::datetime(now)
         )));
     }
