@@ -60,8 +60,7 @@ pub fn read(a: &TotpArgs) -> Result<Option<(MasterKey, MasterKind)>> {
     if !a.given() {
         return Ok(None);
     }
-    let settings =
-        a.totp_digits.is_some() || a.totp_algorithm.is_some() || a.totp_period.is_some();
+    let settings = a.totp_digits.is_some() || a.totp_algorithm.is_some() || a.totp_period.is_some();
     if settings && a.totp_key_file.is_none() {
         return Err(Error::Usage(
             "--totp-digits, --totp-algorithm and --totp-period describe a base32 key given with --totp-key-file; a URI or a QR code carries its own settings.".into(),
