@@ -43,7 +43,7 @@ test('page 2 QR parts, photographed in any order, recover the key in Chromium', 
     await page.setInputFiles('#qr-file', [s.parts[last]]);
     await page.waitForSelector('#vault-status:has-text("Using the recovery copy")', { timeout: 30_000 });
     assert.match(await page.textContent('#qr-status'), new RegExp(`Read all ${n} QR codes of page 2`));
-    for (const who of ['alice', 'bob']) {
+    for (const who of ['alice', 'bob', 'carol']) {
       await page.locator('#words').fill(s[who].map((w) => w.slice(0, 4)).join(' '));
       await page.click('#add-words');
       await page.waitForSelector(`#word-status:has-text("${who}'s share")`);
