@@ -10,16 +10,29 @@ pub const MAX_IMAGE_FILE: u64 = 32 * 1024 * 1024;
 /// phone photo or a 300 dpi page scan is searched as it is: the codes' modules stay legible).
 const MAX_PIXELS: u64 = 36_000_000;
 
-/// Whether `bytes` start like a PNG or JPEG file.
-pub fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff])
-}
-
 /// Whether a path names an image by its extension (`.png`, `.jpg`, `.jpeg`, any case).
 pub fn looks_like_image(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| ["png", "jpg", "jpeg"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Wipes a decoded picture's pixels (PNG and JPEG decode to 8 or 16 bits per channel). What
+/// the decoders held on the way (compressed rows, rqrr's own copy) is not reached.
+fn wipe(img: image::DynamicImage) {
+    use image::DynamicImage as D;
+    use zeroize::Zeroize;
+    match img {
+        D::ImageLuma8(mut b) => (*b).zeroize(),
+        D::ImageLumaA8(mut b) => (*b).zeroize(),
+        D::ImageRgb8(mut b) => (*b).zeroize(),
+        D::ImageRgba8(mut b) => (*b).zeroize(),
+        D::ImageLuma16(mut b) => (*b).zeroize(),
+        D::ImageLumaA16(mut b) => (*b).zeroize(),
+        D::ImageRgb16(mut b) => (*b).zeroize(),
+        D::ImageRgba16(mut b) => (*b).zeroize(),
+        _ => {}
+    }
 }
 
 /// How long the search of one picture may take.
@@ -50,7 +63,10 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
             for grid in prepared.detect_grids().into_iter().take(120) {
                 if let Ok((_, text)) = grid.decode() {
                     let text = Zeroizing::new(text);
-                    if !out.iter().any(|t| **t == *text) {
+                    if !out
+                        .iter()
+                        .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
+                    {
                         out.push(text);
                     }
                 }
@@ -94,9 +110,10 @@ pub fn texts(bytes: &[u8], name: &str) -> Result<Vec<Zeroizing<String>>, Refused
     } else {
         img
     };
-    let img = img.into_luma8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let grey = Zeroizing::new(img.into_raw());
+    let grey_img = img.to_luma8();
+    wipe(img);
+    let (w, h) = (grey_img.width() as usize, grey_img.height() as usize);
+    let grey = Zeroizing::new(grey_img.into_raw());
     let out = search(grey, w, h).ok_or_else(|| {
         format!("{name} could not be searched for QR codes in reasonable time (it may be damaged, or not a photo of a kit or setup code): take the photo again, or type the words.")
     })?;

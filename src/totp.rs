@@ -229,10 +229,13 @@ impl Totp {
     /// The canonical URI (what the vault seals as the master key, and what an authenticator
     /// app on a new phone scans).
     pub fn uri(&self) -> Zeroizing<String> {
+        // Sized once (a grown String would leave a copy of the key behind): the fixed parts
+        // ("otpauth://totp/", "?secret=", "&issuer=", the three settings) are under 96 bytes,
+        // and base32 takes 8 characters per 5 bytes.
         let mut s = Zeroizing::new(String::with_capacity(
-            64 + self.label.len()
+            96 + self.label.len()
                 + self.issuer.as_ref().map_or(0, String::len)
-                + self.key.len() * 2,
+                + self.key.len().div_ceil(5) * 8,
         ));
         s.push_str("otpauth://totp/");
         s.push_str(&self.label);

@@ -175,6 +175,16 @@ pub struct Show {
     pub pinned: bool,
 }
 
+impl Show {
+    pub fn new(json: bool, watch: bool, vaults: &super::load::Vaults) -> Show {
+        Show {
+            json,
+            watch,
+            pinned: vaults.pinned(),
+        }
+    }
+}
+
 /// Writes a revealed secret to `out` (0600, no clobber) or stdout.
 /// Reveals what `which` names (`master`, an entry's name, or `all`, labelled) of the vault
 /// opened with `vk`.
@@ -207,19 +217,21 @@ pub fn reveal_which(
     if which == "all" {
         // An authenticator key shows as its code here too: its setup URI only by name.
         let now = gsl_vault::dates::now();
-        let code_line = |uri: &[u8]| -> String {
+        let code_line = |uri: &[u8]| -> zeroize::Zeroizing<String> {
             match gsl_vault::totp::Totp::from_uri(std::str::from_utf8(uri).unwrap_or("")) {
                 Ok(t) => {
                     let c = t.codes(now);
-                    format!(
+                    zeroize::Zeroizing::new(format!(
                         "code {} (for {} more seconds; next {}; {} UTC)",
                         c.code.as_str(),
                         c.valid_for_seconds,
                         c.next_code.as_str(),
                         gsl_vault::dates::datetime(now)
-                    )
+                    ))
                 }
-                Err(_) => "(its authenticator key does not read back)".to_string(),
+                Err(_) => zeroize::Zeroizing::new(
+                    "(its authenticator key does not read back)".to_string(),
+                ),
             }
         };
         all.extend(b"== master key\n")?;

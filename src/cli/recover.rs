@@ -50,11 +50,7 @@ pub fn recover(a: &RecoverArgs, vaults: &Vaults) -> Result<Exit> {
         &out.vk,
         &a.entry,
         a.output.as_deref(),
-        super::output::Show {
-            json: a.json,
-            watch: a.watch,
-            pinned: vaults.pinned(),
-        },
+        super::output::Show::new(a.json, a.watch, vaults),
     )?;
     Ok(Exit::Ok)
 }
@@ -102,11 +98,7 @@ pub fn open(a: &OpenArgs, vaults: &Vaults) -> Result<Exit> {
         &vk,
         &a.entry,
         a.output.as_deref(),
-        super::output::Show {
-            json: a.json,
-            watch: a.watch,
-            pinned: vaults.pinned(),
-        },
+        super::output::Show::new(a.json, a.watch, vaults),
     )?;
     Ok(Exit::Ok)
 }
