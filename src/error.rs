@@ -55,6 +55,9 @@ pub enum Error {
         suspect: Option<usize>,
         /// Else the first of two neighbouring words whose exchange would explain it, if one pair does.
         swapped: Option<usize>,
+        /// Else whether the words, read across the rows of the kit's three-column table instead
+        /// of down its columns, would pass (a reading the words' numbers rule out).
+        by_rows: bool,
     },
     /// One share was refused.
     Refused(Box<Refusal>),
@@ -448,6 +451,7 @@ impl fmt::Display for Error {
                 share,
                 suspect: None,
                 swapped: Some(i),
+                ..
             } => write!(
                 f,
                 "share {share} fails its checksum: words {} and {} look swapped (in that order the checksum holds); compare them with the paper (nothing is corrected automatically).",
@@ -458,6 +462,16 @@ impl fmt::Display for Error {
                 share,
                 suspect: None,
                 swapped: None,
+                by_rows: true,
+            } => write!(
+                f,
+                "share {share} fails its checksum: its words look read across the rows of the kit's table, but they run down each column (1 to 12, then 13 to 24, then 25 to 36); type them in the order of their numbers (nothing is reordered automatically)."
+            ),
+            Error::Checksum {
+                share,
+                suspect: None,
+                swapped: None,
+                by_rows: false,
             } => write!(
                 f,
                 "share {share} fails its checksum: two or more words are wrong or swapped; compare every word with the paper."

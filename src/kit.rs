@@ -115,7 +115,7 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
          (only into gsl-vault or its offline page, <span class=\"mono\">recover.html</span>), and never give it to anyone \
          who asks for it by e-mail or phone.</p>\n",
     );
-    h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><ol>");
+    h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><p class=\"order\">In the order of their numbers: down each column, 1 to 12, then 13 to 24, then 25 to 36.</p><ol>");
     for (i, w) in mnemonic.split(' ').enumerate() {
         let _ = write!(
             h,
@@ -160,9 +160,10 @@ h2 { font-size: 11pt; margin: 0 0 2mm 0; border-bottom: 1px solid #000; }
 .mono { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; }
 .share { display: flex; gap: 6mm; align-items: flex-start; }
 .words { flex: 1.5; }
-.words ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(3, 1fr); grid-auto-flow: column; grid-template-rows: repeat(12, auto); gap: 0.6mm 3mm; }
-.words li { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; font-size: 11pt; border-bottom: 1px dotted #888; padding: 0.4mm 0; }
+.words ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(3, 1fr); grid-auto-flow: column; grid-template-rows: repeat(12, auto); gap: 0.5mm 3mm; }
+.words li { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; font-size: 11pt; border-bottom: 1px dotted #888; padding: 0.2mm 0; }
 .words .n { display: inline-block; width: 7mm; color: #444; font-size: 8pt; }
+.words .order { font-size: 8pt; margin: 0 0 1mm; color: #222; }
 .qr { flex: 1; text-align: center; }
 .qr svg { width: 52mm; height: 52mm; }
 .compact { font-size: 8pt; word-spacing: 1mm; }

@@ -105,13 +105,17 @@ impl ShareCode {
         }
         if !words::verify(words::CUSTOMIZATION, w) {
             let suspect = words::suspect_position(words::CUSTOMIZATION, w);
+            let swapped = suspect
+                .is_none()
+                .then(|| words::swapped_pair(words::CUSTOMIZATION, w))
+                .flatten();
             return Err(Error::Checksum {
                 share: name.to_string(),
                 suspect,
-                swapped: suspect
-                    .is_none()
-                    .then(|| words::swapped_pair(words::CUSTOMIZATION, w))
-                    .flatten(),
+                swapped,
+                by_rows: suspect.is_none()
+                    && swapped.is_none()
+                    && words::read_by_rows(words::CUSTOMIZATION, w),
             });
         }
         let mut bits = Bits(Zeroizing::new(Vec::with_capacity(DATA_WORDS * 10)));

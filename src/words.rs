@@ -109,6 +109,23 @@ fn step0(chk: u32) -> u32 {
     c
 }
 
+/// The kit prints 36 words in three columns of twelve, numbered down each column. Whether
+/// `words`, taken as a reading across the rows (1, 13, 25, 2, 14, 26, ...), verify once put back
+/// in the order of their numbers. Only said, never reordered for the user.
+pub fn read_by_rows(custom: &[u8], words: &[u16]) -> bool {
+    const ROWS: usize = 12;
+    const COLUMNS: usize = 3;
+    if words.len() != ROWS * COLUMNS {
+        return false;
+    }
+    let mut w = Zeroizing::new(vec![0u16; words.len()]);
+    for (k, &x) in words.iter().enumerate() {
+        let (row, column) = (k / COLUMNS, k % COLUMNS);
+        w[column * ROWS + row] = x;
+    }
+    verify(custom, &w)
+}
+
 /// For a word sequence whose checksum fails: the position `i` where exchanging words `i` and
 /// `i + 1` makes it verify, if exactly one neighbouring pair does (two swapped words are two
 /// errors, which no single word explains). Only named, never exchanged for the user.

@@ -203,3 +203,34 @@ fn shares_of_one_set_visibly_start_alike_and_a_new_set_differs() {
     assert_eq!(new_head, first6(d.path().join("new/y.share")));
     assert_ne!(new_head, heads[0], "the epoch is in the first words");
 }
+
+#[test]
+fn words_read_across_the_rows_of_the_kit_table_are_recognised_and_not_reordered() {
+    let (d, _v, words) = real_share();
+    // The kit numbers its three columns downwards (1-12, 13-24, 25-36): a custodian who reads
+    // across the rows types 1, 13, 25, 2, 14, 26, ...
+    let rows: Vec<&str> = (0..12)
+        .flat_map(|r| (0..3).map(move |c| (r, c)))
+        .map(|(r, c)| words[c * 12 + r].as_str())
+        .collect();
+    std::fs::write(d.path().join("rows.share"), rows.join(" ")).unwrap();
+    for args in [
+        vec!["check-share", "v.vault", "rows.share"],
+        vec!["recover", "v.vault", "rows.share", "alice.share"],
+    ] {
+        let o = run(d.path(), &args);
+        assert_eq!(code(&o), 3, "{args:?}");
+        let said = stdout(&o) + &stderr(&o);
+        assert!(
+            said.contains("read across the rows of the kit's table")
+                && said.contains("1 to 12, then 13 to 24, then 25 to 36"),
+            "{said}"
+        );
+        assert!(!stdout(&o).contains(MASTER));
+    }
+    // The kit says which way its numbers run.
+    let o = run(d.path(), &["kit", "v.vault", "bob.share", "-o", "kits"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = std::fs::read_to_string(d.path().join("kits/bob.html")).unwrap();
+    assert!(html.contains("down each column, 1 to 12, then 13 to 24, then 25 to 36"));
+}

@@ -136,3 +136,59 @@ fn custodians_type_their_words_with_a_scanned_copy_and_no_vault_file() {
     assert!(s.contains(MASTER), "the recovered key is shown: {s}");
     assert!(s.contains("EXIT=0"), "{s}");
 }
+
+/// Issue 26, item 6: a custodian with only their paper, at a terminal. `prove` and `prove -` say
+/// what to type and how to finish; `check-share -` with no vault checks the words alone, says
+/// what it did not check, and suggests only what `check-share` takes.
+#[test]
+fn a_custodian_with_paper_only_is_told_what_to_type_and_how_to_finish() {
+    let d = workdir();
+    init(d.path(), "v.vault", 2, &NAMES[..3], "quorum");
+    let w = words_of(d.path(), "alice");
+    let paper = tempfile::tempdir().unwrap();
+    for cmd in ["prove", "prove -"] {
+        let Some(t) = Tmux::start(paper.path(), cmd) else {
+            return;
+        };
+        t.wait_for("Type or paste the share");
+        let s = t.wait_for("Ctrl-D to finish");
+        assert!(!s.contains("name the vault file"), "{s}");
+        t.send(&w.join(" "));
+        t.key("C-d");
+        let s = t.wait_for("EXIT=");
+        assert!(s.contains("EXIT=0"), "{cmd}: {s}");
+        assert!(s.contains("gsl-vault proof v1"), "{cmd}: {s}");
+    }
+    let Some(t) = Tmux::start(paper.path(), "check-share -") else {
+        return;
+    };
+    t.wait_for("Ctrl-D to finish");
+    t.send(&w[..18].join(" "));
+    t.send(&w[18..].join(" "));
+    t.key("C-d");
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(
+        s.contains("its words are all correct (checksum)")
+            && s.contains("Not checked against the vault's commitment"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("gsl-vault recover"),
+        "no advice about another command: {s}"
+    );
+    // A wrong word is still found with no vault at hand.
+    let mut bad = w.clone();
+    bad[7] = if bad[7] == "academic" {
+        "acid".into()
+    } else {
+        "academic".into()
+    };
+    std::fs::write(paper.path().join("typed.txt"), bad.join(" ")).unwrap();
+    let o = run(paper.path(), &["check-share", "typed.txt"]);
+    assert_eq!(code(&o), 3);
+    assert!(
+        stdout(&o).contains("word 8 is most likely wrong")
+            || stderr(&o).contains("word 8 is most likely wrong")
+    );
+}

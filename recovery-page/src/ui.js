@@ -17,7 +17,9 @@ const utf8 = (s) => new TextEncoder().encode(s);
 
 function say(id, text, kind = '') {
   const el = $(id);
-  el.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+  // A sentence starts with a capital, unless it starts with a file's name (alice.share).
+  const first = text.split(' ', 1)[0];
+  el.textContent = /[./\\]/.test(first) ? text : text.charAt(0).toUpperCase() + text.slice(1);
   el.className = kind;
 }
 
@@ -36,11 +38,19 @@ async function take(bytes, name) {
   // Every share file of one issue carries the same copy: keep one of each.
   r.docs = r.docs.filter((d) => !state.docs.some((o) => o.kind === d.kind && JSON.stringify(o.body) === JSON.stringify(d.body)));
   state.docs.push(...r.docs);
-  const notes = r.docs.map((d) => `Loaded the ${describe(d)}.`);
+  const notes = [];
   for (const s of r.shares) notes.push(addShare(s));
   notes.push(...r.problems.map((p) => p.message));
   if (r.docs.length + r.shares.length + r.problems.length === 0) notes.push(`${name} holds nothing gsl-vault can read.`);
   refresh();
+  // The copy in use is named once, in section 1's status; one that is not used is said here.
+  const used = current();
+  for (const d of r.docs) {
+    if (d === used) continue;
+    const why = used && !same(d.fingerprint, used.fingerprint) ? 'it is of another vault than the shares given' : 'a newer one is at hand';
+    notes.push(`Also read the ${describe(d)}; it is not used: ${why}.`);
+  }
+  if (notes.length === 0 && used && r.docs.includes(used)) notes.push(`Read ${name}.`);
   return notes.join(' ');
 }
 
@@ -59,10 +69,22 @@ function allParts(texts) {
  * (page 2). Parts are kept, from any number of photos in any order, until every part of one copy
  * is here; then the copy is read. One or two sentences back.
  */
+/** Whether these bytes are a picture a browser decodes (PNG, JPEG, GIF, WebP, BMP). */
+function isPicture(b) {
+  const starts = (...m) => m.every((v, i) => b[i] === v);
+  return (
+    starts(0x89, 0x50, 0x4e, 0x47) ||
+    starts(0xff, 0xd8, 0xff) ||
+    starts(0x47, 0x49, 0x46, 0x38) ||
+    (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) ||
+    starts(0x42, 0x4d)
+  );
+}
+
 async function takePhoto(f) {
   const texts = await decodeQrFile(f, allParts).catch(() => []);
   if (texts.length === 0) {
-    return `No QR code was found in ${f.name}: take the photo again, closer and in good light, or type the words.`;
+    return `No QR code could be read in ${f.name}: take the photo again, closer, with the page flat and in good light. (A share on page 1 can also be typed as its words; page 2's codes have no words, only photos read them.)`;
   }
   const notes = [];
   const touched = new Set();
@@ -132,13 +154,20 @@ function refresh() {
     if (!(e instanceof GslError)) throw e;
     say('vault-status', e.message, 'bad');
   }
+  // A line that asked for the vault's copy is out of date once the copy is here.
+  if (doc) {
+    for (const id of ['word-status', 'qr-status', 'file-status']) {
+      if ($(id).textContent.includes("Load the vault's recovery copy to check it")) say(id, '');
+    }
+  }
   const list = $('shares');
   list.replaceChildren(
     ...state.shares.map((s) => {
       const li = document.createElement('li');
       const c = doc?.body.custodians.find((c) => c.index === s.share.x);
       const from = s.source === TYPED ? 'typed here' : `from ${s.source}`;
-      li.textContent = c ? `${c.name}'s share (${from})` : `share ${s.share.x} (${from})`;
+      const checked = !doc ? ': not checked yet (no recovery copy)' : valid(doc, s) ? ': intact' : ": does not match this vault's copy";
+      li.textContent = (c ? `${c.name}'s share (${from})` : `share ${s.share.x} (${from})`) + checked;
       return li;
     }),
   );
@@ -326,9 +355,12 @@ async function ownerOpen() {
 function prove() {
   const last = state.shares[state.shares.length - 1];
   if (!last) {
-    $('proof-text').value = 'Type your words above and press "Check my share and add it" first.';
+    $('proof-text').value = '';
+    say('prove-status', 'No share yet: type your words in section 2 and press "Check my share and add it" (or load your share file), then make the proof.', 'bad');
+    $('words').focus();
     return;
   }
+  say('prove-status', 'Your proof is below: copy both lines and send them to the owner.', 'good');
   const doc = current();
   let name;
   try {
@@ -350,7 +382,7 @@ function forget() {
   $('entries').replaceChildren();
   $('result').hidden = true;
   $('reveal').hidden = false;
-  for (const id of ['word-status', 'qr-status', 'error']) say(id, '');
+  for (const id of ['word-status', 'qr-status', 'prove-status', 'error']) say(id, '');
   say('file-status', 'Every share and passphrase was forgotten. Close this page when you are done.');
   refresh();
 }
@@ -373,7 +405,11 @@ function wire() {
   });
   $('files').addEventListener('change', async () => {
     const notes = [];
-    for (const f of $('files').files) notes.push(await take(new Uint8Array(await f.arrayBuffer()), f.name));
+    for (const f of $('files').files) {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      // A photo or scan of a kit page is read for its QR codes, whichever picker it came through.
+      notes.push(isPicture(bytes) ? await takePhoto(f) : await take(bytes, f.name));
+    }
     say('file-status', notes.join(' '));
     $('files').value = '';
   });

@@ -76,6 +76,24 @@ export function suspectPosition(words) {
 }
 
 /**
+ * The kit prints the 36 words in three columns of twelve, numbered down each column. Whether
+ * `words`, taken as a reading across the rows (1, 13, 25, 2, 14, 26, ...), verify once put back
+ * in the order of their numbers (as the CLI's words::read_by_rows). Only said, never reordered.
+ */
+export function readByRows(words) {
+  const ROWS = 12;
+  const COLUMNS = 3;
+  if (words.length !== ROWS * COLUMNS) return false;
+  const w = new Array(words.length);
+  words.forEach((x, k) => {
+    w[(k % COLUMNS) * ROWS + Math.floor(k / COLUMNS)] = x;
+  });
+  const fits = checksumOk(w);
+  w.fill(0);
+  return fits;
+}
+
+/**
  * For words whose checksum fails: the position i where exchanging words i and i+1 makes it
  * verify, if exactly one neighbouring pair does; else -1.
  */
@@ -143,12 +161,15 @@ export function checkWords(words, name) {
   if (!checksumOk(words)) {
     const p = suspectPosition(words);
     const swapped = p < 0 ? swappedPair(words) : -1;
+    const byRows = p < 0 && swapped < 0 && readByRows(words);
     let message = `share ${name} fails its checksum: two or more words are wrong or swapped; compare every word with the paper.`;
-    if (p >= 0) {
+    if (byRows) {
+      message = `share ${name} fails its checksum: its words look read across the rows of the kit's table, but they run down each column (1 to 12, then 13 to 24, then 25 to 36); type them in the order of their numbers (nothing is reordered automatically).`;
+    } else if (p >= 0) {
       message = `share ${name} fails its checksum: word ${p + 1} is most likely wrong; compare it with the paper (nothing is corrected automatically).`;
     } else if (swapped >= 0) {
       message = `share ${name} fails its checksum: words ${swapped + 1} and ${swapped + 2} look swapped (in that order the checksum holds); compare them with the paper (nothing is corrected automatically).`;
     }
-    throw sharesError(message, { suspect: p >= 0 ? p + 1 : null, swapped: swapped >= 0 ? swapped + 1 : null });
+    throw sharesError(message, { suspect: p >= 0 ? p + 1 : null, swapped: swapped >= 0 ? swapped + 1 : null, byRows });
   }
 }

@@ -131,6 +131,21 @@ test('a mistyped word is located; the first four letters are enough', () => {
   assert.throws(() => core.readShare(unknown.join(' '), 'typed'), (e) => /words 5, 21 are not in the word list/.test(e.message) && e.data.unknown[1].near.includes('academic'));
 });
 
+test("words read across the rows of the kit's three-column table are recognised, not reordered", () => {
+  const words = text('v2-either-alice.share').split('words:')[1].split('compact:')[0].trim().split(/\s+/);
+  // The kit numbers down each column (1-12, 13-24, 25-36); a reading across its rows:
+  const rows = [];
+  for (let r = 0; r < 12; r++) for (let c = 0; c < 3; c++) rows.push(words[c * 12 + r]);
+  assert.throws(
+    () => core.readShare(rows.join(' '), 'typed'),
+    (e) => e.exit === 3 && e.data.byRows === true && /read across the rows of the kit's table.*1 to 12, then 13 to 24/.test(e.message),
+  );
+  // Two words wrong in the right order is not mistaken for such a reading.
+  const two = words.slice();
+  [two[3], two[30]] = ['academic', 'acid'];
+  assert.throws(() => core.readShare(two.join(' '), 'typed'), (e) => e.data.byRows === false && /two or more words are wrong/.test(e.message));
+});
+
 test('the compact form is accepted as the kit prints it, and a digit is named', () => {
   const compact = text('v2-either-bob.share').split('compact:')[1].trim().split(/\s+/)[0];
   const grouped = compact.match(/.{1,6}/g).join(' ').toLowerCase();

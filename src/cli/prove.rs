@@ -36,7 +36,19 @@ fn given_copy(file: &Path) -> Result<Vault> {
 
 pub fn prove(a: &ProveArgs) -> Result<Exit> {
     let copy = a.copy.as_deref().map(given_copy).transpose()?;
-    let intake = read_shares(&a.input, copy.as_ref(), 1)?;
+    // At a terminal with nothing named, the custodian types their share: as `prove -`.
+    let typed;
+    let input = if a.input.shares.is_empty() && copy.is_none() && super::prompt::can_prompt() {
+        typed = super::args::ShareInput {
+            shares: vec![PathBuf::from("-")],
+            identities: a.input.identities.clone(),
+            share_passphrase_files: a.input.share_passphrase_files.clone(),
+        };
+        &typed
+    } else {
+        &a.input
+    };
+    let intake = read_shares(input, copy.as_ref(), 1)?;
     if let Some(r) = intake.refused.into_iter().next() {
         return Err(Error::Refused(Box::new(r)));
     }

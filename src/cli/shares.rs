@@ -36,15 +36,20 @@ pub fn read_shares(input: &ShareInput, v: Option<&Vault>, needed: usize) -> Resu
             ..Intake::default()
         });
     }
-    if paths
+    let dashes = paths
         .iter()
         .filter(|p| p.as_path() == Path::new("-"))
-        .count()
-        > 1
-    {
+        .count();
+    if dashes > 1 {
         return Err(Error::Usage(
             "standard input (-) can be given as a share only once.".into(),
         ));
+    }
+    if dashes == 1 && can_prompt() {
+        // Read to the end of input: at a terminal, say what to type and how to finish.
+        errln!(
+            "Type or paste the share: its 36 words (the first four letters of each are enough) or its compact form. Then press Enter, and Ctrl-D to finish."
+        );
     }
     let mut keys = Keys::default();
     for f in &input.identities {

@@ -139,6 +139,40 @@ pub fn open(
     copy_files: &[PathBuf],
     needed: impl Fn(&Vault) -> usize,
 ) -> Result<Target> {
+    match open_or_alone(vaults, vault, input, copy_files, needed)? {
+        Opened::Vault(t) => Ok(*t),
+        // Nothing to open with, and every share refused: the refusal says more than "no copy".
+        Opened::SharesAlone(intake) => match intake.refused.first() {
+            Some(r) if intake.offered.is_empty() => Err(Error::Usage(super::report::refusal(r))),
+            _ => Err(no_copy()),
+        },
+    }
+}
+
+/// What [`open_or_alone`] found.
+pub enum Opened {
+    /// A vault or copy to check the shares against.
+    Vault(Box<Target>),
+    /// Shares read, with no vault file named and no recovery copy anywhere: only their own
+    /// checksums can be checked (a custodian with page 1 of a kit alone).
+    SharesAlone(Intake),
+}
+
+fn no_copy() -> Error {
+    Error::Usage(
+        "no vault file was named, and no share carries a recovery copy: name the vault file before the shares, or give a recovery copy with --copy FILE (the owner's .copy file, or a photo of page 2 of your kit)."
+            .into(),
+    )
+}
+
+/// As [`open`], but shares read with no vault and no copy anywhere are given back as they are.
+pub fn open_or_alone(
+    vaults: &Vaults,
+    vault: Option<&Path>,
+    input: &ShareInput,
+    copy_files: &[PathBuf],
+    needed: impl Fn(&Vault) -> usize,
+) -> Result<Opened> {
     let mut input_shares = input.shares.clone();
     match vault {
         Some(p) if vault_file(Some(p)).is_none() || p == Path::new("-") => {
@@ -154,7 +188,7 @@ pub fn open(
             }
             let v = vaults.load(p)?;
             let intake = read_shares(input, Some(&v), needed(&v))?;
-            return Ok(Target { vault: v, intake });
+            return Ok(Opened::Vault(Box::new(Target { vault: v, intake })));
         }
         None => {}
     }
@@ -170,12 +204,8 @@ pub fn open(
         read_shares(&input, None, 0)?
     };
     copies.append(&mut intake.copies);
-    // Nothing to open with, and every share refused: the refusal says more than "no copy".
-    if copies.is_empty()
-        && intake.offered.is_empty()
-        && let Some(r) = intake.refused.first()
-    {
-        return Err(Error::Usage(super::report::refusal(r)));
+    if copies.is_empty() && !(intake.offered.is_empty() && intake.refused.is_empty()) {
+        return Ok(Opened::SharesAlone(intake));
     }
     let shares_fp = intake.offered.first().map(|o| o.code.fingerprint);
     let v = newest_copy(copies, shares_fp)?;
@@ -191,7 +221,7 @@ pub fn open(
     if input.shares.is_empty() {
         intake = read_shares(&input, Some(&v), needed(&v))?;
     }
-    Ok(Target { vault: v, intake })
+    Ok(Opened::Vault(Box::new(Target { vault: v, intake })))
 }
 
 /// The newest valid copy (by generation) of the vault the shares belong to; the others are
@@ -199,10 +229,7 @@ pub fn open(
 /// by someone who once held an old vault key) is refused, never chosen.
 fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vault> {
     if copies.is_empty() {
-        return Err(Error::Usage(
-            "no vault file was named, and no share carries a recovery copy: name the vault file first (gsl-vault recover VAULT SHARE...), or give a recovery copy with --copy FILE."
-                .into(),
-        ));
+        return Err(no_copy());
     }
     let mut valid: Vec<Vault> = Vec::new();
     let mut errors: Vec<Error> = Vec::new();
