@@ -53,6 +53,10 @@ case "${1:-}" in
     other=$(mktemp -d)
     trap 'rm -rf "$other"' EXIT
     build "$root" "$root/target/reproducible"
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
+        echo "reproducible-build: the checkout changed during the first build; run --check again" >&2
+        exit 2
+    fi
     git clone -q --no-hardlinks "$root" "$other/elsewhere/gsl-vault"
     build "$other/elsewhere/gsl-vault" "$other/target"
     a=$(sha "$root/target/reproducible/release/gsl-vault")
