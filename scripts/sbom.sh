@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Software bills of materials, in CycloneDX JSON, for what a user runs:
 #
-#   target/sbom/gsl-vault.cdx.json       the Rust crates (cargo cyclonedx; cargo install --locked
+#   target/sbom/gsl-vault.cdx.json       the Rust crates of every platform (cargo cyclonedx; cargo install --locked
 #                                        cargo-cyclonedx), dev-dependencies left out
 #   target/sbom/recovery-page.cdx.json   the npm packages bundled into recover.html (npm sbom,
 #                                        from package-lock.json, dev-dependencies left out)
@@ -22,7 +22,7 @@ out=target/sbom
 mkdir -p "$out"
 
 # The Rust side: written beside Cargo.toml by the tool, then moved.
-cargo cyclonedx --format json --spec-version 1.5 --override-filename gsl-vault.sbom -q
+cargo cyclonedx --format json --spec-version 1.5 --target all --override-filename gsl-vault.sbom -q
 mv gsl-vault.sbom.json "$out/gsl-vault.cdx.json"
 # The page's side: the packages in package-lock.json that recover.html bundles.
 (cd recovery-page && npm sbom --sbom-format cyclonedx --omit dev --package-lock-only) \
