@@ -343,8 +343,33 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// An exclusive lock on the folder holding a vault, held by every read-modify-write of the vault
 /// (drill receipts, reshare, passwd, ...), so two writers never lose each other's change, and a
 /// sweep of temporary files never removes one a live writer is still filling. Released on drop
-/// (and by the OS if the process dies).
-pub struct FolderLock(#[allow(dead_code)] File);
+/// (and by the OS if the process dies). The lock file is removed on release, while still
+/// held, so that no empty `.gsl-vault.lock` is left behind in a folder the user keeps (a shares
+/// folder, a USB stick); a process that opened it just before then finds, once it holds the
+/// lock, that the name no longer points to its file, and starts again.
+pub struct FolderLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        // Only our own file: if the name was replaced meanwhile (it cannot be while we hold the
+        // lock, but a file system without locks gives no such promise), leave it.
+        if same_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` names the open file `f` (same device and inode).
+fn same_file(f: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
 
 /// How long a writer waits for another gsl-vault to finish with the folder (a cron `status`
 /// sweeping, another drill) before giving up.
@@ -386,13 +411,24 @@ fn try_lock_folder(path: &Path) -> Result<FolderLock> {
         .open(&lock)
         .map_err(|e| Error::io(shown(&lock), e))?;
     match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Ok(FolderLock(f)),
+        // The holder before us removed the name as it released the lock: take the new file.
+        Ok(()) if !same_file(&f, &lock) => Err(Error::Other(format!(
+            "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
+            shown(&dir)
+        ))),
+        Ok(()) => Ok(FolderLock {
+            file: f,
+            path: lock,
+        }),
         Err(rustix::io::Errno::WOULDBLOCK) => Err(Error::Other(format!(
             "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
             shown(&dir)
         ))),
         // A file system without locks: go on unlocked rather than refuse to work.
-        Err(_) => Ok(FolderLock(f)),
+        Err(_) => Ok(FolderLock {
+            file: f,
+            path: lock,
+        }),
     }
 }
 

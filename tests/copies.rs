@@ -403,3 +403,26 @@ fn a_vault_made_before_the_copy_authority_needs_a_quorum_once() {
         std::fs::read_to_string(vectors.join("v2.master")).unwrap()
     );
 }
+
+/// Issue 26, item 11: recovering from a copy names it once, in words ("the recovery copy in
+/// alice.share of vault v"), and says why its pin may differ from the one `status` shows now.
+#[test]
+fn recover_names_the_copy_once_and_why_its_pin_may_differ_from_status() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    let o = gsl(dir, "recover alice.share bob.share");
+    expect_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains("from the recovery copy in alice.share of vault v ("),
+        "{err}"
+    );
+    assert!(!err.contains(") ("), "no doubled parentheses: {err}");
+    assert!(
+        err.contains("its pin at that generation:")
+            && err.contains("a vault's pin changes when its passphrase or its shares are replaced"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains(MASTER));
+}

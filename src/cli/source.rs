@@ -39,9 +39,15 @@ const NO_QR: &str = "holds no QR code that could be read: take the photo of page
 
 /// What a copy is, in a few words: where from, its generation and date.
 pub fn describe_copy(v: &Vault) -> String {
+    // `v.path` is "LABEL (recovery copy in FILE)" (newest_copy names it so for every message).
+    let from = v
+        .path
+        .strip_prefix(&format!("{} (", v.body.label))
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or("recovery copy");
     format!(
-        "the recovery copy of vault {} ({}), generation {}, issued {}, pin {}",
-        v.path,
+        "the {from} of vault {} ({}), generation {}, issued {}; its pin at that generation: {} (a vault's pin changes when its passphrase or its shares are replaced)",
+        v.body.label,
         v.fingerprint(),
         v.generation(),
         gsl_vault::dates::date(v.body.issued.unwrap_or(0)),
@@ -214,7 +220,7 @@ pub fn open_or_alone(
         && v.generation() < want
     {
         return Err(Error::Corrupt(format!(
-            "{} is older than the expected generation {want}: ask the owner for a newer copy.",
+            "the newest recovery copy given ({}) is older than the expected generation {want}: ask the owner for a newer copy.",
             describe_copy(&v)
         )));
     }
