@@ -240,3 +240,60 @@ fn a_picture_built_to_stall_the_qr_search_is_refused_in_one_sentence() {
     assert_eq!(said.lines().count(), 1, "{said}");
     assert!(said.contains("tiles.png"), "{said}");
 }
+
+/// Issue 26, item 4 (and issue 28, item 3, in words): after init and reshare the owner is told,
+/// per custodian, what to hand over (the printed kit, recover.html with its SHA-256, the share
+/// file optionally) and what to delete afterwards; while share files in the clear make a
+/// quorum on this computer, that is said.
+#[test]
+fn init_and_reshare_say_what_to_hand_to_whom_and_what_to_delete() {
+    let d = workdir();
+    let dir = d.path();
+    std::fs::write(dir.join("master.txt"), MASTER).unwrap();
+    let o = gsl(
+        dir,
+        "init v.vault -t 2 --custodian alice --custodian bob --custodian carol --secret-file master.txt --policy quorum --kit --shares-dir handout",
+    );
+    expect_exit(&o, 0);
+    let err = stderr(&o);
+    let sha = gsl_vault::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(dir.join("handout/recover.html")).unwrap(),
+    ));
+    assert!(err.contains("What to hand to whom"), "{err}");
+    for n in ["alice", "bob", "carol"] {
+        assert!(
+            err.contains(&format!(
+                "  {n}: their kit, printed on paper (both pages of handout/{n}.html), and recover.html; optionally handout/{n}.share on a USB stick."
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains(&format!("its SHA-256, printed on every kit, is {sha}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("Then delete from this computer: handout/alice.share, handout/alice.html"),
+        "{err}"
+    );
+    assert!(
+        err.contains("this computer holds a quorum: any 2 of these shares open the vault without your passphrase"),
+        "{err}"
+    );
+    // The kit prints the same SHA-256 the owner was told.
+    let kit = std::fs::read_to_string(dir.join("handout/alice.html")).unwrap();
+    assert!(kit.contains(&sha));
+    // A reshare says the same of its new shares.
+    let o = gsl(
+        dir,
+        "reshare v.vault handout/alice.share handout/bob.share --threshold 2 --custodian dave --custodian erin --shares-dir new",
+    );
+    expect_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.contains("What to hand to whom"), "{err}");
+    assert!(err.contains("  dave: their kit, printed on paper (make it with gsl-vault kit v.vault new/dave.share)"), "{err}");
+    assert!(
+        err.contains("Then delete from this computer: new/dave.share, new/erin.share"),
+        "{err}"
+    );
+}

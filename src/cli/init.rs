@@ -203,8 +203,15 @@ pub fn run(mut a: InitArgs) -> Result<Exit> {
         copy: Some((&copy, v.generation())),
         page_sha256: None,
     };
-    plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
+    let page = plan.write_kits(&v, &a.vault, &issued, &set, a.force)?;
     report_created(&a, &v, &plan, &issued, &master, policy, spec.threshold);
+    plan.report_handout(
+        &a.vault,
+        &issued,
+        spec.threshold,
+        policy == Policy::Both,
+        page.as_deref(),
+    );
     super::output::report_sign_in_material(
         &a.vault,
         a.recovery_codes_file.is_some() || a.totp.sign_in_totp_uri_file.is_some(),

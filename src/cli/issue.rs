@@ -224,9 +224,9 @@ impl Plan {
         issued: &[Issued],
         set: &super::kit::KitSet<'_>,
         force: bool,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         if !self.kit {
-            return Ok(());
+            return Ok(None);
         }
         let set = &set.with_page(&self.shares_dir, force)?;
         for (share, _) in issued
@@ -245,7 +245,83 @@ impl Plan {
             )?;
             errln!("  kit for {}: {}", share.name, gsl_vault::fsio::shown(&p));
         }
-        Ok(())
+        Ok(set.page_sha256.clone())
+    }
+
+    /// What to hand to whom, and what to delete afterwards (issue 26, item 4): said after every
+    /// command that writes shares. `page_sha256` is the recovery page's, when kits were written.
+    /// Share files in the clear on this computer are a quorum until they are handed out and
+    /// deleted: that is said whenever they are.
+    pub fn report_handout(
+        &self,
+        vault: &Path,
+        issued: &[Issued],
+        threshold: usize,
+        passphrase_too: bool,
+        page_sha256: Option<&str>,
+    ) {
+        let shown = |p: &Path| gsl_vault::fsio::shown(p).to_string();
+        errln!("What to hand to whom (in person, or by a channel only they read):");
+        let mut plain = Vec::new();
+        for ((share, path), d) in issued.iter().zip(&self.share_paths).zip(&self.deliveries) {
+            let kit = self.shares_dir.join(format!("{}.html", share.name));
+            let line = match d {
+                Delivery::File => {
+                    plain.push(shown(path));
+                    if self.kit {
+                        plain.push(shown(&kit));
+                        format!(
+                            "their kit, printed on paper (both pages of {}), and recover.html; optionally {} on a USB stick",
+                            shown(&kit),
+                            shown(path)
+                        )
+                    } else {
+                        format!(
+                            "their kit, printed on paper (make it with gsl-vault kit {} {}), and recover.html; optionally {} on a USB stick",
+                            shown(vault),
+                            shown(path),
+                            shown(path)
+                        )
+                    }
+                }
+                Delivery::Age(_) => format!(
+                    "{} by any channel (only their age key opens it), and recover.html",
+                    shown(path)
+                ),
+                Delivery::Passphrase => format!(
+                    "{}, and recover.html; its passphrase by another channel (or in person)",
+                    shown(path)
+                ),
+            };
+            errln!("  {}: {line}.", share.name);
+        }
+        match page_sha256 {
+            Some(sha) => errln!(
+                "  recover.html is {}, the same for everyone; its SHA-256, printed on every kit, is {sha}.",
+                shown(&self.shares_dir.join("recover.html"))
+            ),
+            None => errln!(
+                "  recover.html, the same for everyone, comes from gsl-vault recovery-page (it prints its SHA-256)."
+            ),
+        }
+        if !plain.is_empty() {
+            let quorum = plain.len() / if self.kit { 2 } else { 1 } >= threshold;
+            errln!(
+                "Then delete from this computer: {}.{}",
+                plain.join(", "),
+                if !quorum {
+                    String::new()
+                } else if passphrase_too {
+                    format!(
+                        " Until then, this computer holds a quorum: with your passphrase, any {threshold} of these shares open the vault."
+                    )
+                } else {
+                    format!(
+                        " Until then, this computer holds a quorum: any {threshold} of these shares open the vault without your passphrase."
+                    )
+                }
+            );
+        }
     }
 
     /// Lists who got which file.

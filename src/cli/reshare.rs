@@ -227,12 +227,19 @@ fn begin(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
         copy: Some((&copy, v.generation())),
         page_sha256: None,
     };
-    plan.write_kits(&v, path, &issued, &set, false)?;
+    let page = plan.write_kits(&v, path, &issued, &set, false)?;
     errln!(
         "New shares (epoch {epoch}, any {threshold} of {} recover) are written and pending:",
         issued.len()
     );
     plan.report(&issued);
+    plan.report_handout(
+        path,
+        &issued,
+        threshold,
+        v.body.policy == gsl_vault::policy::Policy::Both,
+        page.as_deref(),
+    );
     errln!(
         "The current shares keep working until a quorum of the new ones proves itself: gsl-vault reshare {} --confirm NEW-SHARE...",
         gsl_vault::fsio::shown(path)
