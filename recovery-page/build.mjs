@@ -16,7 +16,7 @@ const common = {
   write: false,
   charset: 'utf8',
   legalComments: 'inline',
-  loader: { '.txt': 'text' },
+  loader: { '.txt': 'text', '.wasm': 'binary' },
   logLevel: 'silent',
   mainFields: ['module', 'main'],
 };

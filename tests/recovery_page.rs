@@ -624,3 +624,33 @@ fn the_page_shows_the_live_code_of_an_authenticator_key_in_chromium() {
     let svg = std::fs::read_to_string(dir.join("setup.svg")).unwrap();
     assert_eq!(scan(dir, &svg, "400"), uri);
 }
+
+/// Issue 26 in the page: two custodians who kept only their printed kits give recover.html (one
+/// that carries no copy) a photo of each whole kit through its first file picker, and recover
+/// the key from the keyboard alone; the kit and the page pass axe-core (no serious or critical
+/// violation) before and after the key is shown, and need no sideways scrolling at 200% zoom.
+#[test]
+fn paper_only_custodians_recover_in_chromium_and_the_page_and_kit_pass_axe() {
+    if !node_ready() {
+        return;
+    }
+    let Some(chromium) = chromium() else { return };
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    expect_exit(&gsl(dir, "kit v.vault alice.share bob.share -o kit"), 0);
+    expect_exit(&gsl(dir, "recovery-page -o blank.html"), 0);
+    let axe = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("recovery-page/node_modules/axe-core/axe.min.js");
+    assert!(axe.exists(), "npm ci in recovery-page/ installs axe-core");
+    let setup = json!({
+        "page": dir.join("blank.html"),
+        "kits": [dir.join("kit/alice.html"), dir.join("kit/bob.html")],
+        "names": ["alice", "bob"],
+        "key": MASTER,
+        "axe": axe,
+        "dir": dir,
+        "chromium": chromium,
+    });
+    browser_test(dir, "browser-paper", "GSL_VAULT_BROWSER_PAPER", &setup);
+}

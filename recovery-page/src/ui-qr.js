@@ -1,9 +1,20 @@
-// Photos or scans of a kit's QR codes, decoded in the page with jsQR: each image is drawn on a
-// canvas (scaled down if large) and never leaves the page. A photo of a whole page 2 holds
-// several codes: each one found is painted over and the image searched again.
+// Photos or scans of a kit's QR codes, decoded in the page: each image is drawn on a canvas and
+// never leaves the page. ZXing-C++ (zxing-wasm, its WebAssembly build, carried inside the page:
+// nothing is fetched) reads every code of a photo at once, rotated, blurred or small; jsQR, the
+// fallback, finds one code at a time, so each one found is painted over and the image searched
+// again.
 import jsQR from 'jsqr';
+import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
+import ZXING_WASM from 'zxing-wasm/reader/zxing_reader.wasm';
+
+// The module is built from the bytes inside the page, never from its default address online
+// (which the page's security policy would refuse anyway).
+prepareZXingModule({ overrides: { wasmBinary: ZXING_WASM.buffer.slice(ZXING_WASM.byteOffset, ZXING_WASM.byteOffset + ZXING_WASM.byteLength) } });
 
 const MAX_SIDE = 2000;
+/** ZXing reads the photo at up to this size (a whole printed kit, two pages, at scan quality). */
+const ZXING_MAX_SIDE = 6000;
+const ZXING_MAX_PIXELS = 24_000_000;
 /** A page 2 holds at most 99 parts (FORMAT.md, "Recovery copy (version 3)"), page 1 one more. */
 const MAX_CODES = 100;
 
@@ -16,6 +27,44 @@ const MAX_CODES = 100;
  */
 export async function decodeQrFile(file, enough = (texts) => texts.length > 0) {
   const bitmap = await createImageBitmap(file);
+  const texts = [];
+  try {
+    for (const t of await zxingTexts(bitmap)) if (!texts.includes(t) && texts.length < MAX_CODES) texts.push(t);
+  } catch {
+    // A picture ZXing cannot take (or a browser without WebAssembly): jsQR alone, below.
+  }
+  if (enough(texts)) {
+    bitmap.close();
+    return texts;
+  }
+  return jsqrTexts(bitmap, texts, enough);
+}
+
+/** Every QR code ZXing finds in the picture, drawn at up to ZXING_MAX_SIDE on white. */
+async function zxingTexts(bitmap) {
+  const big = Math.max(bitmap.width, bitmap.height);
+  const scale = Math.min(1, ZXING_MAX_SIDE / big, Math.sqrt(ZXING_MAX_PIXELS / (bitmap.width * bitmap.height)));
+  const w = Math.max(1, Math.round(bitmap.width * scale));
+  const h = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.drawImage(bitmap, 0, 0, w, h);
+  const image = ctx.getImageData(0, 0, w, h);
+  try {
+    const found = await readBarcodes(image, { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryDownscale: true, maxNumberOfSymbols: MAX_CODES });
+    return found.filter((r) => r.isValid && r.text.length > 0).map((r) => r.text);
+  } finally {
+    image.data.fill(0);
+    ctx.clearRect(0, 0, w, h);
+  }
+}
+
+/** The texts jsQR finds, added to `texts` (painting over each code, then blocks, then windows). */
+async function jsqrTexts(bitmap, texts, enough) {
   const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
   const w = Math.max(1, Math.round(bitmap.width * scale));
   const h = Math.max(1, Math.round(bitmap.height * scale));
@@ -27,7 +76,6 @@ export async function decodeQrFile(file, enough = (texts) => texts.length > 0) {
   ctx.fillRect(0, 0, w, h);
   ctx.drawImage(bitmap, 0, 0, w, h);
   bitmap.close();
-  const texts = [];
   const found = (t) => !texts.includes(t) && texts.length < MAX_CODES && texts.push(t) > 0;
   try {
     // The whole image, painting over each code found.

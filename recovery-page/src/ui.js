@@ -64,11 +64,6 @@ function allParts(texts) {
   return texts.length > 0 && [...groups.values()].every((g) => g.have >= g.n);
 }
 
-/**
- * One photo or scan: each QR code in it is a share (page 1) or a part of a recovery copy
- * (page 2). Parts are kept, from any number of photos in any order, until every part of one copy
- * is here; then the copy is read. One or two sentences back.
- */
 /** Whether these bytes are a picture a browser decodes (PNG, JPEG, GIF, WebP, BMP). */
 function isPicture(b) {
   const starts = (...m) => m.every((v, i) => b[i] === v);
@@ -81,6 +76,11 @@ function isPicture(b) {
   );
 }
 
+/**
+ * One photo or scan: each QR code in it is a share (page 1) or a part of a recovery copy
+ * (page 2). Parts are kept, from any number of photos in any order, until every part of one copy
+ * is here; then the copy is read. One or two sentences back.
+ */
 async function takePhoto(f) {
   const texts = await decodeQrFile(f, allParts).catch(() => []);
   if (texts.length === 0) {
@@ -88,10 +88,12 @@ async function takePhoto(f) {
   }
   const notes = [];
   const touched = new Set();
+  // Page 2's parts first, so that a share in the same photo is checked against the copy.
+  const shares = [];
   for (const text of texts) {
     const p = partOf(text);
     if (!p) {
-      notes.push(await take(utf8(text), `QR code in ${f.name}`));
+      shares.push(text);
       continue;
     }
     const group = (state.parts[p.id] ??= { n: p.n, texts: new Map() });
@@ -112,11 +114,12 @@ async function takePhoto(f) {
     for (let i = 1; i <= group.n; i++) if (!group.texts.has(i)) missing.push(i);
     if (missing.length === 0) {
       delete state.parts[id];
-      notes.push(`Read all ${group.n} QR codes of page 2.`, await take(utf8([...group.texts.values()].join('\n')), `the QR codes of page 2`));
+      notes.push(await take(utf8([...group.texts.values()].join('\n')), `all ${group.n} QR codes of page 2`));
     } else {
       notes.push(`Read ${group.n - missing.length} of the ${group.n} QR codes of page 2; still needed: part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (each says "Part i of ${group.n}"). Load a photo of ${missing.length > 1 ? 'them' : 'it'}, or of the whole page.`);
     }
   }
+  for (const text of shares) notes.push(await take(utf8(text), `QR code in ${f.name}`));
   return notes.join(' ');
 }
 
