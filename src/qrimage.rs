@@ -40,6 +40,122 @@ const SEARCH_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 /// The name of the thread that searches, whose panics are silenced (one sentence instead).
 const SEARCHER: &str = "gsl-vault-qr-search";
 
+/// How many versions of a picture are searched (see [`variant`]).
+const PASSES: usize = 6;
+
+/// Version `pass` of a grey picture: 0 as it is, 1 and 2 shrunk to a half and a third (each
+/// pixel the mean of its block), 3 in black and white at Otsu's threshold. `None` when a
+/// shrunk picture would be too small to hold a code.
+fn variant(
+    grey: &[u8],
+    w: usize,
+    h: usize,
+    pass: usize,
+) -> Option<(Zeroizing<Vec<u8>>, usize, usize)> {
+    match pass {
+        0 => Some((Zeroizing::new(grey.to_vec()), w, h)),
+        1 | 2 => {
+            let k = pass + 1;
+            let (sw, sh) = (w / k, h / k);
+            if sw < 64 || sh < 64 {
+                return None;
+            }
+            let mut g = Zeroizing::new(vec![0u8; sw * sh]);
+            for y in 0..sh {
+                for x in 0..sw {
+                    let mut sum = 0u32;
+                    for dy in 0..k {
+                        for dx in 0..k {
+                            sum += u32::from(grey[(y * k + dy) * w + x * k + dx]);
+                        }
+                    }
+                    g[y * sw + x] = (sum / (k * k) as u32) as u8;
+                }
+            }
+            Some((g, sw, sh))
+        }
+        5 => {
+            // Sharpened (unsharp mask over a 3 by 3 mean), then at Otsu's threshold: a soft
+            // or slightly blurred photo.
+            let mut g = Zeroizing::new(grey.to_vec());
+            for y in 1..h.saturating_sub(1) {
+                for x in 1..w.saturating_sub(1) {
+                    let mut sum = 0i32;
+                    for dy in 0..3 {
+                        for dx in 0..3 {
+                            sum += i32::from(grey[(y + dy - 1) * w + x + dx - 1]);
+                        }
+                    }
+                    let v = i32::from(grey[y * w + x]);
+                    g[y * w + x] = (3 * v - 2 * sum / 9).clamp(0, 255) as u8;
+                }
+            }
+            let t = otsu(&g);
+            for v in g.iter_mut() {
+                *v = if *v > t { 255 } else { 0 };
+            }
+            Some((g, w, h))
+        }
+        4 => {
+            // Twice the size (each pixel the mean of its neighbours): small or soft modules.
+            if w * h * 4 > 40_000_000 {
+                return None;
+            }
+            let (dw, dh) = (w * 2, h * 2);
+            let mut g = Zeroizing::new(vec![0u8; dw * dh]);
+            for y in 0..dh {
+                for x in 0..dw {
+                    let (x0, y0) = (x / 2, y / 2);
+                    let (x1, y1) = ((x0 + (x & 1)).min(w - 1), (y0 + (y & 1)).min(h - 1));
+                    let sum = u32::from(grey[y0 * w + x0])
+                        + u32::from(grey[y0 * w + x1])
+                        + u32::from(grey[y1 * w + x0])
+                        + u32::from(grey[y1 * w + x1]);
+                    g[y * dw + x] = (sum / 4) as u8;
+                }
+            }
+            Some((g, dw, dh))
+        }
+        _ => {
+            let t = otsu(grey);
+            Some((
+                Zeroizing::new(grey.iter().map(|&v| if v > t { 255 } else { 0 }).collect()),
+                w,
+                h,
+            ))
+        }
+    }
+}
+
+/// Otsu's threshold of a grey picture: the level that best splits it into two classes.
+fn otsu(grey: &[u8]) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in grey {
+        hist[usize::from(v)] += 1;
+    }
+    let total = grey.len() as f64;
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut w0, mut sum0, mut best, mut best_t) = (0f64, 0f64, -1f64, 127u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w0 += c as f64;
+        if w0 == 0.0 || w0 == total {
+            continue;
+        }
+        sum0 += t as f64 * c as f64;
+        let (m0, m1) = (sum0 / w0, (sum_all - sum0) / (total - w0));
+        let between = w0 * (total - w0) * (m0 - m1) * (m0 - m1);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    best_t
+}
+
 /// The QR texts in a grey picture, searched by `rqrr` on a thread of its own: a picture built to
 /// make the search slow is given up after [`SEARCH_TIME`], and a panic inside the reader (rqrr
 /// has assertions that some real photos reach) becomes `None`, never exit 101.
@@ -57,17 +173,25 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
     let spawned = std::thread::Builder::new()
         .name(SEARCHER.into())
         .spawn(move || {
-            let mut prepared =
-                rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
             let mut out: Vec<Zeroizing<String>> = Vec::new();
-            for grid in prepared.detect_grids().into_iter().take(120) {
-                if let Ok((_, text)) = grid.decode() {
-                    let text = Zeroizing::new(text);
-                    if !out
-                        .iter()
-                        .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
-                    {
-                        out.push(text);
+            // The picture as it is, then smaller (averaging blurs JPEG blocks and noise away and
+            // gives rqrr's thresholds a sharper edge), then in black and white at its own
+            // threshold: a photo one pass misses, another often reads. Each code once.
+            for pass in 0..PASSES {
+                let Some((g, pw, ph)) = variant(&grey, w, h, pass) else {
+                    continue;
+                };
+                let mut prepared =
+                    rqrr::PreparedImage::prepare_from_greyscale(pw, ph, |x, y| g[y * pw + x]);
+                for grid in prepared.detect_grids().into_iter().take(120) {
+                    if let Ok((_, text)) = grid.decode() {
+                        let text = Zeroizing::new(text);
+                        if !out
+                            .iter()
+                            .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
+                        {
+                            out.push(text);
+                        }
                     }
                 }
             }

@@ -40,6 +40,11 @@ export async function decodeQrFile(file, enough = (texts) => texts.length > 0) {
   return jsqrTexts(bitmap, texts, enough);
 }
 
+/** jsQR alone (the fallback), for the photo benchmark's comparison (bench/photos.mjs). */
+export async function decodeQrFileJsqr(file, enough = (texts) => texts.length > 0) {
+  return jsqrTexts(await createImageBitmap(file), [], enough);
+}
+
 /** Every QR code ZXing finds in the picture, drawn at up to ZXING_MAX_SIDE on white. */
 async function zxingTexts(bitmap) {
   const big = Math.max(bitmap.width, bitmap.height);
