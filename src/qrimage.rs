@@ -239,11 +239,11 @@ pub fn texts(bytes: &[u8], name: &str) -> Result<Vec<Zeroizing<String>>, Refused
     let (w, h) = (grey_img.width() as usize, grey_img.height() as usize);
     let grey = Zeroizing::new(grey_img.into_raw());
     let out = search(grey, w, h).ok_or_else(|| {
-        format!("{name} could not be searched for QR codes in reasonable time (it may be damaged, or not a photo of a kit or setup code): take the photo again, or type the words.")
+        format!("{name} could not be searched for QR codes in reasonable time (it may be damaged, or not a photo of a kit or setup code): take the photo again (a share on page 1 can also be typed as its words; page 2 has none).")
     })?;
     if out.is_empty() {
         return Err(format!(
-            "no QR code could be read in {name}: take the photo again, straight, whole and in good light (or scan the page), or type the words."
+            "no QR code could be read in {name}: take the photo again, straight, whole and in good light (or scan the page); a share on page 1 can also be typed as its words (page 2 has none, only its codes)."
         ));
     }
     Ok(out)
