@@ -206,6 +206,16 @@ pub fn render_copy_page(info: &KitInfo<'_>, copy: &[u8], generation: u64) -> Res
     );
     // The copy page stands alone: no page break before it.
     push_copy_page(&mut h, info, copy, generation, false)?;
+    // The recovery page that travels with it carries this copy, so its SHA-256 is new: said
+    // here, where the custodian will look for it, since page 1's number is now out of date.
+    if let Some(sha) = info.page_sha256 {
+        let _ = writeln!(
+            h,
+            "<p>With this page comes a new <span class=\"mono\">recover.html</span>: its SHA-256 must be <span class=\"mono sha\">{}</span> \
+             (it replaces the number on page 1, and the old recover.html: delete it).</p>",
+            esc(sha)
+        );
+    }
     h.push_str("</body></html>\n");
     Ok(h)
 }

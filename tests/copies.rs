@@ -227,11 +227,15 @@ fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
         "a printable page too"
     );
     expect_exit(&gsl(dir, "status v.vault --check"), 0);
-    let page = std::fs::read_to_string(dir.join("fresh/carol-copy.html")).unwrap();
+    // Issue 26, item 5: the recovery page that goes with the new copies carries them, so its
+    // SHA-256 is new; every new page 2 prints it, and the page's footer says where to look.
+    let html = std::fs::read(dir.join("fresh/recover.html")).unwrap();
+    let sha = gsl_vault::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&html));
     assert!(
-        page.contains("replaces page 2 of your kit"),
-        "a printable page too"
+        page.contains(&sha) && page.contains("it replaces the number on page 1"),
+        "the new page 2 prints the new recover.html's SHA-256"
     );
+    assert!(String::from_utf8_lossy(&html).contains("on the newest page 2, if the owner sent you one"));
     // Without the vault file: the old copies in the share files recover the old key; with a
     // fresh copy offered, the newest wins, returns the new key, and the old ones are named.
     std::fs::copy(dir.join("v.vault"), dir.join("kept.vault")).unwrap();

@@ -80,6 +80,9 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
     check_size(path, &bytes)?;
     let copy = v.recovery_copy(&auth.vk, auth.qk.as_ref(), now())?;
     gsl_vault::fsio::create_private_dir(&dir)?;
+    // One page for every custodian, carrying the same copy: first, so that every new page 2
+    // prints its SHA-256.
+    let sha = super::recovery_page::write_page(&recovery_page, Some(&copy), a.force)?;
     for ((name, out), page_path) in names.iter().zip(&outputs).zip(&pages) {
         let text = format!(
             "# gsl-vault recovery copy of vault {} ({}), generation {}, issued {}, for {name}.\n# Keep it with your share: with enough shares it recovers the key without the owner's vault file.\n{}",
@@ -102,13 +105,11 @@ pub fn run(a: &CopiesArgs, vaults: &Vaults) -> Result<Exit> {
             vault_name: "",
             copy: None,
             passphrase_too: v.body.policy == gsl_vault::format::Policy::Both,
-            page_sha256: None,
+            page_sha256: Some(&sha),
         };
         let page = gsl_vault::kit::render_copy_page(&info, &copy, v.generation())?;
         fsio::write_atomic(page_path, page.as_bytes(), a.force)?;
     }
-    // One page for every custodian, carrying the same copy.
-    let sha = super::recovery_page::write_page(&recovery_page, Some(&copy), a.force)?;
     // The vault records the copies as issued only once they all exist.
     write_vault(path, &bytes, &v)?;
     errln!(
