@@ -235,7 +235,9 @@ fn after_set_secret_old_copies_are_stale_until_fresh_ones_are_issued() {
         page.contains(&sha) && page.contains("it replaces the number on page 1"),
         "the new page 2 prints the new recover.html's SHA-256"
     );
-    assert!(String::from_utf8_lossy(&html).contains("on the newest page 2, if the owner sent you one"));
+    assert!(
+        String::from_utf8_lossy(&html).contains("on the newest page 2, if the owner sent you one")
+    );
     // Without the vault file: the old copies in the share files recover the old key; with a
     // fresh copy offered, the newest wins, returns the new key, and the old ones are named.
     std::fs::copy(dir.join("v.vault"), dir.join("kept.vault")).unwrap();
