@@ -647,6 +647,7 @@ fn paper_only_custodians_recover_in_chromium_and_the_page_and_kit_pass_axe() {
         "page": dir.join("blank.html"),
         "kits": [dir.join("kit/alice.html"), dir.join("kit/bob.html")],
         "names": ["alice", "bob"],
+        "carol": share_words(dir, "carol"),
         "key": MASTER,
         "axe": axe,
         "dir": dir,

@@ -73,6 +73,12 @@ test('paper-only custodians recover in Chromium; the page and the kit pass axe-c
     assert.match(await page.textContent('#prove-status'), /No share yet: type your words/);
     await page.click('#prove-box summary');
 
+    // A third custodian types her words before any copy is here: checked as far as it can be.
+    await page.locator('#words').fill(s.carol.map((w) => w.slice(0, 4)).join(' '));
+    await page.click('#add-words');
+    await page.waitForSelector('#word-status:has-text("Load the vault\'s recovery copy to check it")');
+    assert.match(await page.textContent('#shares'), /share 3 \(typed here\): not checked yet/);
+
     // The first custodian's photo, through the first picker (issue 26, item 3).
     await page.setInputFiles('#files', [photos[0]]);
     await page.waitForSelector('#vault-status:has-text("Using the recovery copy")', { timeout: 60_000 }).catch(async (e) => {
@@ -82,10 +88,15 @@ test('paper-only custodians recover in Chromium; the page and the kit pass axe-c
     assert.match(first, new RegExp(`${s.names[0]}'s share`), first);
     assert.doesNotMatch(first, /is not text/);
     assert.match(await page.textContent('#shares'), new RegExp(`${s.names[0]}'s share \\(from QR code in kit-photo-1.png\\): intact`));
+    // The line that asked for the copy is gone now that it is here (item 10), the typed share is
+    // checked, and the copy in use is named once, in section 1 (not again in the file's line).
+    assert.equal(await page.textContent('#word-status'), '');
+    assert.match(await page.textContent('#shares'), /carol's share \(typed here\): intact/);
+    assert.doesNotMatch(first, /recovery copy/);
     // The second custodian's photo.
     await page.setInputFiles('#files', [photos[1]]);
     await page.waitForSelector(`#file-status:has-text("${s.names[1]}'s share")`, { timeout: 60_000 });
-    assert.equal(await page.textContent('#quorum-status'), 'Enough shares to recover: 2 valid, 2 needed.');
+    assert.equal(await page.textContent('#quorum-status'), 'Enough shares to recover: 3 valid, 2 needed.');
 
     // From the keyboard alone: Tab reaches every control, Enter reveals the key.
     const reached = new Set();
