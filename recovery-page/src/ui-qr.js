@@ -81,7 +81,8 @@ async function jsqrTexts(bitmap, texts, enough) {
   ctx.fillRect(0, 0, w, h);
   ctx.drawImage(bitmap, 0, 0, w, h);
   bitmap.close();
-  const found = (t) => !texts.includes(t) && texts.length < MAX_CODES && texts.push(t) > 0;
+  // An empty reading (jsQR takes a cluster of finder-like squares for a code) is no code.
+  const found = (t) => t.trim().length > 0 && !texts.includes(t) && texts.length < MAX_CODES && texts.push(t) > 0;
   try {
     // The whole image, painting over each code found.
     // (At most MAX_CODES searches: an image tiled with codes must not keep the page busy.)
