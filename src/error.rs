@@ -321,6 +321,9 @@ impl Refusal {
         match &self.why {
             Why::Undecryptable(a) => a.kind(),
             Why::NotAShare(_) => Kind::Usage,
+            // A path that is not a regular file (a FIFO, a device, a folder) is a usage error
+            // (exit 2, README), as wherever else a file is named.
+            Why::Unreadable(e) if e.kind() == Kind::Usage => Kind::Usage,
             _ => Kind::Shares,
         }
     }

@@ -1657,3 +1657,40 @@ fn r18_12_an_init_into_a_read_only_folder_writes_no_share() {
         .collect();
     assert!(left.is_empty(), "share files left: {left:?}");
 }
+
+/// Issue 28, item 7: a FIFO given as a share is a path that is not a regular file: exit 2, as
+/// README says, for check-share, recover and drill (it was 3); Ctrl-D at a hidden prompt says
+/// that the input ended, exit 2 (it said "unexpected end of file; check the path").
+#[test]
+fn r28_7_a_fifo_share_and_ctrl_d_at_a_prompt_are_usage_errors() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "either");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.share"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for line in [
+        "check-share v.vault pipe.share",
+        "recover v.vault pipe.share alice.share",
+        "drill v.vault pipe.share alice.share bob.share",
+    ] {
+        let o = gsl(dir, line);
+        assert_eq!(code(&o), 2, "{line}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            (stdout(&o) + &stderr(&o)).contains("pipe.share is not a regular file"),
+            "{line}"
+        );
+        assert!(!stdout(&o).contains(MASTER));
+    }
+    let Some(t) = Tmux::start(dir, "open v.vault") else {
+        return;
+    };
+    t.wait_for("Vault passphrase:");
+    t.key("C-d");
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=2"), "{s}");
+    assert!(s.contains("the input ended (Ctrl-D)"), "{s}");
+    assert!(!s.contains("check the path"), "{s}");
+}

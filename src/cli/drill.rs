@@ -178,7 +178,22 @@ fn drill_copy(a: &DrillArgs, vaults: &Vaults) -> Result<Exit> {
         recorded: false,
     };
     report.print(a, &v);
-    Ok(if clean { Exit::Ok } else { Exit::Shares })
+    Ok(drill_exit(clean, &out.rejected))
+}
+
+/// 0 when every share passed; 2 when a refused one was a misplaced path (not a regular file,
+/// not a share), as README's exit codes say; else 3.
+fn drill_exit(clean: bool, rejected: &[gsl_vault::error::Refusal]) -> Exit {
+    if clean {
+        Exit::Ok
+    } else if rejected
+        .iter()
+        .any(|r| r.kind() == gsl_vault::error::Kind::Usage)
+    {
+        Exit::Usage
+    } else {
+        Exit::Shares
+    }
 }
 
 /// What a drill was given: the passphrase, or the shares.
@@ -341,7 +356,7 @@ fn drill_vault(a: &DrillArgs, vaults: &Vaults, path: &std::path::Path) -> Result
         }
         _ => {}
     }
-    Ok(if clean { Exit::Ok } else { Exit::Shares })
+    Ok(drill_exit(clean, &out.rejected))
 }
 
 /// What a passed drill prints.

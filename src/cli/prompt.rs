@@ -101,6 +101,15 @@ pub fn prompt_hidden(prompt: &str) -> Result<zeroize::Zeroizing<String>> {
             errln!("\ngsl-vault: interrupted at a prompt; nothing more was written.");
             std::process::exit(130)
         }
+        // Ctrl-D: the input ended before a line was typed. A usage error (exit 2), said as such
+        // (not as a file problem): nothing was changed.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            restore_terminal();
+            PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+            Err(Error::Usage(
+                "the input ended (Ctrl-D) before anything was typed at the prompt; nothing was changed: run the command again and type it, then press Enter.".into(),
+            ))
+        }
         Err(e) => {
             restore_terminal();
             PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
