@@ -1694,3 +1694,48 @@ fn r28_7_a_fifo_share_and_ctrl_d_at_a_prompt_are_usage_errors() {
     assert!(s.contains("the input ended (Ctrl-D)"), "{s}");
     assert!(!s.contains("check the path"), "{s}");
 }
+
+/// Issue 28, item 2: a stale copy gave an old master key with exit 0 and no warning. Before a
+/// key from a copy, its date and generation are given, with the advice to ask for a newer one;
+/// `--entry all` on a copy with no recovery sheet says so instead of printing the key alone.
+#[test]
+fn r28_2_a_key_from_a_copy_comes_with_its_date_and_the_advice_to_ask_for_a_newer_one() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    std::fs::write(dir.join("new-master.txt"), "NEW-KEY-after-set-secret\n").unwrap();
+    expect_exit(
+        &gsl(
+            dir,
+            "set-secret v.vault alice.share bob.share --secret-file new-master.txt",
+        ),
+        0,
+    );
+    // No new copies: the share files still carry the old one.
+    let o = gsl(dir, "recover alice.share bob.share");
+    expect_exit(&o, 0);
+    assert!(
+        stdout(&o).contains(MASTER),
+        "the old key, from the old copy"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("this recovery copy is the vault as it was on")
+            && err.contains("(generation 1)")
+            && err.contains("the owner may have changed the key since")
+            && err.contains("ask the owner or the other custodians for a newer copy"),
+        "{err}"
+    );
+    let o = gsl(dir, "recover alice.share bob.share --entry all");
+    expect_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("This recovery copy holds no 2FA recovery codes and no note"),
+        "{}",
+        stderr(&o)
+    );
+    // With the vault file, no such warning: it is the current key.
+    let o = gsl(dir, "recover v.vault alice.share bob.share");
+    expect_exit(&o, 0);
+    assert!(stdout(&o).contains("NEW-KEY-after-set-secret"));
+    assert!(!stderr(&o).contains("this recovery copy is the vault as it was"));
+}

@@ -289,13 +289,38 @@ pub fn reveal_which(
             fsio::shown(o)
         )));
     }
-    // The warning comes last before the key, once nothing else can fail first.
+    // The warnings come last before the key, once nothing else can fail first.
     warn_old_format(v, show.pinned);
+    // Issue 28, item 2: a copy is the vault as it was when it was issued; the owner may have
+    // changed the key since (set-secret without new copies).
+    if v.kind == gsl_vault::format::FileKind::Copy && !show.json {
+        errln!(
+            "gsl-vault: this recovery copy is the vault as it was on {} (generation {}): the owner may have changed the key since. If the exchange refuses it, ask the owner or the other custodians for a newer copy (given together, the newest one is used).",
+            gsl_vault::dates::date(v.body.issued.unwrap_or(0)),
+            v.generation()
+        );
+    }
     match (codes_of, text_of) {
         (Some(uri), _) if show.watch => super::totp::watch_codes(uri)?,
         (Some(uri), _) => super::totp::show_codes(uri, gsl_vault::dates::now(), show.json)?,
         (None, Some(text)) => reveal(text, out)?,
         (None, None) => {}
+    }
+    // Everything asked for, and nothing else kept: say so rather than print the key alone.
+    if which == "all" && entries.is_empty() && !show.json {
+        errln!(
+            "{} holds no 2FA recovery codes and no note, only the master key{}.",
+            if v.kind == gsl_vault::format::FileKind::Copy {
+                "This recovery copy"
+            } else {
+                "This vault"
+            },
+            if v.kind == gsl_vault::format::FileKind::Copy {
+                " (none were stored when it was issued; a newer copy may hold them)"
+            } else {
+                ""
+            }
+        );
     }
     // After the master key: what else the vault keeps, and how to see it.
     if which == "master" && !entries.is_empty() && !show.json {
