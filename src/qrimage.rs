@@ -40,6 +40,45 @@ const SEARCH_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 /// The name of the thread that searches, whose panics are silenced (one sentence instead).
 const SEARCHER: &str = "gsl-vault-qr-search";
 
+/// Adds the texts rqrr reads in a grey picture to `out`, each once.
+fn read_into(out: &mut Vec<Zeroizing<String>>, g: &[u8], w: usize, h: usize) {
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| g[y * w + x]);
+    for grid in prepared.detect_grids().into_iter().take(120) {
+        if let Ok((_, text)) = grid.decode() {
+            let text = Zeroizing::new(text);
+            if !out
+                .iter()
+                .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
+            {
+                out.push(text);
+            }
+        }
+    }
+}
+
+/// Whether more is to be looked for: nothing was read, or page 2's parts (`GSLC3:i/n:...`)
+/// are incomplete.
+fn missing(out: &[Zeroizing<String>]) -> bool {
+    if out.is_empty() {
+        return true;
+    }
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for t in out {
+        let Some(rest) = t.strip_prefix(crate::copy::QR_PARTS_PREFIX) else {
+            continue;
+        };
+        let pos = rest.split(':').next().unwrap_or("");
+        if let Some((i, n)) = pos.split_once('/')
+            && let (Ok(i), Ok(n)) = (i.parse::<usize>(), n.parse::<usize>())
+            && !seen.contains(&(i, n))
+        {
+            seen.push((i, n));
+        }
+    }
+    seen.iter()
+        .any(|&(_, n)| seen.iter().filter(|p| p.1 == n).count() < n)
+}
+
 /// How many versions of a picture are searched (see [`variant`]).
 const PASSES: usize = 6;
 
@@ -174,24 +213,56 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
         .name(SEARCHER.into())
         .spawn(move || {
             let mut out: Vec<Zeroizing<String>> = Vec::new();
+            // More passes while time remains: what was read is kept when it runs out.
+            let started = std::time::Instant::now();
+            let time_left = || started.elapsed() < SEARCH_TIME * 7 / 10;
             // The picture as it is, then smaller (averaging blurs JPEG blocks and noise away and
             // gives rqrr's thresholds a sharper edge), then in black and white at its own
             // threshold: a photo one pass misses, another often reads. Each code once.
             for pass in 0..PASSES {
+                if !time_left() || (pass > 0 && !missing(&out)) {
+                    break;
+                }
                 let Some((g, pw, ph)) = variant(&grey, w, h, pass) else {
                     continue;
                 };
-                let mut prepared =
-                    rqrr::PreparedImage::prepare_from_greyscale(pw, ph, |x, y| g[y * pw + x]);
-                for grid in prepared.detect_grids().into_iter().take(120) {
-                    if let Ok((_, text)) = grid.decode() {
-                        let text = Zeroizing::new(text);
-                        if !out
-                            .iter()
-                            .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
-                        {
-                            out.push(text);
+                read_into(&mut out, &g, pw, ph);
+                if pass == 4 && missing(&out) {
+                    // Doubled, then in black and white: small modules of dense codes.
+                    let t = otsu(&g);
+                    let bw: Zeroizing<Vec<u8>> =
+                        Zeroizing::new(g.iter().map(|&v| if v > t { 255 } else { 0 }).collect());
+                    read_into(&mut out, &bw, pw, ph);
+                }
+            }
+            // Several codes in one picture (page 2's parts) confuse rqrr, which pairs finder
+            // squares across codes: while parts are missing (or nothing was read), overlapping
+            // windows of the picture are searched one by one (2 by 2, then 3 by 3).
+            // Windows of the picture as it is, then (small pictures: dense codes at a few pixels
+            // per module) of the picture doubled.
+            for (g, pw, ph) in [
+                Some((Zeroizing::new(grey.to_vec()), w, h)),
+                variant(&grey, w, h, 4),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for k in 2..=3usize {
+                    let (tw, th) = ((pw * 8 / (5 * k)).min(pw), (ph * 8 / (5 * k)).min(ph));
+                    let (sx, sy) = ((pw / (2 * k)).max(1), (ph / (2 * k)).max(1));
+                    let mut y = 0;
+                    while y + th < ph + sy && missing(&out) && time_left() {
+                        let mut x = 0;
+                        while x + tw < pw + sx && missing(&out) && time_left() {
+                            let (x0, y0) = (x.min(pw - tw), y.min(ph - th));
+                            let mut tile = Zeroizing::new(Vec::with_capacity(tw * th));
+                            for row in y0..y0 + th {
+                                tile.extend_from_slice(&g[row * pw + x0..row * pw + x0 + tw]);
+                            }
+                            read_into(&mut out, &tile, tw, th);
+                            x += sx;
                         }
+                        y += sy;
                     }
                 }
             }
