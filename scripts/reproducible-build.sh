@@ -40,10 +40,13 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 case "${1:-}" in
 "")
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+        echo "reproducible-build: warning: the checkout has uncommitted changes: this binary is not what commit $(git -C "$root" rev-parse --short HEAD) makes, though it names it" >&2
+    fi
     build "$root" "$root/target/reproducible"
     bin="$root/target/reproducible/release/gsl-vault"
     echo "$(sha "$bin")  target/reproducible/release/gsl-vault"
-    echo "built from $(git -C "$root" rev-parse HEAD 2>/dev/null || echo 'a folder with no git history') with $(rustc -V)"
+    echo "built from $(git -C "$root" rev-parse HEAD 2>/dev/null || echo 'a folder with no git history') with $(rustc -V) on $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") $(uname -m)"
     ;;
 --check)
     if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then

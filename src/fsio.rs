@@ -424,6 +424,14 @@ fn try_lock_folder(path: &Path) -> Result<FolderLock> {
             "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
             shown(&dir)
         ))),
+        // The lock file was removed by the holder before us (on NFS, a stale handle), or a
+        // signal came: start again with the name as it is now.
+        Err(rustix::io::Errno::STALE | rustix::io::Errno::NOENT | rustix::io::Errno::INTR) => {
+            Err(Error::Other(format!(
+                "another gsl-vault is changing a vault in {}: wait for it to finish, then run the command again.",
+                shown(&dir)
+            )))
+        }
         // A file system without locks: go on unlocked rather than refuse to work.
         Err(_) => Ok(FolderLock {
             file: f,
@@ -490,6 +498,34 @@ pub fn same_folder(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    /// A waiter that opened the lock file before its holder released it (and removed the name)
+    /// holds a file nobody else locks: once it has the lock, it must see that the name no longer
+    /// points to its file, and start again rather than write unlocked.
+    #[test]
+    fn a_lock_taken_on_a_removed_lock_file_is_not_trusted() {
+        let d = tempfile::tempdir().unwrap();
+        let vault = d.path().join("v.vault");
+        let held = lock_folder(&vault).unwrap();
+        let lock = d.path().join(LOCK_FILE);
+        let early = File::open(&lock).unwrap();
+        assert!(same_file(&early, &lock));
+        drop(held);
+        assert!(!lock.exists(), "the name goes with the lock");
+        // The early waiter now gets the lock on its orphaned file...
+        rustix::fs::flock(&early, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+        // ...which no longer is the lock file: a new taker creates and locks another one.
+        assert!(!same_file(&early, &lock));
+        let again = lock_folder(&vault).unwrap();
+        assert!(lock.exists());
+        assert!(
+            !same_file(&early, &lock),
+            "the new lock file is another file"
+        );
+        let mode = std::fs::metadata(&lock).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the lock file is private: {mode:o}");
+        drop(again);
+    }
 
     #[test]
     fn temps_are_swept_only_when_no_writer_holds_the_folder() {

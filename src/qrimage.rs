@@ -40,18 +40,26 @@ const SEARCH_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 /// The name of the thread that searches, whose panics are silenced (one sentence instead).
 const SEARCHER: &str = "gsl-vault-qr-search";
 
-/// Adds the texts rqrr reads in a grey picture to `out`, each once.
+/// Adds the texts rqrr reads in a grey picture to `out`, each once. A panic inside rqrr (it has
+/// assertions some real photos reach) loses this pass only, never what earlier passes read.
 fn read_into(out: &mut Vec<Zeroizing<String>>, g: &[u8], w: usize, h: usize) {
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| g[y * w + x]);
-    for grid in prepared.detect_grids().into_iter().take(120) {
-        if let Ok((_, text)) = grid.decode() {
-            let text = Zeroizing::new(text);
-            if !out
-                .iter()
-                .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
-            {
-                out.push(text);
+    let found = std::panic::catch_unwind(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| g[y * w + x]);
+        let mut found: Vec<Zeroizing<String>> = Vec::new();
+        for grid in prepared.detect_grids().into_iter().take(120) {
+            if let Ok((_, text)) = grid.decode() {
+                found.push(Zeroizing::new(text));
             }
+        }
+        found
+    })
+    .unwrap_or_default();
+    for text in found {
+        if !out
+            .iter()
+            .any(|t| crate::crypto::ct_eq(t.as_bytes(), text.as_bytes()))
+        {
+            out.push(text);
         }
     }
 }
@@ -196,8 +204,8 @@ fn otsu(grey: &[u8]) -> u8 {
 }
 
 /// The QR texts in a grey picture, searched by `rqrr` on a thread of its own: a picture built to
-/// make the search slow is given up after [`SEARCH_TIME`], and a panic inside the reader (rqrr
-/// has assertions that some real photos reach) becomes `None`, never exit 101.
+/// make the search slow is given up after [`SEARCH_TIME`] (with what was read by then, or
+/// `None`), and a panic inside the reader loses one pass, never exit 101.
 fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<String>>> {
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(|| {
@@ -209,10 +217,18 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
         }));
     });
     let (tx, rx) = std::sync::mpsc::channel();
+    // What has been read so far, for the caller if the search runs out of time.
+    let so_far: std::sync::Arc<std::sync::Mutex<Vec<Zeroizing<String>>>> = Default::default();
+    let shared = std::sync::Arc::clone(&so_far);
     let spawned = std::thread::Builder::new()
         .name(SEARCHER.into())
         .spawn(move || {
             let mut out: Vec<Zeroizing<String>> = Vec::new();
+            let publish = |out: &Vec<Zeroizing<String>>| {
+                if let Ok(mut s) = shared.lock() {
+                    s.clone_from(out);
+                }
+            };
             // More passes while time remains: what was read is kept when it runs out.
             let started = std::time::Instant::now();
             let time_left = || started.elapsed() < SEARCH_TIME * 7 / 10;
@@ -227,12 +243,14 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
                     continue;
                 };
                 read_into(&mut out, &g, pw, ph);
+                publish(&out);
                 if pass == 4 && missing(&out) {
                     // Doubled, then in black and white: small modules of dense codes.
                     let t = otsu(&g);
                     let bw: Zeroizing<Vec<u8>> =
                         Zeroizing::new(g.iter().map(|&v| if v > t { 255 } else { 0 }).collect());
                     read_into(&mut out, &bw, pw, ph);
+                    publish(&out);
                 }
             }
             // Several codes in one picture (page 2's parts) confuse rqrr, which pairs finder
@@ -260,6 +278,7 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
                                 tile.extend_from_slice(&g[row * pw + x0..row * pw + x0 + tw]);
                             }
                             read_into(&mut out, &tile, tw, th);
+                            publish(&out);
                             x += sx;
                         }
                         y += sy;
@@ -269,11 +288,18 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
             let _ = tx.send(out);
         })
         .ok()?;
-    let got = rx.recv_timeout(SEARCH_TIME).ok();
-    if got.is_some() {
-        let _ = spawned.join();
+    match rx.recv_timeout(SEARCH_TIME) {
+        Ok(out) => {
+            let _ = spawned.join();
+            Some(out)
+        }
+        // Out of time (or the thread died): what was read so far, if anything.
+        Err(_) => so_far
+            .lock()
+            .ok()
+            .map(|v| v.clone())
+            .filter(|v| !v.is_empty()),
     }
-    got
 }
 
 /// Why an image gave no text: one sentence about `name`.

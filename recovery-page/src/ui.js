@@ -47,7 +47,7 @@ async function take(bytes, name) {
   const used = current();
   for (const d of r.docs) {
     if (d === used) continue;
-    const why = used && !same(d.fingerprint, used.fingerprint) ? 'it is of another vault than the shares given' : 'a newer one is at hand';
+    const why = !used || !same(d.fingerprint, used.fingerprint) ? 'it is of another vault than the shares given, or conflicts with another copy' : 'a newer one is at hand';
     notes.push(`Also read the ${describe(d)}; it is not used: ${why}.`);
   }
   if (notes.length === 0 && used && r.docs.includes(used)) notes.push(`Read ${name}.`);
@@ -72,7 +72,8 @@ function isPicture(b) {
     starts(0xff, 0xd8, 0xff) ||
     starts(0x47, 0x49, 0x46, 0x38) ||
     (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) ||
-    starts(0x42, 0x4d)
+    // BMP: "BM", and a header size a BMP has (a share's compact form may start with BM).
+    (starts(0x42, 0x4d) && [12, 40, 56, 108, 124].includes(b[14] | (b[15] << 8) | (b[16] << 16) | (b[17] << 24)))
   );
 }
 
