@@ -40,7 +40,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 case "${1:-}" in
 "")
-    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- . ':!fuzz' 2>/dev/null)" ]; then
         echo "reproducible-build: warning: the checkout has uncommitted changes: this binary is not what commit $(git -C "$root" rev-parse --short HEAD) makes, though it names it" >&2
     fi
     build "$root" "$root/target/reproducible"
@@ -49,14 +49,14 @@ case "${1:-}" in
     echo "built from $(git -C "$root" rev-parse HEAD 2>/dev/null || echo 'a folder with no git history') with $(rustc -V) on $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") $(uname -m)"
     ;;
 --check)
-    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- . ':!fuzz')" ]; then
         echo "reproducible-build: the checkout has uncommitted changes; commit them first (the second build is a clone of HEAD)" >&2
         exit 2
     fi
     other=$(mktemp -d)
     trap 'rm -rf "$other"' EXIT
     build "$root" "$root/target/reproducible"
-    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- . ':!fuzz')" ]; then
         echo "reproducible-build: the checkout changed during the first build; run --check again" >&2
         exit 2
     fi
