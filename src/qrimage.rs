@@ -137,11 +137,7 @@ fn variant(
                     g[y * w + x] = (3 * v - 2 * sum / 9).clamp(0, 255) as u8;
                 }
             }
-            let t = otsu(&g);
-            for v in g.iter_mut() {
-                *v = if *v > t { 255 } else { 0 };
-            }
-            Some((g, w, h))
+            Some((black_and_white(&g), w, h))
         }
         4 => {
             // Twice the size (each pixel the mean of its neighbours): small or soft modules.
@@ -163,15 +159,14 @@ fn variant(
             }
             Some((g, dw, dh))
         }
-        _ => {
-            let t = otsu(grey);
-            Some((
-                Zeroizing::new(grey.iter().map(|&v| if v > t { 255 } else { 0 }).collect()),
-                w,
-                h,
-            ))
-        }
+        _ => Some((black_and_white(grey), w, h)),
     }
+}
+
+/// A grey picture in black and white, at its Otsu threshold.
+fn black_and_white(grey: &[u8]) -> Zeroizing<Vec<u8>> {
+    let t = otsu(grey);
+    Zeroizing::new(grey.iter().map(|&v| if v > t { 255 } else { 0 }).collect())
 }
 
 /// Otsu's threshold of a grey picture: the level that best splits it into two classes.
@@ -246,10 +241,7 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
                 publish(&out);
                 if pass == 4 && missing(&out) {
                     // Doubled, then in black and white: small modules of dense codes.
-                    let t = otsu(&g);
-                    let bw: Zeroizing<Vec<u8>> =
-                        Zeroizing::new(g.iter().map(|&v| if v > t { 255 } else { 0 }).collect());
-                    read_into(&mut out, &bw, pw, ph);
+                    read_into(&mut out, &black_and_white(&g), pw, ph);
                     publish(&out);
                 }
             }
@@ -258,13 +250,20 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
             // windows of the picture are searched one by one (2 by 2, then 3 by 3).
             // Windows of the picture as it is, then (small pictures: dense codes at a few pixels
             // per module) of the picture doubled.
-            for (g, pw, ph) in [
-                Some((Zeroizing::new(grey.to_vec()), w, h)),
-                variant(&grey, w, h, 4),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for doubled in [false, true] {
+                if !missing(&out) || !time_left() {
+                    break;
+                }
+                let copy = if doubled {
+                    variant(&grey, w, h, 4)
+                } else {
+                    None
+                };
+                let (g, pw, ph): (&[u8], usize, usize) = match &copy {
+                    Some((g, pw, ph)) => (g, *pw, *ph),
+                    None if doubled => break,
+                    None => (&grey, w, h),
+                };
                 for k in 2..=3usize {
                     let (tw, th) = ((pw * 8 / (5 * k)).min(pw), (ph * 8 / (5 * k)).min(ph));
                     let (sx, sy) = ((pw / (2 * k)).max(1), (ph / (2 * k)).max(1));

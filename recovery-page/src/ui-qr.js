@@ -45,10 +45,8 @@ export async function decodeQrFileJsqr(file, enough = (texts) => texts.length > 
   return jsqrTexts(await createImageBitmap(file), [], enough);
 }
 
-/** Every QR code ZXing finds in the picture, drawn at up to ZXING_MAX_SIDE on white. */
-async function zxingTexts(bitmap) {
-  const big = Math.max(bitmap.width, bitmap.height);
-  const scale = Math.min(1, ZXING_MAX_SIDE / big, Math.sqrt(ZXING_MAX_PIXELS / (bitmap.width * bitmap.height)));
+/** The picture drawn on white on a canvas of its own, `scale` times its size. */
+function drawn(bitmap, scale) {
   const w = Math.max(1, Math.round(bitmap.width * scale));
   const h = Math.max(1, Math.round(bitmap.height * scale));
   const canvas = document.createElement('canvas');
@@ -58,6 +56,13 @@ async function zxingTexts(bitmap) {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
   ctx.drawImage(bitmap, 0, 0, w, h);
+  return { ctx, w, h };
+}
+
+/** Every QR code ZXing finds in the picture, drawn at up to ZXING_MAX_SIDE on white. */
+async function zxingTexts(bitmap) {
+  const big = Math.max(bitmap.width, bitmap.height);
+  const { ctx, w, h } = drawn(bitmap, Math.min(1, ZXING_MAX_SIDE / big, Math.sqrt(ZXING_MAX_PIXELS / (bitmap.width * bitmap.height))));
   const image = ctx.getImageData(0, 0, w, h);
   try {
     const found = await readBarcodes(image, { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryDownscale: true, maxNumberOfSymbols: MAX_CODES });
@@ -70,16 +75,7 @@ async function zxingTexts(bitmap) {
 
 /** The texts jsQR finds, added to `texts` (painting over each code, then blocks, then windows). */
 async function jsqrTexts(bitmap, texts, enough) {
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-  const w = Math.max(1, Math.round(bitmap.width * scale));
-  const h = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.drawImage(bitmap, 0, 0, w, h);
+  const { ctx, w, h } = drawn(bitmap, Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height)));
   bitmap.close();
   // An empty reading (jsQR takes a cluster of finder-like squares for a code) is no code.
   const found = (t) => t.trim().length > 0 && !texts.includes(t) && texts.length < MAX_CODES && texts.push(t) > 0;
