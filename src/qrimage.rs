@@ -1,6 +1,8 @@
-//! Photos and scans of QR codes (PNG or JPEG), read with `image` and `rqrr`, both pure Rust: a
-//! kit's page 1 (the share) and page 2 (the recovery copy's parts), and an exchange's
-//! authenticator setup code. The pixels show secrets: the grey copy is wiped after use.
+//! Photos and scans of QR codes (PNG or JPEG), read with `image`, then `rxing` (a Rust port of
+//! ZXing, the reader the recovery page carries as WebAssembly) and `rqrr` for what it misses, all
+//! pure Rust: a kit's page 1 (the share) and page 2 (the recovery copy's parts), and an
+//! exchange's authenticator setup code. The pixels show secrets: our grey copy is wiped after
+//! use (the readers' own working copies are not reached).
 
 use zeroize::Zeroizing;
 
@@ -54,6 +56,44 @@ fn read_into(out: &mut Vec<Zeroizing<String>>, g: &[u8], w: usize, h: usize) {
         found
     })
     .unwrap_or_default();
+    keep_new(out, found);
+}
+
+/// Adds the texts `rxing` (ZXing's detector, which looks for several codes in one picture) reads
+/// in a grey picture to `out`, each once. A panic inside it loses this pass only.
+fn read_zxing_into(out: &mut Vec<Zeroizing<String>>, g: &[u8], w: usize, h: usize) {
+    use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
+    let (Ok(wu), Ok(hu)) = (u32::try_from(w), u32::try_from(h)) else {
+        return;
+    };
+    let found = std::panic::catch_unwind(|| {
+        let hints = rxing::DecodeHints {
+            TryHarder: Some(true),
+            PossibleFormats: Some(std::iter::once(rxing::BarcodeFormat::QR_CODE).collect()),
+            ..Default::default()
+        };
+        let Ok(source) = rxing::Luma8LuminanceSource::new(g.to_vec(), wu, hu) else {
+            return Vec::new();
+        };
+        let mut bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
+        let mut reader =
+            GenericMultipleBarcodeReader::new(rxing::MultiUseMultiFormatReader::default());
+        reader
+            .decode_multiple_with_hints(&mut bitmap, &hints)
+            .map(|found| {
+                found
+                    .into_iter()
+                    .map(|r| Zeroizing::new(r.getText().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+    .unwrap_or_default();
+    keep_new(out, found);
+}
+
+/// Adds to `out` the texts of `found` it does not hold yet.
+fn keep_new(out: &mut Vec<Zeroizing<String>>, found: Vec<Zeroizing<String>>) {
     for text in found {
         if !out
             .iter()
@@ -198,7 +238,7 @@ fn otsu(grey: &[u8]) -> u8 {
     best_t
 }
 
-/// The QR texts in a grey picture, searched by `rqrr` on a thread of its own: a picture built to
+/// The QR texts in a grey picture, searched by `rxing` and `rqrr` on a thread of its own: a picture built to
 /// make the search slow is given up after [`SEARCH_TIME`] (with what was read by then, or
 /// `None`), and a panic inside the reader loses one pass, never exit 101.
 fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<String>>> {
@@ -227,11 +267,15 @@ fn search(grey: Zeroizing<Vec<u8>>, w: usize, h: usize) -> Option<Vec<Zeroizing<
             // More passes while time remains: what was read is kept when it runs out.
             let started = std::time::Instant::now();
             let time_left = || started.elapsed() < SEARCH_TIME * 7 / 10;
+            // ZXing's search first (it reads every code zbarimg reads in the photo benchmark,
+            // BENCHMARKS.md), then rqrr's passes for anything it missed.
+            read_zxing_into(&mut out, &grey, w, h);
+            publish(&out);
             // The picture as it is, then smaller (averaging blurs JPEG blocks and noise away and
             // gives rqrr's thresholds a sharper edge), then in black and white at its own
             // threshold: a photo one pass misses, another often reads. Each code once.
             for pass in 0..PASSES {
-                if !time_left() || (pass > 0 && !missing(&out)) {
+                if !time_left() || !missing(&out) {
                     break;
                 }
                 let Some((g, pw, ph)) = variant(&grey, w, h, pass) else {
