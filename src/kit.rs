@@ -115,6 +115,21 @@ pub fn render(info: &KitInfo<'_>, code: &ShareCode) -> Result<Zeroizing<String>>
          (only into gsl-vault or its offline page, <span class=\"mono\">recover.html</span>), and never give it to anyone \
          who asks for it by e-mail or phone.</p>\n",
     );
+    // Issue 28, item 1: a reshare's kit replaces the earlier ones, which still work with
+    // their copies: the custodian destroys them.
+    if info.epoch > 1 {
+        let earlier = if info.epoch == 2 {
+            "epoch 1".to_string()
+        } else {
+            format!("epochs 1 to {}", info.epoch - 1)
+        };
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\">This kit (epoch {e}) replaces any earlier kit of vault {l}. If you hold one of {earlier} (the epoch is printed under its title, and in its share file's header), shred both of its pages and delete its share file: with the recovery copy it carries, a quorum of old shares still opens the master key as it was.</p>",
+            e = info.epoch,
+            l = esc(info.label),
+        );
+    }
     h.push_str("<section class=\"share\"><div class=\"words\"><h2>Your 36 words</h2><p class=\"order\">In the order of their numbers: down each column, 1 to 12, then 13 to 24, then 25 to 36.</p><ol>");
     for (i, w) in mnemonic.split(' ').enumerate() {
         let _ = write!(

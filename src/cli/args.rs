@@ -177,6 +177,9 @@ pub enum Command {
     RecoveryPage(RecoveryPageArgs),
     /// Measure this machine and propose Argon2id costs for a target time.
     Calibrate(CalibrateArgs),
+    /// Owner: after giving custodians their shares, overwrite and delete the share files and
+    /// kits left on this computer (while they are here, this computer holds a quorum).
+    HandedOut(HandedOutArgs),
     /// Walk through the whole story on a throwaway vault in a temporary folder.
     Demo(DemoArgs),
     /// Print a shell completion script (bash, zsh or fish) on standard output.
@@ -212,6 +215,19 @@ pub struct DemoArgs {
     /// Run the demo in this new folder and keep it afterwards, to look at the files it made.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct HandedOutArgs {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// The custodians who now hold their share (their NAME.share and NAME.html are deleted
+    /// from the folders gsl-vault wrote them into).
+    #[arg(required = true, value_name = "NAME")]
+    pub custodians: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -178,6 +178,7 @@ impl Plan {
             fsio::sweep_temps(&probe, true);
             Some(l)
         };
+        super::handout::record_folder(v, &self.shares_dir);
         let fingerprint = v.fingerprint().to_string();
         let date = date(now());
         for (i, (share, path)) in issued.iter().zip(&self.share_paths).enumerate() {
@@ -306,9 +307,17 @@ impl Plan {
         }
         if !plain.is_empty() {
             let quorum = plain.len() / if self.kit { 2 } else { 1 } >= threshold;
+            let names: Vec<&str> = issued
+                .iter()
+                .zip(&self.deliveries)
+                .filter(|(_, d)| matches!(d, Delivery::File))
+                .map(|(s, _)| s.name.as_str())
+                .collect();
             errln!(
-                "Then delete from this computer: {}.{}",
+                "Then delete from this computer: {} (gsl-vault handed-out {} {} overwrites, then deletes them; name each custodian once they have theirs).{}",
                 plain.join(", "),
+                shown(vault),
+                names.join(" "),
                 if !quorum {
                     String::new()
                 } else if passphrase_too {

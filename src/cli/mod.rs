@@ -26,6 +26,7 @@ mod copies;
 mod demo;
 mod docs;
 mod drill;
+mod handout;
 mod init;
 mod issue;
 mod kit;
@@ -106,6 +107,7 @@ pub fn run() -> Exit {
         Command::Prove(a) => prove::prove(&a),
         Command::Attest(a) => prove::attest(&a, &vaults),
         Command::Calibrate(a) => calibrate::run(a.target, a.max_memory, a.json),
+        Command::HandedOut(a) => handout::run(&a, &vaults),
         Command::Demo(a) => demo::run(a.keep.as_deref()),
         Command::Completions(a) => docs::completions(&a.shell),
         Command::Man(a) => docs::man(&a.output, a.force),

@@ -295,9 +295,10 @@ pub fn reveal_which(
     // changed the key since (set-secret without new copies).
     if v.kind == gsl_vault::format::FileKind::Copy && !show.json {
         errln!(
-            "gsl-vault: this recovery copy is the vault as it was on {} (generation {}): the owner may have changed the key since. If the exchange refuses it, ask the owner or the other custodians for a newer copy (given together, the newest one is used).",
+            "gsl-vault: this recovery copy is the vault as it was on {} (generation {}, shares of epoch {}): the owner may have changed the key, or replaced these shares with a reshare, since. If the exchange refuses it, ask the owner or the other custodians for a newer copy (given together, the newest one is used); if your shares were replaced, you are no longer custodians: destroy them.",
             gsl_vault::dates::date(v.body.issued.unwrap_or(0)),
-            v.generation()
+            v.generation(),
+            v.body.epoch
         );
     }
     match (codes_of, text_of) {

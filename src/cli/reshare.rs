@@ -85,7 +85,7 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     let bytes = v.to_bytes(&vk)?;
     write_vault(path, &bytes, &v)?;
     errln!(
-        "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them.",
+        "Confirmed: the new shares of {} open vault {} (epoch {}). The shares of epoch {old_epoch} are retired: they no longer open this file, so ask their holders to destroy them (the share file and both kit pages of epoch {old_epoch}).",
         out.accepted.join(", "),
         gsl_vault::fsio::shown(path),
         v.body.epoch
@@ -93,14 +93,22 @@ fn confirm(a: &ReshareArgs, vaults: &Vaults) -> Result<Exit> {
     report_rotation(&v, path, &format!("a share of epoch {old_epoch}"));
     report_stale_copies(&v, path);
     super::output::report_format(&was, &v, path);
+    // Issue 28, item 1: retiring shares cannot take back what their holders already have.
     errln!(
-        "If an old share may have leaked together with an old copy of the file, change the master key at the exchange too (then gsl-vault set-secret)."
+        "gsl-vault: warning: the retired custodians still hold recovery copies of epoch {old_epoch}: a quorum of them, together, still recovers the master key as it is today (nothing can take a copy back). Only changing the master key at the exchange, then gsl-vault set-secret {}, cuts them off.",
+        gsl_vault::fsio::shown(path)
     );
     if a.json {
         super::output::print_outcome(
             &v,
             path,
-            json!({"epoch": v.body.epoch, "retired_epoch": old_epoch, "confirmed_by": out.accepted}),
+            json!({
+                "epoch": v.body.epoch,
+                "retired_epoch": old_epoch,
+                "confirmed_by": out.accepted,
+                "retired_can_still_recover": true,
+                "cut_off_by": "changing the master key at the exchange, then set-secret",
+            }),
         );
     }
     Ok(Exit::Ok)

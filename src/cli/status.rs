@@ -32,6 +32,8 @@ struct Ledger<'a> {
     all_verified: bool,
     /// Per custodian (in order): the last drill their share passed, and their last remote proof.
     seen: Vec<(Option<u64>, Option<u64>)>,
+    /// Share files of the current or pending set left on this computer.
+    local: Vec<super::handout::Local>,
 }
 
 /// When a custodian's share was last shown to exist: the later of a drill and a proof.
@@ -59,6 +61,7 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
             .iter()
             .all(|s| fresh_since(*s).is_some_and(|l| t.saturating_sub(l) <= v.body.drill_every)),
         seen,
+        local: super::handout::find(path, &v),
     };
     if a.json {
         print_status_json(&l);
@@ -144,6 +147,8 @@ fn print_status_json(l: &Ledger<'_>) {
         "copies_need_quorum": !v.has_copy_authority(),
         "entries": b.entries,
         "master": b.master,
+        "local_shares": super::handout::json_of(v, &l.local),
+        "retired": b.retired.iter().map(|r| json!({"epoch": r.epoch, "at": datetime(r.at)})).collect::<Vec<_>>(),
     }));
 }
 
@@ -237,6 +242,10 @@ fn print_status_text(l: &Ledger<'_>) {
         None => outln!("last drill:  none yet"),
     }
     print_copies(path, v);
+    print_retired(v);
+    for line in super::handout::status_lines(path, v, &l.local) {
+        outln!("local files: {line}");
+    }
     if overdue && last.is_none() {
         outln!(
             "status:      NO DRILL YET: an untested vault is the risk; rehearse now with gsl-vault drill {} SHARE... (or --passphrase)",
@@ -276,6 +285,21 @@ fn print_names(path: &Path, v: &Vault) {
             datetime(r.at)
         );
     }
+}
+
+/// Issue 28, item 1: the share sets retired by reshares. Their holders keep recovery copies, and
+/// a quorum of retired shares with one of them still recovers the master key of that day.
+fn print_retired(v: &Vault) {
+    let b = &v.body;
+    let Some(last) = b.retired.last() else {
+        return;
+    };
+    outln!(
+        "retired:     {} share set(s) retired by reshares, the last on {}. Their holders still keep recovery copies: a quorum of them recovers the master key as it was then. Only changing the master key at the exchange, then gsl-vault set-secret, cuts them off (if you did so after {}, they are).",
+        b.retired.len(),
+        datetime(last.at),
+        gsl_vault::dates::date(last.at)
+    );
 }
 
 /// Whether every custodian holds a current recovery copy.

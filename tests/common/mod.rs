@@ -146,13 +146,25 @@ pub const NAMES: [&str; 5] = ["alice", "bob", "carol", "dave", "erin"];
 
 /// Creates `v.vault` with custodians `names`, threshold `t` and `policy`, at the KDF floor.
 pub fn init(dir: &Path, vault: &str, t: usize, names: &[&str], policy: &str) -> Output {
-    init_format(dir, vault, t, names, policy, "3")
+    init_format(dir, vault, t, names, policy, "3", &[])
+}
+
+/// As [`init`], with more arguments (`--shares-dir DIR`, `--kit`).
+pub fn init_with(
+    dir: &Path,
+    vault: &str,
+    t: usize,
+    names: &[&str],
+    policy: &str,
+    more: &[&str],
+) -> Output {
+    init_format(dir, vault, t, names, policy, "3", more)
 }
 
 /// As [`init`], in format 2: for the tests of format 2's own mechanisms (the copy authority,
 /// the lineage and its forks, identity pins), which existing vaults still use.
 pub fn init_v2(dir: &Path, vault: &str, t: usize, names: &[&str], policy: &str) -> Output {
-    init_format(dir, vault, t, names, policy, "2")
+    init_format(dir, vault, t, names, policy, "2", &[])
 }
 
 fn init_format(
@@ -162,6 +174,7 @@ fn init_format(
     names: &[&str],
     policy: &str,
     format: &str,
+    more: &[&str],
 ) -> Output {
     let ts = t.to_string();
     let mut args = vec![
@@ -192,6 +205,7 @@ fn init_format(
             "2",
         ]);
     }
+    args.extend(more);
     let o = run(dir, &args);
     assert_eq!(code(&o), 0, "init failed: {}", stderr(&o));
     o
