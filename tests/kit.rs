@@ -192,6 +192,12 @@ fn custodians_with_only_photos_of_their_kits_recover_with_the_command_line() {
     expect_exit(&o, 0);
     assert_eq!(stdout(&o), format!("{MASTER}\n"));
     assert!(stderr(&o).contains("alice.png + bob.png"), "{}", stderr(&o));
+    // A real photo is no screenshot: bob's is turned 6 degrees, blurred, made noisy and saved
+    // as JPEG (as recovery-page/bench/photos.mjs degrades its pictures), and still reads.
+    degrade(&photos.join("bob.png"), &photos.join("bob-photo.jpg"));
+    let o = gsl(&photos, "recover alice.png bob-photo.jpg");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"), "{}", stderr(&o));
     let o = gsl(&photos, "check-share alice.png");
     expect_exit(&o, 0);
     assert!(stdout(&o).contains("alice's share"), "{}", stdout(&o));
@@ -205,6 +211,37 @@ fn custodians_with_only_photos_of_their_kits_recover_with_the_command_line() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A photo-like copy of a picture: turned 6 degrees (nearest pixel), blurred (sigma 1), with
+/// noise of up to 24 levels, saved as JPEG at quality 70.
+fn degrade(from: &std::path::Path, to: &std::path::Path) {
+    let img = image::open(from).unwrap().to_luma8();
+    let (w, h) = img.dimensions();
+    let (sin, cos) = 6f64.to_radians().sin_cos();
+    let (cx, cy) = (f64::from(w) / 2.0, f64::from(h) / 2.0);
+    let mut seed: u32 = 0x2545_f491;
+    let turned = image::GrayImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (f64::from(x) - cx, f64::from(y) - cy);
+        let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
+        if sx < 0.0 || sy < 0.0 || sx >= f64::from(w) || sy >= f64::from(h) {
+            image::Luma([255u8])
+        } else {
+            *img.get_pixel(sx as u32, sy as u32)
+        }
+    });
+    let mut blurred = image::imageops::blur(&turned, 1.0);
+    for p in blurred.pixels_mut() {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % 49) as i32 - 24;
+        p.0[0] = (i32::from(p.0[0]) + noise).clamp(0, 255) as u8;
+    }
+    let mut out = std::fs::File::create(to).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)
+        .encode_image(&blurred)
+        .unwrap();
 }
 
 /// A small white PNG (no QR code in it).
