@@ -34,15 +34,219 @@ impl Estimate {
     }
 }
 
+/// The shipped list of well-known phrases (its source and licence are in its header).
+const PHRASES: &str = include_str!("phrases.txt");
+
+/// Words an attacker adds to the vault's label and names when guessing a passphrase about it:
+/// the exchange, the lock, and what a passphrase is called (issue 28, item 4).
+const ABOUT_WORDS: &[&str] = &[
+    "kraken",
+    "exchange",
+    "gsl",
+    "global",
+    "settings",
+    "setting",
+    "lock",
+    "master",
+    "key",
+    "keys",
+    "password",
+    "passwords",
+    "passphrase",
+    "pass",
+    "word",
+    "secret",
+    "vault",
+    "account",
+    "login",
+    "code",
+    "codes",
+    "recovery",
+    "backup",
+    "crypto",
+    "bitcoin",
+    "btc",
+    "my",
+    "our",
+    "the",
+    "a",
+    "for",
+    "of",
+    "and",
+    "main",
+    "new",
+    "old",
+];
+
+/// `text` in lower case, letters only, after look-alike characters are read as letters (0 as
+/// o, 3 as e, @ as a, ...); trailing digits and symbols (a year, a "1!") are dropped first.
+fn letters(text: &str, leet: bool) -> zeroize::Zeroizing<String> {
+    let lower = zeroize::Zeroizing::new(text.to_lowercase());
+    let trimmed = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    trimmed
+        .chars()
+        .filter_map(|c| match (leet, c) {
+            (true, '0') => Some('o'),
+            (true, '1' | '!' | '|') => Some('i'),
+            (true, '3') => Some('e'),
+            (true, '4' | '@') => Some('a'),
+            (true, '5' | '$') => Some('s'),
+            (true, '7') => Some('t'),
+            (true, '8') => Some('b'),
+            (_, c) if c.is_alphabetic() => Some(c),
+            _ => None,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The shortest unit `s` is made of, repeated (`s` itself when it is no repetition), and how
+/// many times.
+fn unit_of(s: &str) -> (&str, usize) {
+    let n = s.len();
+    for len in 1..=n / 2 {
+        if n.is_multiple_of(len)
+            && s.is_char_boundary(len)
+            && s.as_bytes().chunks(len).all(|c| c == &s.as_bytes()[..len])
+        {
+            return (&s[..len], n / len);
+        }
+    }
+    (s, 1)
+}
+
+/// Whether the passphrase, read as letters, is a well-known phrase of the shipped list (or one
+/// repeated).
+fn well_known(pass: &str) -> bool {
+    let forms: Vec<zeroize::Zeroizing<String>> = [letters(pass, true), letters(pass, false)]
+        .into_iter()
+        .filter(|f| f.len() >= 4)
+        .flat_map(|f| {
+            let unit = zeroize::Zeroizing::new(unit_of(&f).0.to_string());
+            [f, unit]
+        })
+        .collect();
+    PHRASES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| letters(l, false))
+        .any(|p| forms.contains(&p))
+}
+
+/// Whether `s` (letters and digits) splits entirely into `words` and runs of digits.
+fn made_of(s: &str, words: &[String]) -> bool {
+    let b = s.as_bytes();
+    let mut reach = vec![false; b.len() + 1];
+    reach[0] = true;
+    for i in 0..b.len() {
+        if !reach[i] {
+            continue;
+        }
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        for k in 1..=digits {
+            reach[i + k] = true;
+        }
+        for w in words {
+            if !w.is_empty() && b[i..].starts_with(w.as_bytes()) {
+                reach[i + w.len()] = true;
+            }
+        }
+    }
+    reach[b.len()]
+}
+
+/// Whether the passphrase is made only of the vault's label and names (clear text in the
+/// vault file), the exchange's name, words like "key" or "password", digits and years.
+fn only_about_the_vault(pass: &str, inputs: &[&str]) -> bool {
+    let mut words: Vec<String> = ABOUT_WORDS.iter().map(|w| w.to_string()).collect();
+    for i in inputs {
+        for t in i.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+            if !t.is_empty() {
+                words.push(t.to_string());
+            }
+        }
+    }
+    // Longest first, so that the split tries whole names before their prefixes.
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let squeezed = zeroize::Zeroizing::new(
+        pass.to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>(),
+    );
+    !squeezed.is_empty() && made_of(&squeezed, &words)
+}
+
 /// zxcvbn's estimate of `pass`, with `inputs` (the label, the custodians' names) counted as
-/// words an attacker would try first.
+/// words an attacker would try first; lowered to nothing for a well-known phrase or one made
+/// only of words about the vault, and for a repetition to the estimate of what is repeated.
 pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
+    let mut e = zxcvbn_estimate(pass, inputs);
+    // zxcvbn's own reason first, when it already finds it weak.
+    if !e.strong() {
+        return e;
+    }
+    if well_known(pass) {
+        return Estimate {
+            log10_guesses: 0.0,
+            feedback: "It is a well-known phrase (a quote, a song, a saying or a famous example): it is in lists attackers try first.".into(),
+        };
+    }
+    if only_about_the_vault(pass, inputs) {
+        return Estimate {
+            log10_guesses: 0.0,
+            feedback: "It is made only of the vault's label or a custodian's name (written in clear in the vault file), the exchange's name, words like \"key\" or \"password\" and numbers: attackers try those first.".into(),
+        };
+    }
+    // A repetition costs little more than what is repeated (words, or the whole string).
+    let tokens: Vec<&str> = pass.split_whitespace().collect();
+    let mut firsts: Vec<&str> = Vec::new();
+    for t in &tokens {
+        if !firsts.iter().any(|f| f.eq_ignore_ascii_case(t)) {
+            firsts.push(t);
+        }
+    }
+    let squeezed = letters(pass, false);
+    let (unit, times) = unit_of(&squeezed);
+    let mut candidates: Vec<(zeroize::Zeroizing<String>, f64)> = Vec::new();
+    if firsts.len() < tokens.len() {
+        let extra = ((tokens.len() - firsts.len()) as f64 + 1.0).log10() + 1.0;
+        candidates.push((zeroize::Zeroizing::new(firsts.join(" ")), extra));
+    }
+    if times > 1 {
+        candidates.push((
+            zeroize::Zeroizing::new(unit.to_string()),
+            (times as f64).log10(),
+        ));
+    }
+    for (shorter, extra) in candidates {
+        let r = zxcvbn_estimate(&shorter, inputs);
+        if r.log10_guesses + extra < e.log10_guesses {
+            e = Estimate {
+                log10_guesses: r.log10_guesses + extra,
+                feedback:
+                    "It repeats itself: a repetition adds almost nothing to what is repeated."
+                        .into(),
+            };
+        }
+    }
+    e
+}
+
+/// zxcvbn's own estimate, with the label and names as its user inputs.
+fn zxcvbn_estimate(pass: &str, inputs: &[&str]) -> Estimate {
     let mut words: Vec<String> = Vec::new();
     for i in inputs {
         words.push(i.to_string());
         words.extend(i.split_whitespace().map(str::to_string));
     }
     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    if pass.is_empty() {
+        return Estimate {
+            log10_guesses: 0.0,
+            feedback: String::new(),
+        };
+    }
     let e = zxcvbn::zxcvbn(pass, &refs);
     let mut feedback = String::new();
     if let Some(f) = e.feedback() {
@@ -148,7 +352,7 @@ pub fn describe(e: &Estimate, costs: &Costs, machine_secs_per_guess: Option<f64>
     let half = 10f64.powf(e.log10_guesses) / 2.0;
     let secs_with_budget = half / (rate * BUDGET_GPU_DAYS);
     let mut s = format!(
-        "zxcvbn estimates about 10^{:.0} guesses for this passphrase. At this vault's Argon2id costs ({}) one attacker's GPU (1 TB/s, 24 GiB) tries about {} guesses a second; with {} GPUs working in parallel, finding it would take about {} on average.",
+        "an attacker needs at most about 10^{:.0} guesses to find this passphrase (zxcvbn's estimate; an upper bound: a list we do not know of may hold it). At this vault's Argon2id costs ({}) one attacker's GPU (1 TB/s, 24 GiB) tries about {} guesses a second; with {} GPUs working in parallel, finding it would take at most about {} on average.",
         e.log10_guesses.floor(),
         costs.describe(),
         round3(rate),

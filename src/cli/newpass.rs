@@ -34,12 +34,26 @@ pub fn read_new(n: &NewPassphrase<'_>, inputs: &[&str]) -> Result<(Passphrase, E
     let tries = if at_prompt { 3 } else { 1 };
     let mut attempt = 1;
     loop {
+        // Rated before it is typed a second time (issue 28, item 4): a refused passphrase is
+        // not typed twice for nothing.
         let p = if n.generate {
             generated()?
         } else {
-            passphrase(n.file, true, "New vault passphrase")?
+            passphrase(n.file, false, "New vault passphrase")?
         };
-        match rated(p, n.accept_weak, inputs) {
+        let rating = rated(p, n.accept_weak, inputs).and_then(|(p, e)| {
+            if at_prompt && !n.generate {
+                let again = prompt_hidden("New vault passphrase again: ")?;
+                let again = gsl_vault::secret::Passphrase::new(again.as_bytes(), "the terminal")?;
+                if !gsl_vault::crypto::ct_eq(again.expose(), p.expose()) {
+                    return Err(Error::Usage(
+                        "the two passphrases typed differ; nothing was written.".into(),
+                    ));
+                }
+            }
+            Ok((p, e))
+        });
+        match rating {
             Ok(ok) => return Ok(ok),
             Err(e) if attempt < tries => {
                 errln!("{} Type another one.", super::report::sentence(&e));
@@ -63,12 +77,12 @@ fn rated(p: Passphrase, accept_weak: bool, inputs: &[&str]) -> Result<(Passphras
         };
         if !accept_weak {
             return Err(Error::Usage(format!(
-                "the new passphrase is too easy to guess: zxcvbn estimates about 10^{:.0} guesses, and an offline attack on a stolen vault file needs at least 10^{MIN_LOG10_GUESSES:.0} to fail.{why} Choose four or more unrelated words, or use --generate-passphrase (--accept-weak-passphrase keeps it anyway).",
+                "the new passphrase is too easy to guess: whoever steals the vault file would find it in about 10^{:.0} guesses or fewer, and it takes at least 10^{MIN_LOG10_GUESSES:.0} to hold out.{why} Choose four or more unrelated words of your own, or use --generate-passphrase (--accept-weak-passphrase keeps it anyway).",
                 e.log10_guesses.floor()
             )));
         }
         errln!(
-            "gsl-vault: warning: a weak passphrase was accepted (--accept-weak-passphrase): zxcvbn estimates about 10^{:.0} guesses.{why} Whoever steals the vault file may guess it: change it soon (gsl-vault passwd).",
+            "gsl-vault: warning: a weak passphrase was accepted (--accept-weak-passphrase): it may fall in about 10^{:.0} guesses.{why} Whoever steals the vault file may guess it: change it soon (gsl-vault passwd).",
             e.log10_guesses.floor()
         );
     }
