@@ -89,7 +89,7 @@ pub fn run(keep: Option<&Path>) -> Result<Exit> {
     )?;
     gsl_vault::fsio::write_atomic(
         &dir.join("passphrase.txt"),
-        b"correct horse battery staple\n",
+        b"velvet quarry obtuse lantern gravity ninety\n",
         false,
     )?;
 
