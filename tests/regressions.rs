@@ -1887,3 +1887,44 @@ fn r28_3_status_warns_of_a_quorum_left_on_this_computer_and_handed_out_deletes_i
     assert_eq!(code(&o), 2);
     assert!(dir.join("out/carol.share").exists());
 }
+
+/// Issue 28, item 5: a copy was picked by its 40-bit name and its generation alone, so a copy
+/// the shares do not open (a look-alike vault's, or another share set's) won over the one they
+/// do, and the real shares were refused. Now the copy is chosen by what the shares open: here
+/// two retired custodians' shares, with a newer copy (of the share set that replaced them) at
+/// hand, open their own copy, and are told when their set was replaced. (A look-alike vault's
+/// copy takes 2^40 work to make; it is set aside by the same test of the shares' commitments.)
+#[test]
+fn r28_5_a_copy_is_chosen_by_what_the_shares_open_not_by_its_name_and_generation() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault alice.share bob.share -t 2 --custodian dave --custodian erin --shares-dir new",
+        ),
+        0,
+    );
+    expect_exit(
+        &gsl(
+            dir,
+            "reshare v.vault --confirm new/dave.share new/erin.share",
+        ),
+        0,
+    );
+    // dave's file carries the newer copy (epoch 2); alice's and bob's the older one.
+    let o = gsl(dir, "recover new/dave.share alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    let err = stderr(&o);
+    assert!(
+        err.contains("does not match the shares given") && err.contains("set aside"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the shares given are of epoch 1, which the owner replaced"),
+        "{err}"
+    );
+    assert!(!err.contains("altered or mistyped"), "{err}");
+}

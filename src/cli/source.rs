@@ -213,8 +213,7 @@ pub fn open_or_alone(
     if copies.is_empty() && !(intake.offered.is_empty() && intake.refused.is_empty()) {
         return Ok(Opened::SharesAlone(intake));
     }
-    let shares_fp = intake.offered.first().map(|o| o.code.fingerprint);
-    let v = newest_copy(copies, shares_fp)?;
+    let v = newest_copy(copies, &intake.offered)?;
     vaults.check_copy_pin(&v)?;
     if let Some(want) = vaults.expected_generation()
         && v.generation() < want
@@ -233,7 +232,8 @@ pub fn open_or_alone(
 /// The newest valid copy (by generation) of the vault the shares belong to; the others are
 /// named on stderr. Copies of one vault must be on one line of history: a fork (a copy signed
 /// by someone who once held an old vault key) is refused, never chosen.
-fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vault> {
+fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> Result<Vault> {
+    let shares_fp = shares.first().map(|o| o.code.fingerprint);
     if copies.is_empty() {
         return Err(no_copy());
     }
@@ -267,6 +267,30 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
             );
         }
         valid.retain(|v| v.fingerprint().0 == fp);
+    }
+    // Issue 28, item 5: a copy is chosen by what the shares open, not by its 40-bit name
+    // alone. A copy of another vault whose name matches (a look-alike: 40 bits can be found)
+    // checks none of the shares' commitments, and neither does a copy of another share set:
+    // both are set aside when a copy at hand checks at least one of them.
+    let opens = |v: &Vault| {
+        shares
+            .iter()
+            .filter(|o| v.check_share(&o.source, &o.code).is_ok())
+            .count()
+    };
+    let best_fit = valid.iter().map(opens).max().unwrap_or(0);
+    let mut replaced_by: Vec<Vault> = Vec::new();
+    if best_fit > 0 {
+        let (fit, unfit): (Vec<Vault>, Vec<Vault>) =
+            valid.into_iter().partition(|v| opens(v) == best_fit);
+        for other in unfit {
+            errln!(
+                "gsl-vault: the recovery copy in {} does not match the shares given (it is of another vault with the same name, or of another share set): it is set aside.",
+                other.path
+            );
+            replaced_by.push(other);
+        }
+        valid = fit;
     }
     // A format 3 copy at hand rules out copies of the older formats, which anyone holding an
     // old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
@@ -315,6 +339,28 @@ fn newest_copy(copies: Vec<FoundCopy>, shares_fp: Option<[u8; 5]>) -> Result<Vau
                 gsl_vault::dates::date(other.body.issued.unwrap_or(0))
             );
         }
+    }
+    // Issue 28, item 1: a newer copy of the same vault, of a later share set, says that these
+    // shares were replaced, and when (the retirement date when the copy carries it, else by
+    // the day that copy was issued).
+    if let Some(newer) = replaced_by.iter().find(|o| {
+        o.name_key() == v.name_key()
+            && o.generation() > v.generation()
+            && o.body.epoch > v.body.epoch
+    }) {
+        let when = match newer.body.retired.iter().find(|r| r.epoch == v.body.epoch) {
+            Some(r) => format!("on {}", gsl_vault::dates::date(r.at)),
+            None => format!(
+                "by {}",
+                gsl_vault::dates::date(newer.body.issued.unwrap_or(0))
+            ),
+        };
+        errln!(
+            "gsl-vault: warning: the shares given are of epoch {}, which the owner replaced {when} (the newer recovery copy in {}, of epoch {}, says so): their holders are no longer custodians. What they open is the vault as it was then.",
+            v.body.epoch,
+            newer.path,
+            newer.body.epoch
+        );
     }
     // Messages name the vault by its label, and where its copy came from.
     v.path = format!("{} (recovery copy in {})", v.body.label, v.path);
