@@ -439,7 +439,26 @@ impl fmt::Display for Error {
             | Error::Corrupt(m) => f.write_str(m),
             Error::Exists(p) => write!(f, "{p} already exists."),
             Error::Io { path, source } => {
-                write!(f, "{path}: {source}; check the path and its permissions.")
+                // Advice that fits the error (issue 28, item 8): a full disk is not a
+                // permission problem.
+                use std::io::ErrorKind as K;
+                let advice = match source.kind() {
+                    K::StorageFull | K::QuotaExceeded => {
+                        "the disk is full: free some space, then run the command again"
+                    }
+                    K::ReadOnlyFilesystem => {
+                        "that file system is read-only: choose a writable folder, or remount it"
+                    }
+                    K::PermissionDenied => "check its permissions",
+                    K::NotFound => "check the path",
+                    K::IsADirectory | K::NotADirectory => "check the path",
+                    K::Interrupted | K::TimedOut | K::WouldBlock => "run the command again",
+                    _ if source.raw_os_error() == Some(5) => {
+                        "the disk or its file system reported an error (EIO): check the disk, then run the command again"
+                    }
+                    _ => "check the path and its permissions",
+                };
+                write!(f, "{path}: {source}; {advice}.")
             }
             Error::Checksum {
                 share,

@@ -11,6 +11,7 @@ mod crash;
 mod demo;
 mod ecosystem;
 mod entries;
+mod faults;
 mod format3;
 mod fuzz_corpus;
 mod hygiene;

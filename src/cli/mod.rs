@@ -112,8 +112,24 @@ pub fn run() -> Exit {
         Command::Completions(a) => docs::completions(&a.shell),
         Command::Man(a) => docs::man(&a.output, a.force),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => report::fail(&e),
+    };
+    // Issue 28, item 8: a change written and renamed into place, whose folder then failed to
+    // sync, is in force: say exactly that, with its own exit code, rather than a failure.
+    let unsynced = gsl_vault::fsio::take_not_durable();
+    if unsynced.is_empty() {
+        return code;
+    }
+    for (file, why) in &unsynced {
+        errln!(
+            "gsl-vault: warning: {file} was written and is in force, but its folder could not then be synced to disk ({why}): the change may not survive a power cut or a crash of the system. Check the disk; after a restart, gsl-vault status shows which version is there."
+        );
+    }
+    if code == Exit::Ok {
+        Exit::NotDurable
+    } else {
+        code
     }
 }

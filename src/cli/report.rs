@@ -26,6 +26,9 @@ pub enum Exit {
     /// 8: `status --check --every-share`: a custodian's share was neither drilled nor proved
     /// within the drill interval.
     UnprovedShare = 8,
+    /// 9: the command did what it said, but a folder it wrote into could not be synced to
+    /// disk afterwards: the change is in force and may not survive a power cut.
+    NotDurable = 9,
 }
 
 /// The exit code of a kind of failure.

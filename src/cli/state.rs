@@ -59,16 +59,52 @@ pub fn record(v: &Vault) {
     if seen(v).is_some_and(|s| s.generation > v.generation()) {
         return;
     }
-    let Some(path) = file_of(v) else { return };
-    if let Some(dir) = path.parent()
-        && gsl_vault::fsio::create_private_dir(dir).is_ok()
-    {
-        let line = format!(
-            "{} {} {}\n",
-            v.generation(),
-            hex::encode(&v.pin_key()),
-            v.version.max(2)
+    let Some(path) = file_of(v) else {
+        errln!(
+            "gsl-vault: warning: this machine cannot remember that it wrote generation {} of this vault (no $XDG_STATE_HOME or $HOME): an older copy put back in its place would not be noticed.",
+            v.generation()
         );
-        let _ = fsio::write_atomic(&path, line.as_bytes(), true);
+        return;
+    };
+    let line = format!(
+        "{} {} {}\n",
+        v.generation(),
+        hex::encode(&v.pin_key()),
+        v.version.max(2)
+    );
+    let written = path
+        .parent()
+        .map_or(Ok(()), gsl_vault::fsio::create_private_dir)
+        .and_then(|()| fsio::write_atomic(&path, line.as_bytes(), true));
+    // Issue 28, item 8: a memory that cannot be written fails silently no more.
+    if let Err(e) = written {
+        errln!(
+            "gsl-vault: warning: this machine could not remember that it wrote generation {} of this vault ({}): an older copy put back in its place would not be noticed, and gsl-vault status --check fails until it can. Make {} writable (or free space there).",
+            v.generation(),
+            super::report::sentence(&e).trim_end_matches('.'),
+            path.parent().map(fsio::shown).unwrap_or_default()
+        );
+    }
+}
+
+/// Whether this machine's memory of `v` is stale: it cannot be written now, so the generation
+/// it holds may be older than what this machine last wrote (`status --check` fails then).
+pub fn memory_unwritable(v: &Vault) -> Option<String> {
+    let path = file_of(v)?;
+    let dir = path.parent()?;
+    if fsio::create_private_dir(dir).is_err() {
+        return Some(fsio::shown(dir));
+    }
+    let probe = dir.join(format!(".probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(_) => Some(fsio::shown(dir)),
     }
 }

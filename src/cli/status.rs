@@ -73,6 +73,14 @@ pub fn run(a: &StatusArgs, vaults: &Vaults) -> Result<Exit> {
     {
         return Err(Error::Corrupt(why));
     }
+    if a.check
+        && let Some(dir) = super::state::memory_unwritable(&v)
+    {
+        return Err(Error::Other(format!(
+            "this machine's memory of the vault generations it wrote ({dir}) cannot be written: an older copy of {} put back would not be noticed. Make that folder writable (or free space there), then run gsl-vault status --check again.",
+            gsl_vault::fsio::shown(path)
+        )));
+    }
     Ok(if a.check && l.overdue {
         Exit::Overdue
     } else if a.check && a.every_share && !l.all_verified {
