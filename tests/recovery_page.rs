@@ -442,6 +442,9 @@ fn a_custodian_recovers_the_key_in_chromium_from_the_page_opened_as_a_file() {
     let screenshots = std::env::var_os("GSL_VAULT_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| dir.join("screenshots"));
+    let status: serde_json::Value =
+        serde_json::from_str(&stdout(&gsl(dir, "status v.vault --json"))).unwrap();
+    let pin = status["pin"].as_str().unwrap().to_string();
     let setup = json!({
         "page": dir.join("recover.html"),
         "alice": alice,
@@ -451,6 +454,9 @@ fn a_custodian_recovers_the_key_in_chromium_from_the_page_opened_as_a_file() {
         "key": MASTER,
         "chromium": chromium,
         "screenshots": screenshots,
+        "vault": dir.join("v.vault"),
+        "passphrase": PASS,
+        "pin": pin,
     });
     browser_test(dir, "browser", "GSL_VAULT_BROWSER", &setup);
 }

@@ -86,6 +86,20 @@ export function chooseDocument(docs, shares) {
   // A format 3 document at hand rules out older-format ones of the vault, which anyone holding
   // an old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
   if (mine.some((d) => d.version === 3)) mine = mine.filter((d) => d.version === 3);
+  // Issue 28, item 5: chosen by what the shares open, not by a 40-bit name alone. A copy of a
+  // look-alike vault (same name), or of another share set, checks none of the shares'
+  // commitments: it is set aside when another document checks some.
+  const opens = (d) =>
+    shares.filter((s) => {
+      try {
+        checkShare(d, s.share, s.source);
+        return true;
+      } catch {
+        return false;
+      }
+    }).length;
+  const best = Math.max(0, ...mine.map(opens));
+  if (best > 0) mine = mine.filter((d) => opens(d) === best);
   const setAside = docs.filter((d) => !mine.includes(d));
   if (mine.length === 0) return { doc: null, warning: null, setAside, older: [] };
   for (let i = 0; i < mine.length; i++) {

@@ -1,7 +1,7 @@
 // The recovery page: what the custodians see and do. It keeps the vault documents and the
 // shares given so far, checks each share as it is added (nothing revealed), and reveals the
 // key only when asked, after a warning. Nothing here logs, stores or sends anything.
-import { ENTRY_TITLES, GslError, checkShare, chooseDocument, describe, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
+import { ENTRY_TITLES, GslError, checkShare, chooseDocument, describe, pinOf, proveShare, readAny, readShare, recoverWithPassphrase, recoverWithShares, shownFingerprint } from './core.js';
 import { partOf } from './copytext.js';
 import { decodeQrFile } from './ui-qr.js';
 import { codes, parseTotp, setupQr } from './totp.js';
@@ -182,6 +182,11 @@ function refresh() {
   $('reveal').disabled = !doc || have < t;
   $('passphrase-row').hidden = doc?.body.policy !== 'both';
   $('owner').hidden = !(doc?.kind === 'vault' && doc.body.policy === 'either');
+  // Issue 28, item 6: the owner sees which vault the passphrase will open, and its pin.
+  $('owner-vault').textContent =
+    doc?.kind === 'vault'
+      ? `This opens ${describe(doc)}. Its pin is ${pinOf(doc)}: it must be the pin gsl-vault status shows for your vault.`
+      : '';
 }
 
 function valid(doc, s) {
@@ -341,8 +346,14 @@ async function reveal() {
 }
 
 async function ownerOpen() {
+  $('owner-warning').hidden = true;
   say('error', '');
-  const doc = state.docs.find((d) => d.kind === 'vault');
+  // The vault file in use (the one named above, with its pin), never merely the first loaded.
+  const doc = current();
+  if (doc?.kind !== 'vault') {
+    say('error', 'No vault file is in use: load the vault file (kraken.vault) to open it with the passphrase.', 'bad');
+    return;
+  }
   try {
     const derive = workerDerive(progress);
     const r = await recoverWithPassphrase(doc, $('owner-passphrase').value, derive);
@@ -430,7 +441,9 @@ function wire() {
   $('reveal').addEventListener('click', () => ($('warning').hidden = false));
   $('cancel').addEventListener('click', () => ($('warning').hidden = true));
   $('reveal-now').addEventListener('click', reveal);
-  $('owner-open').addEventListener('click', ownerOpen);
+  $('owner-open').addEventListener('click', () => ($('owner-warning').hidden = false));
+  $('owner-cancel').addEventListener('click', () => ($('owner-warning').hidden = true));
+  $('owner-open-now').addEventListener('click', ownerOpen);
   $('forget').addEventListener('click', forget);
   $('prove').addEventListener('click', prove);
   $('show-setup').addEventListener('click', showSetup);

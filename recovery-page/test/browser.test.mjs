@@ -83,6 +83,22 @@ test('a custodian recovers the key in Chromium from file://, offline', { skip: !
     assert.equal(await page.isVisible('#key'), false);
     assert.equal(await page.textContent('#quorum-status'), '0 of the 2 shares needed.');
 
+    // The owner loads the vault file: the page names the vault and its pin, and shows the key
+    // only after the same warning as the custodians' (issue 28, item 6).
+    await page.setInputFiles('#files', s.vault);
+    await page.waitForSelector('#owner:visible');
+    assert.match(await page.textContent('#owner-vault'), new RegExp(`vault file of vault "[^"]+".*Its pin is ${s.pin}`));
+    await page.fill('#owner-passphrase', s.passphrase);
+    await page.click('#owner-open');
+    await page.waitForSelector('#owner-warning:visible');
+    assert.match(await page.textContent('#owner-warning'), /nobody can see this screen/);
+    assert.equal(await page.isVisible('#result'), false);
+    await page.click('#owner-open-now');
+    await page.waitForSelector('#result:visible', { timeout: 60_000 });
+    assert.equal(await page.textContent('#key'), s.key);
+    assert.equal(await page.inputValue('#owner-passphrase'), '');
+    await shot('7-owner.png');
+
     assert.deepEqual(errors, [], 'no error in the page');
   } finally {
     await browser.close();

@@ -270,8 +270,9 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
     }
     // Issue 28, item 5: a copy is chosen by what the shares open, not by its 40-bit name
     // alone. A copy of another vault whose name matches (a look-alike: 40 bits can be found)
-    // checks none of the shares' commitments, and neither does a copy of another share set:
-    // both are set aside when a copy at hand checks at least one of them.
+    // checks none of the shares' commitments: it is set aside when a copy at hand checks some.
+    // A copy of the same vault for another share set (newer or older) stays among the copies
+    // compared (a fork among them is still refused), but is not chosen.
     let opens = |v: &Vault| {
         shares
             .iter()
@@ -279,19 +280,22 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
             .count()
     };
     let best_fit = valid.iter().map(opens).max().unwrap_or(0);
-    let mut replaced_by: Vec<Vault> = Vec::new();
-    if best_fit > 0 {
-        let (fit, unfit): (Vec<Vault>, Vec<Vault>) =
-            valid.into_iter().partition(|v| opens(v) == best_fit);
-        for other in unfit {
+    let fits = |v: &Vault| best_fit == 0 || opens(v) == best_fit;
+    let fit_names: Vec<[u8; 32]> = valid
+        .iter()
+        .filter(|v| fits(v))
+        .map(Vault::name_key)
+        .collect();
+    valid.retain(|v| {
+        let keep = fits(v) || fit_names.contains(&v.name_key());
+        if !keep {
             errln!(
-                "gsl-vault: the recovery copy in {} does not match the shares given (it is of another vault with the same name, or of another share set): it is set aside.",
-                other.path
+                "gsl-vault: the recovery copy in {} does not match the shares given (it is of another vault with the same name): it is set aside.",
+                v.path
             );
-            replaced_by.push(other);
         }
-        valid = fit;
-    }
+        keep
+    });
     // A format 3 copy at hand rules out copies of the older formats, which anyone holding an
     // old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
     if valid.iter().any(|v| v.version >= 3) {
@@ -303,14 +307,18 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
         }
         valid.retain(|v| v.version >= 3);
     }
-    // The newest generation wins; then the later issue; among equals, the first given.
-    let Some(best) = (0..valid.len()).max_by_key(|&i| {
-        (
-            valid[i].generation(),
-            valid[i].body.issued.unwrap_or(0),
-            std::cmp::Reverse(i),
-        )
-    }) else {
+    // Among the copies the shares open, the newest generation wins; then the later issue;
+    // among equals, the first given.
+    let Some(best) = (0..valid.len())
+        .filter(|&i| fits(&valid[i]))
+        .max_by_key(|&i| {
+            (
+                valid[i].generation(),
+                valid[i].body.issued.unwrap_or(0),
+                std::cmp::Reverse(i),
+            )
+        })
+    else {
         // No copy to use: the first one's fault is the answer (one sentence).
         return Err(errors
             .into_iter()
@@ -343,7 +351,7 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
     // Issue 28, item 1: a newer copy of the same vault, of a later share set, says that these
     // shares were replaced, and when (the retirement date when the copy carries it, else by
     // the day that copy was issued).
-    if let Some(newer) = replaced_by.iter().find(|o| {
+    if let Some(newer) = valid.iter().find(|o| {
         o.name_key() == v.name_key()
             && o.generation() > v.generation()
             && o.body.epoch > v.body.epoch
