@@ -131,6 +131,87 @@ fn vault(root: &Path, name: &str, policy: &str, master: &str) -> PathBuf {
     dir
 }
 
+/// Issue 28, item 6: files signed as a forger with write access would sign them (the signature
+/// holds), with a field their version or kind never has. The CLI and the page refuse each with
+/// the same reason.
+fn forged_field_cases(root: &Path, c: &mut Cases) {
+    let dir = root.join("forged");
+    std::fs::create_dir(&dir).unwrap();
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let forge = |from: &str, to: &str, edit: &dyn Fn(&mut gsl_vault::format::Body)| {
+        let bytes = std::fs::read(vectors.join(from)).unwrap();
+        let mut body = gsl_vault::format::parse(&bytes, from).unwrap().body;
+        body.receipts.clear();
+        edit(&mut body);
+        std::fs::write(
+            dir.join(to),
+            gsl_vault::fuzzing::forge(&mut body, [7u8; 32]),
+        )
+        .unwrap();
+    };
+    std::fs::copy(
+        vectors.join("v1-quorum-alice.share"),
+        dir.join("alice.share"),
+    )
+    .unwrap();
+    std::fs::copy(vectors.join("v1-quorum-bob.share"), dir.join("bob.share")).unwrap();
+    type Edit = Box<dyn Fn(&mut gsl_vault::format::Body)>;
+    let v1: [(&str, &str, Edit); 4] = [
+        (
+            "entries",
+            "v1-entries.vault",
+            Box::new(|b| b.entries = vec!["note".into()]),
+        ),
+        (
+            "cancelled",
+            "v1-cancelled.vault",
+            Box::new(|b| b.cancelled = vec![gsl_vault::format::Retired { epoch: 2, at: 1 }]),
+        ),
+        (
+            "a proof key",
+            "v1-proof-key.vault",
+            Box::new(|b| b.custodians[0].proof_key = Some("00".repeat(32))),
+        ),
+        (
+            "an issue date",
+            "v1-issued.vault",
+            Box::new(|b| b.issued = Some(1)),
+        ),
+    ];
+    for (what, file, edit) in &v1 {
+        forge("v1-quorum.vault", file, edit.as_ref());
+        c.refuses(
+            &dir,
+            &format!("a version 1 vault file with {what}"),
+            &[file, "alice.share", "bob.share"],
+            &format!("recover {file} alice.share bob.share"),
+            5,
+            "holds version 2 fields under a version 1 header",
+        );
+    }
+    std::fs::copy(
+        vectors.join("v2-quorum-alice.share"),
+        dir.join("v2-alice.share"),
+    )
+    .unwrap();
+    std::fs::copy(
+        vectors.join("v2-quorum-bob.share"),
+        dir.join("v2-bob.share"),
+    )
+    .unwrap();
+    forge("v2-quorum.vault", "v2-issued.vault", &|b| {
+        b.issued = Some(1)
+    });
+    c.refuses(
+        &dir,
+        "a version 2 vault file with a copy's issue date",
+        &["v2-issued.vault", "v2-alice.share", "v2-bob.share"],
+        "recover v2-issued.vault v2-alice.share v2-bob.share",
+        5,
+        "mixes the fields of a vault and of a recovery copy",
+    );
+}
+
 /// `NAME.words`: the share without the copy its file carries.
 fn words_only(dir: &Path, name: &str) {
     let text = std::fs::read_to_string(dir.join(format!("{name}.share"))).unwrap();
@@ -351,6 +432,7 @@ fn the_javascript_core_opens_what_the_cli_opens_and_refuses_what_it_refuses() {
     either_cases(root, &mut cases);
     other_policy_cases(root, &mut cases);
     lifecycle_cases(root, &mut cases);
+    forged_field_cases(root, &mut cases);
     let manifest = root.join("manifest.json");
     // The page also proves bob's share of the first vault; the CLI then attests the proof.
     let prove =

@@ -31,6 +31,9 @@ export async function readAny(bytes, name) {
   };
   if (kindOf(bytes) === 'vault') {
     await attempt(() => out.docs.push(readVault(bytes, name)));
+    // A vault file given is used or refused, as the CLI does with one named (issue 28, item
+    // 6): never silently passed over for the copies the shares carry.
+    for (const p of out.problems) p.vaultFile = true;
     return out;
   }
   let copy = null;
@@ -172,6 +175,8 @@ export async function recoverFiles(files, passphrase) {
   }
   const shareProblem = problems.find((p) => p.exit === EXIT.shares);
   if (shareProblem) throw shareProblem;
+  const vaultProblem = problems.find((p) => p.vaultFile);
+  if (vaultProblem) throw vaultProblem;
   const { doc } = chooseDocument(docs, shares);
   if (!doc) {
     throw problems[0] ?? new GslError(EXIT.usage, 'no vault file and no recovery copy: load a share file (it carries the copy), a recovery copy, or the vault file.');

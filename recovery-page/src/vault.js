@@ -47,6 +47,10 @@ export function readVault(bytes, name) {
   const nameKey = chain[0];
   if (!sameBytes(chain[chain.length - 1], f.identity)) throw fail('has a lineage that does not end at its identity');
   if (f.kind === 'copy') checkCopyFields(b, fail);
+  // A vault file holds none of a copy's own fields (issue 28, item 6).
+  else if (b.issued !== undefined || b.quorum_tag !== undefined || b.authority_signature !== undefined || (b.copy_authority !== undefined && b.copy_authority.seed === undefined)) {
+    throw fail('mixes the fields of a vault and of a recovery copy');
+  }
   return {
     ...f,
     name,
@@ -191,10 +195,20 @@ function checkKdf(k, fail) {
   if (!ok) throw fail('asks for Argon2id costs outside gsl-vault\'s bounds');
 }
 
-const V2_FIELDS = ['origin', 'generation', 'lineage', 'issued', 'quorum_tag', 'copy_authority', 'authority_signature', 'copies_from', 'copies_issued'];
+const V2_FIELDS = ['origin', 'generation', 'lineage', 'issued', 'quorum_tag', 'copy_authority', 'authority_signature', 'copies_from', 'copies_issued', 'cancelled', 'entries', 'master'];
 
 function checkV1(b, fail) {
-  if (V2_FIELDS.some((k) => b[k] !== undefined) || b.slots.some((s) => s.recipient !== undefined)) {
+  // As the CLI (src/vault/validate.rs): no field that version 1 did not have, proof keys and
+  // sealed slots included (issue 28, item 6).
+  const sealed = (s) => s?.recipient !== undefined || s?.ephemeral !== undefined;
+  const proofKey = (cs) => (cs ?? []).some((c) => c?.proof_key !== undefined);
+  if (
+    V2_FIELDS.some((k) => b[k] !== undefined) ||
+    b.slots.some(sealed) ||
+    (b.pending !== undefined && sealed(b.pending.slot)) ||
+    proofKey(b.custodians) ||
+    proofKey(b.pending?.custodians)
+  ) {
     throw fail('holds version 2 fields under a version 1 header');
   }
   return [fromHex(b.identity, 32)];
