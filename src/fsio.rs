@@ -233,13 +233,13 @@ fn is_symlink(path: &Path) -> bool {
 pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     // Every folder gsl-vault writes into is swept of a crash's leftovers (a killed `kit` left
     // a custodian's words in one), not only the vault's (issue 28, item 8).
-    sweep_temps(path, false);
     if replace && is_symlink(path) {
         return Err(Error::Usage(format!(
             "{} is a symbolic link: gsl-vault writes no share, kit or copy through a link; remove it or choose another folder.",
             shown(path)
         )));
     }
+    sweep_temps(path, false);
     write_to(path, bytes, replace)
 }
 
@@ -306,7 +306,10 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
                         .map_err(|e| Error::io(shown(path), e))?;
                 }
             }
-            fs::remove_file(&tmp).map_err(|e| Error::io(shown(path), e))?;
+            // The new file is in place (linked, or copied): a temporary name that cannot be
+            // removed now is swept later, and must never be wiped, since it may be the very
+            // file just written (one inode, two names).
+            let _ = fs::remove_file(&tmp);
         }
         // The change is in place: a folder that cannot be synced now does not undo it. Said
         // once the command ends, with its own exit code (issue 28, item 8).
@@ -340,11 +343,18 @@ pub fn take_not_durable() -> Vec<(String, String)> {
 }
 
 /// Overwrites a temporary file with zeros before removing it: a write that failed half-way
-/// may have put part of a share, a copy or a key in it. Best effort.
-fn wipe_and_remove(tmp: &Path) {
-    if let Ok(m) = fs::symlink_metadata(tmp)
+/// may have put part of a share, a copy or a key in it. Only a regular file with no other name
+/// is overwritten (opened without following a link): a file that is also the new file's name
+/// is only unlinked. Best effort.
+pub fn wipe_and_remove(tmp: &Path) {
+    use std::os::unix::fs::MetadataExt as _;
+    if let Ok(mut f) = OpenOptions::new()
+        .write(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(tmp)
+        && let Ok(m) = f.metadata()
         && m.is_file()
-        && let Ok(mut f) = OpenOptions::new().write(true).open(tmp)
+        && m.nlink() == 1
     {
         let zeros = [0u8; 4096];
         let mut left = m.len();
@@ -507,7 +517,8 @@ pub fn sweep_temps(path: &Path, held: bool) {
             let name = e.file_name();
             let name = name.to_string_lossy();
             if name.starts_with('.') && name.contains(TEMP_MARK) && is_leftover(&name, &e) {
-                let _ = fs::remove_file(e.path());
+                // A leftover may hold a custodian's words or a key: overwritten first.
+                wipe_and_remove(&e.path());
             }
         }
     }

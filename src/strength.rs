@@ -174,7 +174,9 @@ fn only_about_the_vault(pass: &str, inputs: &[&str]) -> bool {
             .filter(|c| c.is_alphanumeric())
             .collect::<String>(),
     );
-    !squeezed.is_empty() && made_of(&squeezed, &words)
+    // Digits count as free only for a year or a short number: a long run of them is strength.
+    let digits = squeezed.chars().filter(char::is_ascii_digit).count();
+    !squeezed.is_empty() && digits <= 4 && made_of(&squeezed, &words)
 }
 
 /// zxcvbn's estimate of `pass`, with `inputs` (the label, the custodians' names) counted as
@@ -233,12 +235,21 @@ pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
     e
 }
 
-/// zxcvbn's own estimate, with the label and names as its user inputs.
+/// zxcvbn's own estimate, with the label and names as its user inputs, and the well-known
+/// phrases too (spaced and run together), so that a phrase inside a passphrase counts as one
+/// guess ("correct horse battery staple x").
 fn zxcvbn_estimate(pass: &str, inputs: &[&str]) -> Estimate {
     let mut words: Vec<String> = Vec::new();
     for i in inputs {
         words.push(i.to_string());
         words.extend(i.split_whitespace().map(str::to_string));
+    }
+    for p in PHRASES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        words.push(p.to_lowercase());
+        words.push(letters(p, false).to_string());
     }
     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
     if pass.is_empty() {

@@ -192,3 +192,35 @@ fn r28_8_an_unwritable_rollback_memory_is_warned_and_fails_status_check() {
         stderr(&o)
     );
 }
+
+/// Found by the review of the finished code: after the new file was linked into place, a
+/// temporary name that could not be removed made the write fail, and the failure path then
+/// overwrote the temporary file, which was the new file itself (one inode, two names). The
+/// file written must stay whole, and the command succeed.
+#[test]
+fn r28_8_a_temporary_name_that_cannot_be_removed_never_costs_the_file_just_written() {
+    let d = workdir();
+    let dir = d.path();
+    let Some(so) = shim(dir) else { return };
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    std::fs::create_dir(dir.join("kits")).unwrap();
+    let o = faulty(
+        dir,
+        &so,
+        ("GSLV_FAIL_UNLINK", ".gsl-vault-tmp-"),
+        "kit v.vault alice.share -o kits",
+    );
+    expect_exit(&o, 0);
+    let kit = std::fs::read(dir.join("kits/alice.html")).unwrap();
+    assert!(kit.starts_with(b"<!DOCTYPE html>"), "the kit is whole");
+    assert!(!kit.iter().all(|&b| b == 0));
+    // The stray name is swept (not wiped: it is the kit) by the next write into the folder.
+    let o = gsl(dir, "kit v.vault bob.share -o kits --force");
+    expect_exit(&o, 0);
+    assert!(leftovers(&dir.join("kits")).is_empty());
+    let kit = std::fs::read(dir.join("kits/alice.html")).unwrap();
+    assert!(
+        kit.starts_with(b"<!DOCTYPE html>"),
+        "still whole after the sweep"
+    );
+}

@@ -1899,6 +1899,88 @@ fn r28_5_a_copy_is_chosen_by_what_the_shares_open_not_by_its_name_and_generation
     let d = workdir();
     let dir = d.path();
     init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    reshare_to_dave_and_erin(dir);
+    // dave's file carries the newer copy (epoch 2); alice's and bob's the older one.
+    let o = gsl(dir, "recover new/dave.share alice.share bob.share");
+    expect_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{MASTER}\n"));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the shares given are of epoch 1, which the owner replaced"),
+        "{err}"
+    );
+    assert!(!err.contains("altered or mistyped"), "{err}");
+}
+
+/// Found by the review of item 3's code: kits written elsewhere (`kit -o`) and retired share
+/// files were not seen, and `handed-out` followed a symbolic link in place of a kit (zeroing
+/// the start of the file it pointed to). Now `status` names them, and a link is never taken
+/// for a share or a kit: it and its target are left alone (and a file that turns into a link
+/// between the search and the wipe is refused, not followed).
+#[test]
+fn r28_3_kits_elsewhere_retired_shares_and_links_are_handled() {
+    let d = workdir();
+    let dir = d.path();
+    init_with(
+        dir,
+        "v.vault",
+        2,
+        &NAMES[..3],
+        "quorum",
+        &["--shares-dir", "out", "--kit"],
+    );
+    expect_exit(&gsl(dir, "kit v.vault out/carol.share -o elsewhere"), 0);
+    std::fs::remove_file(dir.join("out/carol.share")).unwrap();
+    std::fs::remove_file(dir.join("out/carol.html")).unwrap();
+    let out = stdout(&gsl(dir, "status v.vault"));
+    assert!(
+        out.contains("elsewhere/carol.html"),
+        "a kit on its own: {out}"
+    );
+    // bob's kit replaced by a link to someone else's file.
+    std::fs::write(dir.join("precious.txt"), "not gsl-vault's to wipe\n").unwrap();
+    std::fs::remove_file(dir.join("out/bob.html")).unwrap();
+    std::os::unix::fs::symlink(dir.join("precious.txt"), dir.join("out/bob.html")).unwrap();
+    let o = gsl(dir, "handed-out v.vault carol bob");
+    // The link is not a kit of this vault (its target holds no kit): bob's share is deleted,
+    // the link and its target are left alone.
+    expect_exit(&o, 0);
+    assert!(!dir.join("elsewhere/carol.html").exists());
+    assert!(!dir.join("out/bob.share").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("precious.txt")).unwrap(),
+        "not gsl-vault's to wipe\n"
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.join("out/bob.html"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "a link is never taken for a kit, nor removed"
+    );
+}
+
+/// Found by the review of item 3's code: retired share files left on the owner's computer
+/// carry copies that recover today's key, and `status` said nothing of them.
+#[test]
+fn r28_3_retired_share_files_left_here_are_named() {
+    let d = workdir();
+    let dir = d.path();
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    reshare_to_dave_and_erin(dir);
+    let out = stdout(&gsl(dir, "status v.vault"));
+    assert!(
+        out.contains("retired shares still on this computer: alice, bob, carol"),
+        "{out}"
+    );
+    expect_exit(&gsl(dir, "handed-out v.vault alice bob carol dave erin"), 0);
+    let out = stdout(&gsl(dir, "status v.vault"));
+    assert!(!out.contains("local files:"), "{out}");
+}
+
+/// A quorum vault's shares of alice, bob and carol replaced by dave's and erin's (in `new/`),
+/// confirmed: epoch 1 is retired.
+fn reshare_to_dave_and_erin(dir: &std::path::Path) {
     expect_exit(
         &gsl(
             dir,
@@ -1913,14 +1995,4 @@ fn r28_5_a_copy_is_chosen_by_what_the_shares_open_not_by_its_name_and_generation
         ),
         0,
     );
-    // dave's file carries the newer copy (epoch 2); alice's and bob's the older one.
-    let o = gsl(dir, "recover new/dave.share alice.share bob.share");
-    expect_exit(&o, 0);
-    assert_eq!(stdout(&o), format!("{MASTER}\n"));
-    let err = stderr(&o);
-    assert!(
-        err.contains("the shares given are of epoch 1, which the owner replaced"),
-        "{err}"
-    );
-    assert!(!err.contains("altered or mistyped"), "{err}");
 }

@@ -16,18 +16,69 @@ use super::args::HandedOutArgs;
 use super::load::Vaults;
 use super::report::Exit;
 
-/// A share file of this vault's current or pending set found on this computer, and its kit.
+/// Which share set a file found belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    /// The current set.
+    Current,
+    /// The pending set of a reshare.
+    Pending,
+    /// A retired set: with the copy its file (or kit) carries, a quorum of it still recovers
+    /// the master key as it was (issue 28, item 1).
+    Retired,
+}
+
+/// A share file or kit of this vault found on this computer.
 pub struct Local {
     /// The custodian it belongs to.
     pub custodian: String,
-    /// Its Shamir index.
+    /// Its Shamir index and epoch.
     pub index: u8,
-    /// Whether it belongs to the pending set of a reshare (else the current set).
-    pub pending: bool,
-    /// The share file.
-    pub share: PathBuf,
-    /// The printable kit beside it (`NAME.html`), which holds the same words.
+    pub epoch: u32,
+    /// Its share set.
+    pub set: Set,
+    /// The share file (absent for a kit found on its own).
+    pub share: Option<PathBuf>,
+    /// The printable kit (`NAME.html`), which holds the same words.
     pub kit: Option<PathBuf>,
+}
+
+impl Local {
+    /// The files it is made of.
+    fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.share.iter().chain(self.kit.iter())
+    }
+}
+
+/// What a kit page of vault `fingerprint` says of itself: custodian, share index and epoch.
+fn read_kit(path: &Path, fingerprint: &str) -> Option<(String, u8, u32)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 4 * 1024 * 1024 {
+        return None;
+    }
+    let text = fsio::read_capped_secret(path, 4 * 1024 * 1024, "kit").ok()?;
+    let text = std::str::from_utf8(text.expose()).ok()?;
+    if !text.contains(&format!("fingerprint <b class=\"mono\">{fingerprint}</b>")) {
+        return None;
+    }
+    let after = |key: &str| text.split_once(key).map(|(_, r)| r);
+    let name = after("<title>gsl-vault share for ")?.split_once(" (")?.0;
+    let epoch = after("&middot; epoch ")?.split_once('<')?.0.parse().ok()?;
+    let index = after("<p class=\"big\">Share ")?
+        .split_once(' ')?
+        .0
+        .parse()
+        .ok()?;
+    Some((html_unescape(name), index, epoch))
+}
+
+/// The few entities the kit writes in a name.
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The state file listing the folders shares of this vault were written into.
@@ -121,52 +172,104 @@ fn folders(vault: &Path, v: &Vault) -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
-/// Every share file of the vault's current or pending set in those folders (plain `.share`
-/// files only: an age-encrypted one needs its custodian's key or passphrase).
+/// Every share file and kit of this vault in those folders: of the current, pending or a
+/// retired set (plain `.share` files only: an age-encrypted one needs its custodian's key).
 pub fn find(vault: &Path, v: &Vault) -> Vec<Local> {
-    let mut out = Vec::new();
+    let mut out: Vec<Local> = Vec::new();
+    let fingerprint = v.fingerprint().to_string();
     for (dir, real) in folders(vault, v) {
         let Ok(entries) = std::fs::read_dir(&real) else {
             continue;
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| dir.join(e.file_name())))
-            .filter(|p| p.extension().is_some_and(|e| e == "share"))
             .collect();
         paths.sort();
-        for path in paths {
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "share"))
+        {
+            let Ok(meta) = std::fs::symlink_metadata(path) else {
                 continue;
             };
             if !meta.is_file() || meta.len() > gsl_vault::share::MAX_SHARE_FILE {
                 continue;
             }
             let Ok(bytes) =
-                fsio::read_capped_secret(&path, gsl_vault::share::MAX_SHARE_FILE, "share")
+                fsio::read_capped_secret(path, gsl_vault::share::MAX_SHARE_FILE, "share")
             else {
                 continue;
             };
             let Ok(text) = std::str::from_utf8(bytes.expose()) else {
                 continue;
             };
-            let name = fsio::shown(&path);
+            let name = fsio::shown(path);
             let Ok(code) = gsl_vault::share::parse_share_text(text, &name) else {
                 continue;
             };
-            let (custodian, pending) = match v.check_share(&name, &code) {
-                Ok(c) => (c, false),
+            let epoch = u32::from(code.epoch);
+            let (custodian, set) = match v.check_share(&name, &code) {
+                Ok(c) => (c.name.clone(), Set::Current),
                 Err(_) => match v.check_pending_share(&name, &code) {
-                    Ok(c) => (c, true),
+                    Ok(c) => (c.name.clone(), Set::Pending),
+                    // Of this vault, of an epoch before the current one: a retired share.
+                    Err(_) if code.fingerprint == v.fingerprint().0 && epoch < v.body.epoch => {
+                        let named = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("# custodian: "))
+                            .map(str::to_string);
+                        (
+                            named.unwrap_or_else(|| format!("share {}", code.point.x)),
+                            Set::Retired,
+                        )
+                    }
                     Err(_) => continue,
                 },
             };
-            let kit = dir.join(format!("{}.html", custodian.name));
             out.push(Local {
-                custodian: custodian.name.clone(),
-                index: custodian.index,
-                pending,
-                share: path,
-                kit: kit.is_file().then_some(kit),
+                custodian,
+                index: code.point.x,
+                epoch,
+                set,
+                share: Some(path.clone()),
+                kit: None,
+            });
+        }
+        // Kits: beside their share file, or on their own (`kit -o DIR`, a share deleted).
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        {
+            let Some((custodian, index, epoch)) = read_kit(path, &fingerprint) else {
+                continue;
+            };
+            if let Some(l) = out.iter_mut().find(|l| {
+                l.kit.is_none()
+                    && l.custodian == custodian
+                    && l.epoch == epoch
+                    && l.share
+                        .as_ref()
+                        .is_some_and(|s| s.parent() == path.parent())
+            }) {
+                l.kit = Some(path.clone());
+                continue;
+            }
+            let set = if epoch == v.body.epoch {
+                Set::Current
+            } else if v.body.pending.as_ref().is_some_and(|p| p.epoch == epoch) {
+                Set::Pending
+            } else if epoch < v.body.epoch {
+                Set::Retired
+            } else {
+                continue;
+            };
+            out.push(Local {
+                custodian,
+                index,
+                epoch,
+                set,
+                share: None,
+                kit: Some(path.clone()),
             });
         }
     }
@@ -175,9 +278,10 @@ pub fn find(vault: &Path, v: &Vault) -> Vec<Local> {
 
 /// How many distinct shares of one set were found, and that set's threshold.
 fn counted(v: &Vault, found: &[Local], pending: bool) -> (usize, usize) {
+    let want = if pending { Set::Pending } else { Set::Current };
     let mut seen: Vec<u8> = found
         .iter()
-        .filter(|l| l.pending == pending)
+        .filter(|l| l.set == want)
         .map(|l| l.index)
         .collect();
     seen.sort_unstable();
@@ -198,39 +302,88 @@ pub fn is_quorum(v: &Vault, found: &[Local]) -> bool {
     })
 }
 
-/// `status`'s lines about share files left here (nothing when none is).
-pub fn status_lines(vault: &Path, v: &Vault, found: &[Local]) -> Vec<String> {
-    if found.is_empty() {
-        return Vec::new();
-    }
-    let mut names: Vec<&str> = found.iter().map(|l| l.custodian.as_str()).collect();
-    names.dedup();
-    let files: Vec<String> = found.iter().map(|l| fsio::shown(&l.share)).collect();
-    let first = if is_quorum(v, found) {
-        let without = match v.body.policy {
-            gsl_vault::format::Policy::Both => "with your passphrase",
-            _ => "without any passphrase",
-        };
-        format!(
-            "QUORUM ON THIS COMPUTER: the share files of {} ({}) are still here, and enough of them open the vault {without}: anyone who copies this computer's files can recover the master key.",
-            names.join(", "),
-            files.join(", ")
-        )
+/// A custodian's name as typed in a shell command (quoted when it needs to be).
+fn shell_word(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.@+".contains(c))
+    {
+        name.to_string()
     } else {
-        format!(
-            "still on this computer: the share files of {} ({}), fewer than a quorum.",
-            names.join(", "),
-            files.join(", ")
-        )
-    };
-    vec![
-        first,
-        format!(
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
+}
+
+/// The files of `found`, each once, as shown.
+fn file_list(found: &[&Local]) -> String {
+    found
+        .iter()
+        .flat_map(|l| l.files())
+        .map(|f| fsio::shown(f))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Names, each once, in order.
+fn names_of<'a>(found: &[&'a Local]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for l in found {
+        if !names.contains(&l.custodian.as_str()) {
+            names.push(&l.custodian);
+        }
+    }
+    names
+}
+
+/// `status`'s lines about share files and kits left here (nothing when none is).
+pub fn status_lines(vault: &Path, v: &Vault, found: &[Local]) -> Vec<String> {
+    let live: Vec<&Local> = found.iter().filter(|l| l.set != Set::Retired).collect();
+    let retired: Vec<&Local> = found.iter().filter(|l| l.set == Set::Retired).collect();
+    let mut lines = Vec::new();
+    if !live.is_empty() {
+        let names = names_of(&live);
+        lines.push(if is_quorum(v, found) {
+            match v.body.policy {
+                gsl_vault::format::Policy::Both => format!(
+                    "QUORUM ON THIS COMPUTER: the share files and kits of {} ({}) are still here: with your passphrase, enough of them open the vault, so anyone who copies this computer's files and learns the passphrase can recover the master key.",
+                    names.join(", "),
+                    file_list(&live)
+                ),
+                _ => format!(
+                    "QUORUM ON THIS COMPUTER: the share files and kits of {} ({}) are still here, and enough of them open the vault without any passphrase: anyone who copies this computer's files can recover the master key.",
+                    names.join(", "),
+                    file_list(&live)
+                ),
+            }
+        } else {
+            format!(
+                "still on this computer: the share files and kits of {} ({}), fewer than a quorum.",
+                names.join(", "),
+                file_list(&live)
+            )
+        });
+    }
+    if !retired.is_empty() {
+        lines.push(format!(
+            "retired shares still on this computer: {} ({}): with the recovery copies they carry, enough of them recover the master key as it was when they were retired.",
+            names_of(&retired).join(", "),
+            file_list(&retired)
+        ));
+    }
+    if !found.is_empty() {
+        let all: Vec<&Local> = found.iter().collect();
+        lines.push(format!(
             "Once each custodian has theirs, run gsl-vault handed-out {} {} (it overwrites, then deletes their share files and kits).",
             fsio::shown(vault),
-            names.join(" ")
-        ),
-    ]
+            names_of(&all)
+                .iter()
+                .map(|n| shell_word(n))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+    }
+    lines
 }
 
 /// `status --json`'s `local_shares`.
@@ -239,36 +392,62 @@ pub fn json_of(v: &Vault, found: &[Local]) -> serde_json::Value {
         "quorum": is_quorum(v, found),
         "files": found.iter().map(|l| json!({
             "custodian": l.custodian,
-            "pending": l.pending,
-            "path": fsio::shown(&l.share),
+            "epoch": l.epoch,
+            "pending": l.set == Set::Pending,
+            "retired": l.set == Set::Retired,
+            "path": l.share.as_deref().map(fsio::shown),
             "kit": l.kit.as_deref().map(fsio::shown),
         })).collect::<Vec<_>>(),
     })
 }
 
-/// Overwrites a file with zeros, syncs it, then deletes it. On an SSD or a copy-on-write file
-/// system the old blocks may survive the overwrite (SECURITY.md): it is the best a program can do
-/// without full-disk encryption.
-fn wipe_and_delete(path: &Path) -> Result<()> {
+/// Overwrites a file with zeros, syncs it, then deletes it. A symbolic link is not followed
+/// (nor deleted): its target may be anyone's file. A file with other names (hard links) is
+/// only unlinked here, and said. On an SSD or a copy-on-write file system the old blocks may
+/// survive the overwrite (SECURITY.md): it is the best a program can do without full-disk
+/// encryption. Returns a note to add, or why it could not.
+fn wipe_and_delete(path: &Path) -> std::result::Result<Option<String>, String> {
     use std::io::Write as _;
-    let len = std::fs::symlink_metadata(path)
-        .map_err(|e| Error::io(fsio::shown(path), e))?
-        .len();
+    use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
+    let why = |e: std::io::Error| format!("{}: {e}", fsio::shown(path));
+    if std::fs::symlink_metadata(path)
+        .map_err(why)?
+        .file_type()
+        .is_symlink()
+    {
+        return Err(format!(
+            "{} is a symbolic link: gsl-vault does not follow it; delete the file it points to, and the link, yourself",
+            fsio::shown(path)
+        ));
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
         .open(path)
-        .map_err(|e| Error::io(fsio::shown(path), e))?;
-    let zeros = vec![0u8; 64 * 1024];
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        f.write_all(&zeros[..n])
-            .map_err(|e| Error::io(fsio::shown(path), e))?;
-        left -= n as u64;
+        .map_err(why)?;
+    let meta = f.metadata().map_err(why)?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", fsio::shown(path)));
     }
-    f.sync_all().map_err(|e| Error::io(fsio::shown(path), e))?;
+    let mut note = None;
+    if meta.nlink() == 1 {
+        let zeros = vec![0u8; 64 * 1024];
+        let mut left = meta.len();
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            f.write_all(&zeros[..n]).map_err(why)?;
+            left -= n as u64;
+        }
+        f.sync_all().map_err(why)?;
+    } else {
+        note = Some(format!(
+            "{} has other names (hard links): only this name was deleted, its content was not overwritten; delete the other names too.",
+            fsio::shown(path)
+        ));
+    }
     drop(f);
-    std::fs::remove_file(path).map_err(|e| Error::io(fsio::shown(path), e))
+    std::fs::remove_file(path).map_err(why)?;
+    Ok(note)
 }
 
 /// `gsl-vault handed-out VAULT NAME...`.
@@ -282,8 +461,9 @@ pub fn run(a: &HandedOutArgs, vaults: &Vaults) -> Result<Exit> {
         .chain(v.body.pending.iter().flat_map(|p| p.custodians.iter()))
         .map(|c| c.name.as_str())
         .collect();
+    let local = find(path, &v);
     for name in &a.custodians {
-        if !known.contains(&name.as_str()) {
+        if !known.contains(&name.as_str()) && !local.iter().any(|l| &l.custodian == name) {
             return Err(Error::Usage(format!(
                 "{name:?} is not a custodian of vault {} (gsl-vault status lists them); nothing was deleted.",
                 fsio::shown(path)
@@ -292,33 +472,34 @@ pub fn run(a: &HandedOutArgs, vaults: &Vaults) -> Result<Exit> {
     }
     let found = find(path, &v);
     let mut deleted: Vec<String> = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     for name in &a.custodians {
         let mine: Vec<&Local> = found.iter().filter(|l| &l.custodian == name).collect();
         if mine.is_empty() {
             errln!(
-                "No share file of {name} was found on this computer (looked beside {} and where gsl-vault wrote its shares).",
+                "No share file or kit of {name} was found on this computer (looked beside {} and where gsl-vault wrote its shares and kits).",
                 fsio::shown(path)
             );
         }
-        for l in mine {
-            for file in std::iter::once(&l.share).chain(l.kit.as_ref()) {
-                if !file.exists() {
-                    continue;
+        for file in mine.iter().flat_map(|l| l.files()) {
+            match wipe_and_delete(file) {
+                Ok(note) => {
+                    errln!("Overwrote and deleted {}.", fsio::shown(file));
+                    if let Some(n) = note {
+                        errln!("gsl-vault: warning: {n}");
+                    }
+                    deleted.push(fsio::shown(file));
                 }
-                wipe_and_delete(file)?;
-                errln!("Overwrote and deleted {}.", fsio::shown(file));
-                deleted.push(fsio::shown(file));
+                Err(why) => failed.push(why),
             }
         }
     }
     let left = find(path, &v);
     if is_quorum(&v, &left) {
+        let all: Vec<&Local> = left.iter().collect();
         errln!(
             "gsl-vault: warning: a quorum of share files is still on this computer: {}.",
-            left.iter()
-                .map(|l| fsio::shown(&l.share))
-                .collect::<Vec<_>>()
-                .join(", ")
+            file_list(&all)
         );
     } else if !deleted.is_empty() {
         errln!(
@@ -328,8 +509,19 @@ pub fn run(a: &HandedOutArgs, vaults: &Vaults) -> Result<Exit> {
     if a.json {
         super::output::print_json(&json!({
             "deleted": deleted,
+            "failed": failed,
             "local_shares": json_of(&v, &left),
         }));
+    }
+    if let Some(first) = failed.first() {
+        return Err(Error::Other(format!(
+            "{first}{}; the other files named above were overwritten and deleted: delete this one yourself.",
+            if failed.len() > 1 {
+                format!(" (and {} more)", failed.len() - 1)
+            } else {
+                String::new()
+            }
+        )));
     }
     Ok(Exit::Ok)
 }

@@ -73,6 +73,8 @@ pub fn write_kit(
     let page = kit::render(&info, code)?;
     let path = dir.join(format!("{custodian}.html"));
     fsio::write_atomic(&path, page.as_bytes(), force)?;
+    // A kit holds the share's words: `status` looks for it there until it is handed out.
+    super::handout::record_folder(v, dir);
     Ok(path)
 }
 

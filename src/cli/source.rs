@@ -268,6 +268,19 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
         }
         valid.retain(|v| v.fingerprint().0 == fp);
     }
+    // A format 3 copy at hand rules out copies of the older formats, which anyone holding an
+    // old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
+    if valid.iter().any(|v| v.version >= 3) {
+        for old in valid.iter().filter(|v| v.version < 3) {
+            errln!(
+                "gsl-vault: the recovery copy in {} is of an older format than another copy given: it is set aside (an old-format copy cannot be told from a forgery once a format 3 copy exists).",
+                old.path
+            );
+        }
+        valid.retain(|v| v.version >= 3);
+    }
+    // (After the format rule: an old-format copy, which anyone with an old copy could write,
+    // must not win by fitting a share crafted for it.)
     // Issue 28, item 5: a copy is chosen by what the shares open, not by its 40-bit name
     // alone. A copy of another vault whose name matches (a look-alike: 40 bits can be found)
     // checks none of the shares' commitments: it is set aside when a copy at hand checks some.
@@ -296,17 +309,6 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
         }
         keep
     });
-    // A format 3 copy at hand rules out copies of the older formats, which anyone holding an
-    // old copy could have written (FORMAT.md, "Reading versions 1 and 2 after version 3").
-    if valid.iter().any(|v| v.version >= 3) {
-        for old in valid.iter().filter(|v| v.version < 3) {
-            errln!(
-                "gsl-vault: the recovery copy in {} is of an older format than another copy given: it is set aside (an old-format copy cannot be told from a forgery once a format 3 copy exists).",
-                old.path
-            );
-        }
-        valid.retain(|v| v.version >= 3);
-    }
     // Among the copies the shares open, the newest generation wins; then the later issue;
     // among equals, the first given.
     let Some(best) = (0..valid.len())

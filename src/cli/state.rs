@@ -96,15 +96,19 @@ pub fn memory_unwritable(v: &Vault) -> Option<String> {
         return Some(fsio::shown(dir));
     }
     let probe = dir.join(format!(".probe-{}", std::process::id()));
-    match std::fs::OpenOptions::new()
+    // A real byte, synced: an empty file can be made on a full disk.
+    let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)
-    {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            None
-        }
+        .and_then(|mut f| {
+            use std::io::Write as _;
+            f.write_all(b"probe\n")?;
+            f.sync_all()
+        });
+    let _ = std::fs::remove_file(&probe);
+    match written {
+        Ok(()) => None,
         Err(_) => Some(fsio::shown(dir)),
     }
 }
