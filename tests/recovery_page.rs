@@ -210,6 +210,31 @@ fn forged_field_cases(root: &Path, c: &mut Cases) {
         5,
         "mixes the fields of a vault and of a recovery copy",
     );
+    // A drill receipt the file's identity did not sign: a forger re-signs the file with his
+    // own key, and the receipt, signed by the real one, fails under it.
+    std::fs::copy(vectors.join("v2-quorum.vault"), dir.join("drilled.vault")).unwrap();
+    expect_exit(
+        &gsl(&dir, "drill drilled.vault v2-alice.share v2-bob.share"),
+        0,
+    );
+    let bytes = std::fs::read(dir.join("drilled.vault")).unwrap();
+    let mut body = gsl_vault::format::parse(&bytes, "drilled.vault")
+        .unwrap()
+        .body;
+    assert!(!body.receipts.is_empty(), "the drill left a receipt");
+    std::fs::write(
+        dir.join("receipt.vault"),
+        gsl_vault::fuzzing::forge(&mut body, [9u8; 32]),
+    )
+    .unwrap();
+    c.refuses(
+        &dir,
+        "a vault file with a drill receipt its identity did not sign",
+        &["receipt.vault", "v2-alice.share", "v2-bob.share"],
+        "recover receipt.vault v2-alice.share v2-bob.share",
+        5,
+        "has a drill receipt that fails its signature or chain",
+    );
 }
 
 /// `NAME.words`: the share without the copy its file carries.

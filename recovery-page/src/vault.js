@@ -116,6 +116,7 @@ function checkFields(b, kind, fail, version) {
   if (!isInt(b.drill_every, DAY, 3660 * DAY)) throw fail('has a drill interval out of range');
   const receiptOk = (r) => ['quorum', 'passphrase', 'both'].includes(r.kind) && isInt(r.time, 0, MAX_TIME) && r.custodians.every(nameOk);
   if (b.receipts.length > 512 || !b.receipts.every(receiptOk)) throw fail('has malformed drill receipts');
+  checkReceiptChain(b, fail);
   checkReshares(b, fail, version, kind);
   if (!isInt(b.epoch, 1, 65535)) throw fail('has an epoch out of range');
   if (!isInt(b.created, 0, MAX_TIME)) throw fail('has a creation time out of range');
@@ -193,6 +194,31 @@ function checkKdf(k, fail) {
     isInt(k.parallelism, 1, 16) &&
     fromHex(k.salt, 32);
   if (!ok) throw fail('asks for Argon2id costs outside gsl-vault\'s bounds');
+}
+
+/**
+ * Every drill receipt's place in the hash chain and the vault identity's signature, as the CLI
+ * checks them (src/vault/validate.rs; issue 28, item 6). A receipt is signed over its JSON
+ * (fields in order, compact) with the signature empty; the next one's `prev` is the hash of
+ * its whole JSON.
+ */
+function checkReceiptChain(b, fail) {
+  const key = fromHex(b.identity, 32);
+  const enc = new TextEncoder();
+  const printable = (t) => typeof t === 'string' && enc.encode(t).length <= 300 && !/\p{Cc}/u.test(t);
+  let prev = new Uint8Array(32);
+  for (const r of b.receipts) {
+    const unsigned = { time: r.time, kind: r.kind, epoch: r.epoch, custodians: r.custodians, rejected: r.rejected, prev: r.prev, signature: '' };
+    const sig = fromHex(r.signature, 64);
+    const linked = fromHex(r.prev, 32);
+    const ok =
+      key && sig && linked && sameBytes(linked, prev) &&
+      isInt(r.epoch, 0, b.epoch) &&
+      Array.isArray(r.rejected) && r.rejected.length <= 16 && r.rejected.every(printable) &&
+      verifySigned(key, 'gsl-vault/v1 drill receipt', enc.encode(JSON.stringify(unsigned)), sig);
+    if (!ok) throw fail('has a drill receipt that fails its signature or chain');
+    prev = H('gsl-vault/v1 receipt chain', enc.encode(JSON.stringify({ ...unsigned, signature: r.signature })));
+  }
 }
 
 const V2_FIELDS = ['origin', 'generation', 'lineage', 'issued', 'quorum_tag', 'copy_authority', 'authority_signature', 'copies_from', 'copies_issued', 'cancelled', 'entries', 'master'];
