@@ -444,6 +444,15 @@ fn lifecycle_cases(root: &Path, c: &mut Cases) {
         3,
         "retired on",
     );
+    // Issue 28, item 5: the copy is chosen by what the shares open. Two retired shares with
+    // a newer copy at hand (in xena's file) open their own copy, in the CLI and in the page.
+    c.opens(
+        &f,
+        "after a confirmed reshare: retired shares open their own copy, not the newer one",
+        &["new/xena.share", "alice.share", "bob.share"],
+        false,
+        "recover new/xena.share alice.share bob.share",
+    );
 }
 
 #[test]
