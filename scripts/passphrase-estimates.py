@@ -20,6 +20,8 @@ SAMPLES = [
     "kraken gsl master key 2024",
     "my kraken password",
     "Tr0ub4dor&3",
+    "correct horse battery staple x",
+    "vault 7392 8164 5529 0371",
     "orbit tundra pickle saffron marble",
     "velvet quarry obtuse lantern gravity ninety",
 ]

@@ -133,6 +133,18 @@ fn well_known(pass: &str) -> bool {
         .any(|p| forms.contains(&p))
 }
 
+/// Whether the passphrase, read as letters, holds one of the shipped phrases (of 8 letters or
+/// more) inside it.
+fn contains_known(pass: &str) -> bool {
+    let forms = [letters(pass, true), letters(pass, false)];
+    PHRASES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| letters(l, false))
+        .filter(|p| p.len() >= 8)
+        .any(|p| forms.iter().any(|f| f.contains(p.as_str())))
+}
+
 /// Whether `s` (letters and digits) splits entirely into `words` and runs of digits.
 fn made_of(s: &str, words: &[String]) -> bool {
     let b = s.as_bytes();
@@ -183,16 +195,20 @@ fn only_about_the_vault(pass: &str, inputs: &[&str]) -> bool {
 /// words an attacker would try first; lowered to nothing for a well-known phrase or one made
 /// only of words about the vault, and for a repetition to the estimate of what is repeated.
 pub fn estimate(pass: &str, inputs: &[&str]) -> Estimate {
-    let mut e = zxcvbn_estimate(pass, inputs);
-    // zxcvbn's own reason first, when it already finds it weak.
-    if !e.strong() {
-        return e;
-    }
     if well_known(pass) {
         return Estimate {
             log10_guesses: 0.0,
             feedback: "It is a well-known phrase (a quote, a song, a saying or a famous example): it is in lists attackers try first.".into(),
         };
+    }
+    let mut e = zxcvbn_estimate(pass, inputs);
+    // zxcvbn's own reason when it already finds it weak, in plain words when a well-known
+    // phrase is what makes it so.
+    if !e.strong() {
+        if contains_known(pass) {
+            e.feedback = "It is built on a well-known phrase (a quote, a song, a saying or a famous example): those are in lists attackers try first.".into();
+        }
+        return e;
     }
     if only_about_the_vault(pass, inputs) {
         return Estimate {

@@ -311,6 +311,7 @@ fn r28_4_passphrases_about_the_vault_well_known_or_repeated_are_refused() {
         "Tr0ub4dor&3",
         "krakengslalice2025",
         "Alice Bob Alice Bob",
+        "correct horse battery staple x",
     ];
     let init = |file: &str| {
         run(
@@ -350,8 +351,23 @@ fn r28_4_passphrases_about_the_vault_well_known_or_repeated_are_refused() {
             "plain words: {}",
             stderr(&o)
         );
+        if ["correct", "to be", "thequick", "I love", "Tr0ub"]
+            .iter()
+            .any(|p| weak.starts_with(p))
+        {
+            assert!(
+                stderr(&o).contains("in lists attackers try first"),
+                "{weak}: {}",
+                stderr(&o)
+            );
+        }
         assert!(!dir.join("v.vault").exists(), "{weak}: nothing written");
     }
+    // A long run of digits is strength, not "about the vault".
+    std::fs::write(dir.join("digits.txt"), "vault 7392 8164 5529 0371\n").unwrap();
+    expect_exit(&init("digits.txt"), 0);
+    std::fs::remove_file(dir.join("v.vault")).unwrap();
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
     let o = init("pass.txt");
     expect_exit(&o, 0);
     assert!(
