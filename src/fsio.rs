@@ -301,9 +301,12 @@ fn write_to(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
                                 Error::io(shown(path), e)
                             }
                         })?;
-                    f.write_all(bytes)
-                        .and_then(|_| f.sync_all())
-                        .map_err(|e| Error::io(shown(path), e))?;
+                    if let Err(e) = f.write_all(bytes).and_then(|_| f.sync_all()) {
+                        // This process made the file: a partial one is not left behind.
+                        drop(f);
+                        wipe_and_remove(path);
+                        return Err(Error::io(shown(path), e));
+                    }
                 }
             }
             // The new file is in place (linked, or copied): a temporary name that cannot be
@@ -517,8 +520,16 @@ pub fn sweep_temps(path: &Path, held: bool) {
             let name = e.file_name();
             let name = name.to_string_lossy();
             if name.starts_with('.') && name.contains(TEMP_MARK) && is_leftover(&name, &e) {
-                // A leftover may hold a custodian's words or a key: overwritten first.
-                wipe_and_remove(&e.path());
+                // Claimed first by a rename (atomic): a writer this process cannot see (another
+                // PID namespace) that moves it into place at the same moment keeps its file,
+                // and one that has not yet fails its own rename. Then, as it may hold a
+                // custodian's words or a key, it is overwritten before it goes.
+                let claimed = e
+                    .path()
+                    .with_file_name(format!("{name}-swept{}", std::process::id()));
+                if fs::rename(e.path(), &claimed).is_ok() {
+                    wipe_and_remove(&claimed);
+                }
             }
         }
     }

@@ -118,6 +118,15 @@ fn unit_of(s: &str) -> (&str, usize) {
 /// Whether the passphrase, read as letters, is a well-known phrase of the shipped list (or one
 /// repeated).
 fn well_known(pass: &str) -> bool {
+    // Digits and symbols are dropped to read it as letters, but only a few: a phrase with a
+    // long run of digits in it is for zxcvbn to judge (it knows the phrases too).
+    let dropped = pass
+        .chars()
+        .filter(|c| !c.is_alphabetic() && !c.is_whitespace())
+        .count();
+    if dropped > 4 {
+        return false;
+    }
     let forms: Vec<zeroize::Zeroizing<String>> = [letters(pass, true), letters(pass, false)]
         .into_iter()
         .filter(|f| f.len() >= 4)

@@ -446,6 +446,14 @@ fn lifecycle_cases(root: &Path, c: &mut Cases) {
     );
     // Issue 28, item 5: the copy is chosen by what the shares open. Two retired shares with
     // a newer copy at hand (in xena's file) open their own copy, in the CLI and in the page.
+    c.refuses(
+        &f,
+        "after a confirmed reshare: retired shares with the vault file are refused",
+        &["v.vault", "alice.share", "bob.share"],
+        "recover v.vault alice.share bob.share",
+        3,
+        "retired on",
+    );
     c.opens(
         &f,
         "after a confirmed reshare: retired shares open their own copy, not the newer one",

@@ -102,7 +102,13 @@ export function chooseDocument(docs, shares) {
       }
     }).length;
   const best = Math.max(0, ...mine.map(opens));
-  if (best > 0) mine = mine.filter((d) => opens(d) === best);
+  const fits = (d) => best === 0 || opens(d) === best;
+  if (best > 0) {
+    // Look-alikes (another vault's name key) go; the same vault's other documents stay, to be
+    // compared for forks, and a vault file given is used or refused as the CLI does.
+    const keys = mine.filter(fits).map((d) => d.nameKey);
+    mine = mine.filter((d) => keys.some((k) => sameBytes(k, d.nameKey)));
+  }
   const setAside = docs.filter((d) => !mine.includes(d));
   if (mine.length === 0) return { doc: null, warning: null, setAside, older: [] };
   for (let i = 0; i < mine.length; i++) {
@@ -116,7 +122,7 @@ export function chooseDocument(docs, shares) {
   }
   const later = (d, a) => d.generation > a.generation || (d.generation === a.generation && (d.body.issued ?? 0) > (a.body.issued ?? 0));
   const newest = (list) => list.reduce((a, d) => (later(d, a) ? d : a));
-  const copies = mine.filter((d) => d.kind === 'copy');
+  const copies = mine.filter((d) => d.kind === 'copy' && fits(d));
   const files = mine.filter((d) => d.kind === 'vault');
   const file = files.length > 0 ? newest(files) : null;
   const copy = copies.length > 0 ? newest(copies) : null;

@@ -69,7 +69,11 @@ fn read_kit(path: &Path, fingerprint: &str) -> Option<(String, u8, u32)> {
         .0
         .parse()
         .ok()?;
-    Some((html_unescape(name), index, epoch))
+    let name = html_unescape(name);
+    // A name read from a file in a scanned folder is shown, so it must be a name gsl-vault
+    // would accept (no control or bidirectional characters).
+    gsl_vault::vault::check_name(&name, "custodian name").ok()?;
+    Some((name, index, epoch))
 }
 
 /// The few entities the kit writes in a name.
@@ -217,6 +221,7 @@ pub fn find(vault: &Path, v: &Vault) -> Vec<Local> {
                         let named = text
                             .lines()
                             .find_map(|l| l.strip_prefix("# custodian: "))
+                            .filter(|n| gsl_vault::vault::check_name(n, "custodian name").is_ok())
                             .map(str::to_string);
                         (
                             named.unwrap_or_else(|| format!("share {}", code.point.x)),
@@ -305,6 +310,7 @@ pub fn is_quorum(v: &Vault, found: &[Local]) -> bool {
 /// A custodian's name as typed in a shell command (quoted when it needs to be).
 fn shell_word(name: &str) -> String {
     if !name.is_empty()
+        && !name.starts_with('-')
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || "-_.@+".contains(c))
@@ -327,6 +333,7 @@ fn file_list(found: &[&Local]) -> String {
 
 /// Names, each once, in order.
 fn names_of<'a>(found: &[&'a Local]) -> Vec<&'a str> {
+    // (Names are checked as the vault's are when read, so they print as they are.)
     let mut names: Vec<&str> = Vec::new();
     for l in found {
         if !names.contains(&l.custodian.as_str()) {

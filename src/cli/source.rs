@@ -366,7 +366,7 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
             ),
         };
         errln!(
-            "gsl-vault: warning: the shares given are of epoch {}, which the owner replaced {when} (the newer recovery copy in {}, of epoch {}, says so): their holders are no longer custodians. What they open is the vault as it was then.",
+            "gsl-vault: warning: the shares given are of epoch {}, which the owner replaced {when}, says the newer recovery copy in {} (of epoch {}): if so, their holders are no longer custodians, and what they open is the vault as it was then.",
             v.body.epoch,
             newer.path,
             newer.body.epoch
