@@ -345,32 +345,47 @@ pub fn take_not_durable() -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// Overwrites a temporary file with zeros before removing it: a write that failed half-way
-/// may have put part of a share, a copy or a key in it. Only a regular file with no other name
-/// is overwritten (opened without following a link): a file that is also the new file's name
-/// is only unlinked. Best effort.
-pub fn wipe_and_remove(tmp: &Path) {
+/// Overwrites a regular file with zeros, syncs it, then unlinks it, never following a
+/// symbolic link (`O_NOFOLLOW`: a link is refused, and left). A file with other names (hard
+/// links) is only unlinked: its content belongs to those names too. `Ok(true)` when it was
+/// overwritten, `Ok(false)` when only unlinked. On an SSD or a copy-on-write file system the
+/// old blocks may survive the overwrite (SECURITY.md).
+pub fn wipe_file(path: &Path) -> std::io::Result<bool> {
     use std::os::unix::fs::MetadataExt as _;
-    if let Ok(mut f) = OpenOptions::new()
+    let mut f = OpenOptions::new()
         .write(true)
         .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(tmp)
-        && let Ok(m) = f.metadata()
-        && m.is_file()
-        && m.nlink() == 1
-    {
-        let zeros = [0u8; 4096];
+        .open(path)?;
+    let m = f.metadata()?;
+    if !m.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let alone = m.nlink() == 1;
+    if alone {
+        let zeros = [0u8; 64 * 1024];
         let mut left = m.len();
         while left > 0 {
             let n = left.min(zeros.len() as u64) as usize;
-            if f.write_all(&zeros[..n]).is_err() {
-                break;
-            }
+            f.write_all(&zeros[..n])?;
             left -= n as u64;
         }
-        let _ = f.sync_all();
+        f.sync_all()?;
     }
-    let _ = fs::remove_file(tmp);
+    drop(f);
+    fs::remove_file(path)?;
+    Ok(alone)
+}
+
+/// [`wipe_file`] for a temporary file a write or a crash left: a write that failed half-way
+/// may have put part of a share, a copy or a key in it. A name that is also the new file's is
+/// only unlinked. Best effort: what cannot be overwritten is still removed.
+pub fn wipe_and_remove(tmp: &Path) {
+    if wipe_file(tmp).is_err() {
+        let _ = fs::remove_file(tmp);
+    }
 }
 
 /// A file replaced on behalf of its owner stays theirs: when another user (root running a

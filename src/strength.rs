@@ -81,23 +81,40 @@ const ABOUT_WORDS: &[&str] = &[
 /// `text` in lower case, letters only, after look-alike characters are read as letters (0 as
 /// o, 3 as e, @ as a, ...); trailing digits and symbols (a year, a "1!") are dropped first.
 fn letters(text: &str, leet: bool) -> zeroize::Zeroizing<String> {
-    let lower = zeroize::Zeroizing::new(text.to_lowercase());
+    let lower = lowercase(text, |_| true);
     let trimmed = lower.trim_end_matches(|c: char| !c.is_alphabetic());
-    trimmed
-        .chars()
-        .filter_map(|c| match (leet, c) {
-            (true, '0') => Some('o'),
-            (true, '1' | '!' | '|') => Some('i'),
-            (true, '3') => Some('e'),
-            (true, '4' | '@') => Some('a'),
-            (true, '5' | '$') => Some('s'),
-            (true, '7') => Some('t'),
-            (true, '8') => Some('b'),
-            (_, c) if c.is_alphabetic() => Some(c),
-            _ => None,
-        })
-        .collect::<String>()
-        .into()
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(trimmed.len()));
+    out.extend(trimmed.chars().filter_map(|c| match (leet, c) {
+        (true, '0') => Some('o'),
+        (true, '1' | '!' | '|') => Some('i'),
+        (true, '3') => Some('e'),
+        (true, '4' | '@') => Some('a'),
+        (true, '5' | '$') => Some('s'),
+        (true, '7') => Some('t'),
+        (true, '8') => Some('b'),
+        (_, c) if c.is_alphabetic() => Some(c),
+        _ => None,
+    }));
+    out
+}
+
+/// `text` in lower case, only the characters `keep` keeps, in a string sized once (lower case
+/// takes at most three times the bytes), so that no copy of a passphrase is left unwiped.
+fn lowercase(text: &str, keep: impl Fn(char) -> bool) -> zeroize::Zeroizing<String> {
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(3 * text.len()));
+    out.extend(
+        text.chars()
+            .flat_map(char::to_lowercase)
+            .filter(|&c| keep(c)),
+    );
+    out
+}
+
+/// The shipped phrases, one per line (comments and blank lines left out).
+fn phrases() -> impl Iterator<Item = &'static str> {
+    PHRASES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
 }
 
 /// The shortest unit `s` is made of, repeated (`s` itself when it is no repetition), and how
@@ -135,9 +152,7 @@ fn well_known(pass: &str) -> bool {
             [f, unit]
         })
         .collect();
-    PHRASES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    phrases()
         .map(|l| letters(l, false))
         .any(|p| forms.contains(&p))
 }
@@ -146,9 +161,7 @@ fn well_known(pass: &str) -> bool {
 /// more) inside it.
 fn contains_known(pass: &str) -> bool {
     let forms = [letters(pass, true), letters(pass, false)];
-    PHRASES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    phrases()
         .map(|l| letters(l, false))
         .filter(|p| p.len() >= 8)
         .any(|p| forms.iter().any(|f| f.contains(p.as_str())))
@@ -189,12 +202,7 @@ fn only_about_the_vault(pass: &str, inputs: &[&str]) -> bool {
     }
     // Longest first, so that the split tries whole names before their prefixes.
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let squeezed = zeroize::Zeroizing::new(
-        pass.to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>(),
-    );
+    let squeezed = lowercase(pass, char::is_alphanumeric);
     // Digits count as free only for a year or a short number: a long run of them is strength.
     let digits = squeezed.chars().filter(char::is_ascii_digit).count();
     !squeezed.is_empty() && digits <= 4 && made_of(&squeezed, &words)
@@ -269,10 +277,7 @@ fn zxcvbn_estimate(pass: &str, inputs: &[&str]) -> Estimate {
         words.push(i.to_string());
         words.extend(i.split_whitespace().map(str::to_string));
     }
-    for p in PHRASES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for p in phrases() {
         words.push(p.to_lowercase());
         words.push(letters(p, false).to_string());
     }
@@ -298,8 +303,8 @@ fn zxcvbn_estimate(pass: &str, inputs: &[&str]) -> Estimate {
     }
     // A passphrase made of the vault's own label or a custodian's name is the first guess.
     // Copies of the passphrase, wiped when dropped (zxcvbn's own are documented in SECURITY.md).
-    let lower = zeroize::Zeroizing::new(pass.to_lowercase());
-    let squeezed = zeroize::Zeroizing::new(lower.replace(' ', ""));
+    let lower = lowercase(pass, |_| true);
+    let squeezed = lowercase(pass, |c| c != ' ');
     let own = inputs.iter().any(|i| {
         let i = i.to_lowercase();
         !i.is_empty()

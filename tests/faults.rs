@@ -38,6 +38,20 @@ fn faulty(dir: &Path, so: &Path, env: (&str, &str), line: &str) -> Output {
         .unwrap()
 }
 
+/// `kit v.vault alice.share -o kits` on a fresh 2-of-3 vault in `dir`, with the fault `env`
+/// on gsl-vault's temporary files; `None` (outside CI) without gcc.
+fn kit_with_fault(dir: &Path, env: &str) -> Option<Output> {
+    let so = shim(dir)?;
+    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
+    std::fs::create_dir(dir.join("kits")).unwrap();
+    Some(faulty(
+        dir,
+        &so,
+        (env, ".gsl-vault-tmp-"),
+        "kit v.vault alice.share -o kits",
+    ))
+}
+
 /// Temporary files left in `dir`.
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -127,15 +141,9 @@ fn r28_8_a_folder_that_cannot_be_synced_after_the_change_is_said_as_such_with_ex
 fn r28_8_a_full_disk_names_the_file_asked_for_and_leaves_no_temporary_file() {
     let d = workdir();
     let dir = d.path();
-    let Some(so) = shim(dir) else { return };
-    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
-    std::fs::create_dir(dir.join("kits")).unwrap();
-    let o = faulty(
-        dir,
-        &so,
-        ("GSLV_FAIL_WRITE", ".gsl-vault-tmp-"),
-        "kit v.vault alice.share -o kits",
-    );
+    let Some(o) = kit_with_fault(dir, "GSLV_FAIL_WRITE") else {
+        return;
+    };
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -201,15 +209,9 @@ fn r28_8_an_unwritable_rollback_memory_is_warned_and_fails_status_check() {
 fn r28_8_a_temporary_name_that_cannot_be_removed_never_costs_the_file_just_written() {
     let d = workdir();
     let dir = d.path();
-    let Some(so) = shim(dir) else { return };
-    init(dir, "v.vault", 2, &NAMES[..3], "quorum");
-    std::fs::create_dir(dir.join("kits")).unwrap();
-    let o = faulty(
-        dir,
-        &so,
-        ("GSLV_FAIL_UNLINK", ".gsl-vault-tmp-"),
-        "kit v.vault alice.share -o kits",
-    );
+    let Some(o) = kit_with_fault(dir, "GSLV_FAIL_UNLINK") else {
+        return;
+    };
     expect_exit(&o, 0);
     let kit = std::fs::read(dir.join("kits/alice.html")).unwrap();
     assert!(kit.starts_with(b"<!DOCTYPE html>"), "the kit is whole");

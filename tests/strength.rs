@@ -35,6 +35,23 @@ fn init_with(dir: &Path, passphrase_file: &str, extra: &str) -> std::process::Ou
 /// `init VAULT` for custodians alice and "Margaret Hamilton", label "Kraken main account"
 /// (shares in `VAULT-shares`).
 fn init_named(dir: &Path, vault: &str, passphrase_file: &str) -> std::process::Output {
+    init_labelled(
+        dir,
+        vault,
+        passphrase_file,
+        "Kraken main account",
+        "Margaret Hamilton",
+    )
+}
+
+/// `init VAULT` for custodians alice and `other`, with `label` (shares in `VAULT-shares`).
+fn init_labelled(
+    dir: &Path,
+    vault: &str,
+    passphrase_file: &str,
+    label: &str,
+    other: &str,
+) -> std::process::Output {
     let shares = format!("{vault}-shares");
     let args = [
         "init",
@@ -44,9 +61,9 @@ fn init_named(dir: &Path, vault: &str, passphrase_file: &str) -> std::process::O
         "--custodian",
         "alice",
         "--custodian",
-        "Margaret Hamilton",
+        other,
         "--label",
-        "Kraken main account",
+        label,
         "--secret-file",
         "master.txt",
         "--passphrase-file",
@@ -313,35 +330,7 @@ fn r28_4_passphrases_about_the_vault_well_known_or_repeated_are_refused() {
         "Alice Bob Alice Bob",
         "correct horse battery staple x",
     ];
-    let init = |file: &str| {
-        run(
-            dir,
-            &[
-                "init",
-                "v.vault",
-                "-t",
-                "2",
-                "--custodian",
-                "alice",
-                "--custodian",
-                "bob",
-                "--label",
-                "Kraken GSL",
-                "--secret-file",
-                "master.txt",
-                "--passphrase-file",
-                file,
-                "--shares-dir",
-                "out",
-                "--kdf-memory",
-                "64",
-                "--kdf-iterations",
-                "3",
-                "--kdf-parallelism",
-                "1",
-            ],
-        )
-    };
+    let init = |file: &str| init_labelled(dir, "v.vault", file, "Kraken GSL", "bob");
     for weak in refused {
         std::fs::write(dir.join("weak.txt"), format!("{weak}\n")).unwrap();
         let o = init("weak.txt");
@@ -368,7 +357,7 @@ fn r28_4_passphrases_about_the_vault_well_known_or_repeated_are_refused() {
         std::fs::write(dir.join("digits.txt"), format!("{strong}\n")).unwrap();
         expect_exit(&init("digits.txt"), 0);
         std::fs::remove_file(dir.join("v.vault")).unwrap();
-        std::fs::remove_dir_all(dir.join("out")).unwrap();
+        std::fs::remove_dir_all(dir.join("v.vault-shares")).unwrap();
     }
     let o = init("pass.txt");
     expect_exit(&o, 0);

@@ -92,17 +92,21 @@ export function chooseDocument(docs, shares) {
   // Issue 28, item 5: chosen by what the shares open, not by a 40-bit name alone. A copy of a
   // look-alike vault (same name), or of another share set, checks none of the shares'
   // commitments: it is set aside when another document checks some.
-  const opens = (d) =>
-    shares.filter((s) => {
-      try {
-        checkShare(d, s.share, s.source);
-        return true;
-      } catch {
-        return false;
-      }
-    }).length;
-  const best = Math.max(0, ...mine.map(opens));
-  const fits = (d) => best === 0 || opens(d) === best;
+  const score = new Map(
+    mine.map((d) => [
+      d,
+      shares.filter((s) => {
+        try {
+          checkShare(d, s.share, s.source);
+          return true;
+        } catch {
+          return false;
+        }
+      }).length,
+    ]),
+  );
+  const best = Math.max(0, ...score.values());
+  const fits = (d) => best === 0 || score.get(d) === best;
   if (best > 0) {
     // Look-alikes (another vault's name key) go; the same vault's other documents stay, to be
     // compared for forks, and a vault file given is used or refused as the CLI does.

@@ -102,7 +102,10 @@ pub fn record_folder(v: &Vault, dir: &Path) {
     let Ok(dir) = std::fs::canonicalize(dir) else {
         return;
     };
-    let Some(line) = dir.to_str() else { return };
+    // One folder per line: a name that is not text, or holds a line break, is not listed.
+    if dir.to_str().is_none_or(|d| d.contains('\n')) {
+        return;
+    }
     let mut known = recorded(v);
     if known.iter().any(|d| d == &dir) {
         return;
@@ -115,7 +118,6 @@ pub fn record_folder(v: &Vault, dir: &Path) {
         .filter_map(|d| d.to_str())
         .map(|d| format!("{d}\n"))
         .collect();
-    debug_assert!(text.contains(line));
     if let Some(parent) = file.parent()
         && fsio::create_private_dir(parent).is_ok()
     {
@@ -408,53 +410,23 @@ pub fn json_of(v: &Vault, found: &[Local]) -> serde_json::Value {
     })
 }
 
-/// Overwrites a file with zeros, syncs it, then deletes it. A symbolic link is not followed
-/// (nor deleted): its target may be anyone's file. A file with other names (hard links) is
-/// only unlinked here, and said. On an SSD or a copy-on-write file system the old blocks may
-/// survive the overwrite (SECURITY.md): it is the best a program can do without full-disk
-/// encryption. Returns a note to add, or why it could not.
+/// Overwrites a share file or kit, then deletes it ([`fsio::wipe_file`]): a symbolic link is
+/// refused (its target may be anyone's file), a file with other names only unlinked, and said.
+/// Returns a note to add, or why it could not.
 fn wipe_and_delete(path: &Path) -> std::result::Result<Option<String>, String> {
-    use std::io::Write as _;
-    use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
-    let why = |e: std::io::Error| format!("{}: {e}", fsio::shown(path));
-    if std::fs::symlink_metadata(path)
-        .map_err(why)?
-        .file_type()
-        .is_symlink()
-    {
-        return Err(format!(
-            "{} is a symbolic link: gsl-vault does not follow it; delete the file it points to, and the link, yourself",
-            fsio::shown(path)
-        ));
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(path)
-        .map_err(why)?;
-    let meta = f.metadata().map_err(why)?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", fsio::shown(path)));
-    }
-    let mut note = None;
-    if meta.nlink() == 1 {
-        let zeros = vec![0u8; 64 * 1024];
-        let mut left = meta.len();
-        while left > 0 {
-            let n = left.min(zeros.len() as u64) as usize;
-            f.write_all(&zeros[..n]).map_err(why)?;
-            left -= n as u64;
-        }
-        f.sync_all().map_err(why)?;
-    } else {
-        note = Some(format!(
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match fsio::wipe_file(path) {
+        Ok(true) => Ok(None),
+        Ok(false) => Ok(Some(format!(
             "{} has other names (hard links): only this name was deleted, its content was not overwritten; delete the other names too.",
             fsio::shown(path)
-        ));
+        ))),
+        Err(_) if link => Err(format!(
+            "{} is a symbolic link: gsl-vault does not follow it; delete the file it points to, and the link, yourself",
+            fsio::shown(path)
+        )),
+        Err(e) => Err(format!("{}: {e}", fsio::shown(path))),
     }
-    drop(f);
-    std::fs::remove_file(path).map_err(why)?;
-    Ok(note)
 }
 
 /// `gsl-vault handed-out VAULT NAME...`.

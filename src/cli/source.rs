@@ -286,37 +286,44 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
     // checks none of the shares' commitments: it is set aside when a copy at hand checks some.
     // A copy of the same vault for another share set (newer or older) stays among the copies
     // compared (a fork among them is still refused), but is not chosen.
-    let opens = |v: &Vault| {
-        shares
-            .iter()
-            .filter(|o| v.check_share(&o.source, &o.code).is_ok())
-            .count()
-    };
-    let best_fit = valid.iter().map(opens).max().unwrap_or(0);
-    let fits = |v: &Vault| best_fit == 0 || opens(v) == best_fit;
-    let fit_names: Vec<[u8; 32]> = valid
-        .iter()
-        .filter(|v| fits(v))
-        .map(Vault::name_key)
+    let scored: Vec<(Vault, usize)> = valid
+        .into_iter()
+        .map(|v| {
+            let n = shares
+                .iter()
+                .filter(|o| v.check_share(&o.source, &o.code).is_ok())
+                .count();
+            (v, n)
+        })
         .collect();
-    valid.retain(|v| {
-        let keep = fits(v) || fit_names.contains(&v.name_key());
-        if !keep {
-            errln!(
-                "gsl-vault: the recovery copy in {} does not match the shares given (it is of another vault with the same name): it is set aside.",
-                v.path
-            );
-        }
-        keep
-    });
+    let best_fit = scored.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let fits = |n: usize| best_fit == 0 || n == best_fit;
+    let fit_names: Vec<[u8; 32]> = scored
+        .iter()
+        .filter(|(_, n)| fits(*n))
+        .map(|(v, _)| v.name_key())
+        .collect();
+    let mut scored: Vec<(Vault, usize)> = scored
+        .into_iter()
+        .filter(|(v, n)| {
+            let keep = fits(*n) || fit_names.contains(&v.name_key());
+            if !keep {
+                errln!(
+                    "gsl-vault: the recovery copy in {} does not match the shares given (it is of another vault with the same name): it is set aside.",
+                    v.path
+                );
+            }
+            keep
+        })
+        .collect();
     // Among the copies the shares open, the newest generation wins; then the later issue;
     // among equals, the first given.
-    let Some(best) = (0..valid.len())
-        .filter(|&i| fits(&valid[i]))
+    let Some(best) = (0..scored.len())
+        .filter(|&i| fits(scored[i].1))
         .max_by_key(|&i| {
             (
-                valid[i].generation(),
-                valid[i].body.issued.unwrap_or(0),
+                scored[i].0.generation(),
+                scored[i].0.body.issued.unwrap_or(0),
                 std::cmp::Reverse(i),
             )
         })
@@ -330,7 +337,8 @@ fn newest_copy(copies: Vec<FoundCopy>, shares: &[gsl_vault::vault::Offered]) -> 
     for e in &errors {
         errln!("gsl-vault: warning: {}", super::report::sentence(e));
     }
-    let mut v = valid.swap_remove(best);
+    let mut v = scored.swap_remove(best).0;
+    let valid: Vec<Vault> = scored.into_iter().map(|(v, _)| v).collect();
     for other in valid.iter().filter(|o| o.name_key() == v.name_key()) {
         if !other.same_line(&v) {
             return Err(Error::Corrupt(format!(
